@@ -1,0 +1,53 @@
+package dev.jmesh.agent;
+
+import dev.jmesh.agent.config.ConfigParser;
+import dev.jmesh.agent.config.MeshConfig;
+import dev.jmesh.agent.config.ParseResult;
+import dev.jmesh.agent.routing.MeshRouter;
+import dev.jmesh.agent.routing.RouteTable;
+import dev.jmesh.agent.tooling.ClassDefiner;
+import dev.jmesh.agent.tooling.Instrumenter;
+import dev.jmesh.bootstrap.Mesh;
+import dev.jmesh.instrumentation.api.MeshInstrumentation;
+import dev.jmesh.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
+import dev.jmesh.instrumentation.okhttp.OkHttpInstrumentation;
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+
+/** Loads the policy, installs the router and the instrumentations, and says so in one line. */
+final class AgentStarter {
+
+    static final String STARTED_PROPERTY = "jmesh.agent.version";
+
+    /** Listed, not discovered: nothing scans the class path. */
+    private static final List<MeshInstrumentation> INSTRUMENTATIONS =
+            List.of(new JdkHttpClientInstrumentation(), new OkHttpInstrumentation());
+
+    private AgentStarter() {}
+
+    static void start(AgentOptions options, Instrumentation instrumentation, ClassDefiner definer, boolean attached)
+            throws Exception {
+        long startNanos = System.nanoTime();
+        if (options.configPath() == null) {
+            AgentLog.line("no policy file (agent option config=, -D" + AgentOptions.CONFIG_PROPERTY
+                    + " or " + AgentOptions.CONFIG_ENV + "); calls pass through unrouted");
+            return;
+        }
+        ParseResult parsed = ConfigParser.parse(options.configPath());
+        if (!parsed.ok()) {
+            AgentLog.line("policy file rejected, calls pass through unrouted: " + parsed.errors().get(0)
+                    + (parsed.errors().size() > 1 ? " (and " + (parsed.errors().size() - 1) + " more; run: java -jar jmesh-agent.jar check "
+                    + options.configPath() + ")" : ""));
+            return;
+        }
+        MeshConfig config = parsed.config();
+        Mesh.install(new MeshRouter(RouteTable.of(config)));
+        Instrumenter.install(instrumentation, INSTRUMENTATIONS, definer, new TransformFailureLog());
+        System.setProperty(STARTED_PROPERTY, Version.get());
+
+        long millis = (System.nanoTime() - startNanos) / 1_000_000;
+        AgentLog.line(Version.get() + (attached ? " attached" : " started") + " in " + millis + " ms: "
+                + config.services().size() + " service(s) " + config.services().keySet()
+                + " from " + options.configPath());
+    }
+}

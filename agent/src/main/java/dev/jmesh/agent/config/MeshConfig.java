@@ -1,0 +1,31 @@
+package dev.jmesh.agent.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The whole mesh policy of one workload.
+ *
+ * @param workload this application's service name, or {@code null} when not configured
+ * @param admin    the admin server settings, or {@code null} for no admin server
+ * @param services upstream services by name; unmodifiable, in file order, never {@code null}
+ */
+public record MeshConfig(String workload, AdminConfig admin, Map<String, ServiceConfig> services) {
+
+    /** No workload, no admin server, no services. */
+    public static final MeshConfig EMPTY = new MeshConfig(null, null, Map.of());
+
+    public MeshConfig {
+        // Copy into an insertion-ordered map so callers iterate services in file order,
+        // and wrap it so nobody can mutate the shared model afterwards.
+        Map<String, ServiceConfig> copy = new LinkedHashMap<>();
+        if (services != null) {
+            services.forEach((name, service) -> copy.put(
+                    Objects.requireNonNull(name, "service name"),
+                    Objects.requireNonNull(service, "service")));
+        }
+        services = Collections.unmodifiableMap(copy);
+    }
+}

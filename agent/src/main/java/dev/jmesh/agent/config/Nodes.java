@@ -1,0 +1,94 @@
+package dev.jmesh.agent.config;
+
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/** Type checks on YAML nodes; each reports a problem at the node and returns null on mismatch. */
+final class Nodes {
+
+    // Only plain decimal: YAML 1.1 would also read 0x1F, 0b101, 010 (octal!) and 1:30 as ints.
+    private static final Pattern DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)");
+
+    private final Problems problems;
+
+    Nodes(Problems problems) {
+        this.problems = problems;
+    }
+
+    /** True for an explicit or implicit null, e.g. {@code key:} with nothing after it. */
+    static boolean isNull(Node node) {
+        return node instanceof ScalarNode && node.getTag().equals(Tag.NULL);
+    }
+
+    /** Short description of what a node is, for "expected X, got Y" messages. */
+    static String describe(Node node) {
+        if (node instanceof MappingNode) {
+            return "a mapping";
+        }
+        if (node instanceof SequenceNode) {
+            return "a sequence";
+        }
+        if (isNull(node)) {
+            return "an empty value";
+        }
+        String text = ((ScalarNode) node).getValue();
+        return "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'";
+    }
+
+    MappingNode mapping(Node node) {
+        if (node instanceof MappingNode mapping) {
+            return mapping;
+        }
+        problems.error(node, "expected a mapping, got " + describe(node));
+        return null;
+    }
+
+    SequenceNode sequence(Node node) {
+        if (node instanceof SequenceNode sequence) {
+            return sequence;
+        }
+        problems.error(node, "expected a sequence, got " + describe(node));
+        return null;
+    }
+
+    /** Any non-null scalar; its text is taken as written, so {@code zone: 1} is the string "1". */
+    String string(Node node) {
+        if (node instanceof ScalarNode scalar && !isNull(scalar)) {
+            return scalar.getValue();
+        }
+        problems.error(node, "expected a string, got " + describe(node));
+        return null;
+    }
+
+    /** A decimal integer in {@code min..max}; {@code what} names the value in range errors. */
+    Integer integer(Node node, String what, int min, int max) {
+        if (!(node instanceof ScalarNode scalar) || isNull(node)) {
+            problems.error(node, "expected a number, got " + describe(node));
+            return null;
+        }
+        String text = scalar.getValue();
+        if (!scalar.getTag().equals(Tag.INT)) {
+            // A quoted number is a string in YAML; say so, it is an easy mistake to make.
+            boolean quoted = scalar.getScalarStyle() != DumperOptions.ScalarStyle.PLAIN;
+            String hint = quoted && DECIMAL.matcher(text).matches() ? " (remove the quotes)" : "";
+            problems.error(node, "expected a number, got " + describe(node) + hint);
+            return null;
+        }
+        if (!DECIMAL.matcher(text).matches()) {
+            problems.error(node, "expected a decimal number, got " + describe(node));
+            return null;
+        }
+        // More than 10 digits cannot fit an int; avoid parsing huge strings at all.
+        long value = text.length() > 11 ? Long.MAX_VALUE : Long.parseLong(text);
+        if (value < min || value > max) {
+            problems.error(node, what + " " + text + " out of range (expected " + min + ".." + max + ")");
+            return null;
+        }
+        return (int) value;
+    }
+}

@@ -1,0 +1,277 @@
+package dev.jmesh.agent.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * The policy schema: turns a composed YAML tree into a {@link MeshConfig}, reporting every
+ * problem on the way. Each section builds its record only if it added no errors, so a
+ * half-valid model is never assembled.
+ */
+final class PolicyReader {
+
+    // Lower-case DNS-label style with dots, as used for service names in the mesh.
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+    private static final int MIN_WEIGHT = 1;
+    private static final int MAX_WEIGHT = 10_000;
+    private static final String BALANCER_NAMES = Arrays.stream(BalancerKind.values())
+            .map(BalancerKind::configName).collect(Collectors.joining(", "));
+
+    private final Problems problems;
+    private final Nodes nodes;
+
+    PolicyReader(Problems problems) {
+        this.problems = problems;
+        this.nodes = new Nodes(problems);
+    }
+
+    /** Reads the document root; returns null when there were errors. */
+    MeshConfig read(Node root) {
+        MappingNode mapping = nodes.mapping(root);
+        if (mapping == null) {
+            return null;
+        }
+        MeshDraft draft = new MeshDraft();
+        new KeyTable("policy")
+                .optional("workload", e -> draft.workload = name(e.value(), "workload"))
+                .optional("admin", e -> draft.admin = admin(e))
+                .optional("services", e -> draft.services = services(e.value()))
+                .walk(mapping, mapping, problems);
+        return problems.errorCount() == 0
+                ? new MeshConfig(draft.workload, draft.admin, draft.services)
+                : null;
+    }
+
+    private static final class MeshDraft {
+        String workload;
+        AdminConfig admin;
+        Map<String, ServiceConfig> services = Map.of();
+    }
+
+    // ---- admin ------------------------------------------------------------------------------
+
+    private AdminConfig admin(KeyTable.Entry entry) {
+        MappingNode mapping = nodes.mapping(entry.value());
+        if (mapping == null) {
+            return null;
+        }
+        int errorsBefore = problems.errorCount();
+        AdminDraft draft = new AdminDraft();
+        new KeyTable("admin")
+                .required("port", e -> draft.port = nodes.integer(e.value(), "port", 0, 65535))
+                .optional("bind", e -> draft.bind = bindAddress(e.value()))
+                .walk(mapping, entry.key(), problems);
+        return problems.errorCount() == errorsBefore ? new AdminConfig(draft.bind, draft.port) : null;
+    }
+
+    private static final class AdminDraft {
+        Integer port;
+        String bind = AdminConfig.DEFAULT_BIND;
+    }
+
+    private String bindAddress(Node node) {
+        String text = nodes.string(node);
+        if (text != null && !Addresses.isBindAddress(text)) {
+            problems.error(node, "bad bind address '" + text + "': expected an IP address or 'localhost'");
+            return null;
+        }
+        return text;
+    }
+
+    // ---- services ---------------------------------------------------------------------------
+
+    private Map<String, ServiceConfig> services(Node node) {
+        Map<String, ServiceConfig> services = new LinkedHashMap<>();
+        if (Nodes.isNull(node)) {
+            return services; // "services:" with nothing under it means no services
+        }
+        MappingNode mapping = nodes.mapping(node);
+        if (mapping == null) {
+            return services;
+        }
+        for (KeyTable.Entry entry : KeyTable.entries(mapping, problems)) {
+            boolean nameOk = checkName(entry.key(), entry.name(), "service");
+            ServiceConfig service = service(entry); // validate the body even if the name is bad
+            if (nameOk && service != null) {
+                services.put(entry.name(), service);
+            }
+        }
+        return services;
+    }
+
+    private ServiceConfig service(KeyTable.Entry entry) {
+        MappingNode mapping = nodes.mapping(entry.value());
+        if (mapping == null) {
+            return null;
+        }
+        int errorsBefore = problems.errorCount();
+        ServiceDraft draft = new ServiceDraft();
+        new KeyTable("service '" + entry.name() + "'")
+                .required("endpoints", e -> draft.endpoints = endpoints(e.value()))
+                .optional("balancer", e -> draft.balancer = balancer(e.value()))
+                .walk(mapping, entry.key(), problems);
+        if (draft.balancer == BalancerKind.ROUND_ROBIN) {
+            warnIgnoredWeights(draft.endpoints);
+        }
+        if (problems.errorCount() != errorsBefore) {
+            return null;
+        }
+        List<EndpointConfig> endpoints = draft.endpoints.stream().map(ParsedEndpoint::config).toList();
+        return new ServiceConfig(entry.name(), endpoints, draft.balancer);
+    }
+
+    private static final class ServiceDraft {
+        List<ParsedEndpoint> endpoints = List.of();
+        BalancerKind balancer = BalancerKind.ROUND_ROBIN;
+    }
+
+    // Weights only mean something to weighted balancers; silently ignoring them would surprise.
+    private void warnIgnoredWeights(List<ParsedEndpoint> endpoints) {
+        for (ParsedEndpoint endpoint : endpoints) {
+            if (endpoint.weightNode() != null && endpoint.config().weight() != 1) {
+                problems.warning(endpoint.weightNode(), "weight is ignored by balancer "
+                        + BalancerKind.ROUND_ROBIN.configName() + "; use "
+                        + BalancerKind.WEIGHTED_ROUND_ROBIN.configName() + " or "
+                        + BalancerKind.RANDOM.configName());
+            }
+        }
+    }
+
+    private BalancerKind balancer(Node node) {
+        String name = nodes.string(node);
+        if (name == null) {
+            return null;
+        }
+        BalancerKind kind = BalancerKind.fromConfigName(name).orElse(null);
+        if (kind == null) {
+            problems.error(node, "unknown balancer '" + name + "' (expected one of: " + BALANCER_NAMES + ")");
+        }
+        return kind;
+    }
+
+    // ---- endpoints --------------------------------------------------------------------------
+
+    /** An endpoint plus the nodes needed for later diagnostics (duplicates, ignored weights). */
+    private record ParsedEndpoint(EndpointConfig config, Node addressNode, Node weightNode) {}
+
+    private List<ParsedEndpoint> endpoints(Node node) {
+        SequenceNode sequence = nodes.sequence(node);
+        if (sequence == null) {
+            return List.of();
+        }
+        if (sequence.getValue().isEmpty()) {
+            problems.error(sequence, "endpoints must not be empty");
+            return List.of();
+        }
+        List<ParsedEndpoint> endpoints = new ArrayList<>();
+        Map<String, Node> seen = new HashMap<>(); // canonical host:port -> first address node
+        for (Node item : sequence.getValue()) {
+            ParsedEndpoint endpoint = endpoint(item);
+            if (endpoint == null) {
+                continue;
+            }
+            EndpointConfig config = endpoint.config();
+            String key = Addresses.canonicalHost(config.host()) + ":" + config.port();
+            Node first = seen.putIfAbsent(key, endpoint.addressNode());
+            if (first != null) {
+                problems.error(endpoint.addressNode(), "duplicate endpoint '" + config.address()
+                        + "' (first listed at line " + (first.getStartMark().getLine() + 1) + ")");
+                continue;
+            }
+            endpoints.add(endpoint);
+        }
+        return endpoints;
+    }
+
+    private ParsedEndpoint endpoint(Node item) {
+        if (item instanceof ScalarNode && !Nodes.isNull(item)) {
+            Addresses.ParsedAddress address = address(item);
+            return address == null ? null : new ParsedEndpoint(
+                    new EndpointConfig(address.host(), address.port(), 1, null), item, null);
+        }
+        if (!(item instanceof MappingNode mapping)) {
+            problems.error(item, "expected an endpoint address or a mapping, got " + Nodes.describe(item));
+            return null;
+        }
+        int errorsBefore = problems.errorCount();
+        EndpointDraft draft = new EndpointDraft();
+        new KeyTable("endpoint")
+                .required("address", e -> {
+                    draft.addressNode = e.value();
+                    draft.address = address(e.value());
+                })
+                .optional("weight", e -> {
+                    draft.weightNode = e.value();
+                    draft.weight = nodes.integer(e.value(), "weight", MIN_WEIGHT, MAX_WEIGHT);
+                })
+                .optional("zone", e -> draft.zone = zone(e.value()))
+                .walk(mapping, mapping, problems);
+        if (problems.errorCount() != errorsBefore) {
+            return null;
+        }
+        EndpointConfig config = new EndpointConfig(
+                draft.address.host(), draft.address.port(), draft.weight, draft.zone);
+        return new ParsedEndpoint(config, draft.addressNode, draft.weightNode);
+    }
+
+    private static final class EndpointDraft {
+        Node addressNode;
+        Addresses.ParsedAddress address;
+        Node weightNode;
+        Integer weight = 1;
+        String zone;
+    }
+
+    private Addresses.ParsedAddress address(Node node) {
+        String text = nodes.string(node);
+        if (text == null) {
+            return null;
+        }
+        Addresses.ParsedAddress address = Addresses.parseEndpoint(text);
+        if (address.error() != null) {
+            problems.error(node, address.error());
+            return null;
+        }
+        return address;
+    }
+
+    private String zone(Node node) {
+        String zone = nodes.string(node);
+        if (zone != null && zone.isBlank()) {
+            problems.error(node, "zone must not be empty");
+            return null;
+        }
+        return zone;
+    }
+
+    // ---- names ------------------------------------------------------------------------------
+
+    private String name(Node node, String what) {
+        String name = nodes.string(node);
+        return name != null && checkName(node, name, what) ? name : null;
+    }
+
+    private boolean checkName(Node at, String name, String what) {
+        if (name.length() > Addresses.MAX_HOST_NAME) {
+            problems.error(at, "invalid " + what + " name '" + name.substring(0, 40)
+                    + "...': longer than " + Addresses.MAX_HOST_NAME + " characters");
+            return false;
+        }
+        if (!NAME.matcher(name).matches()) {
+            problems.error(at, "invalid " + what + " name '" + name + "': use lower-case letters, digits,"
+                    + " '-' and '.', starting and ending with a letter or digit");
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.jmesh.agent.routing;
+
+import dev.jmesh.agent.config.EndpointConfig;
+import dev.jmesh.agent.config.MeshConfig;
+import dev.jmesh.agent.config.ServiceConfig;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An immutable snapshot of every mesh service by name. A new policy builds a new table off
+ * the hot path; the router publishes it with one volatile write.
+ */
+public final class RouteTable {
+
+    public static final RouteTable EMPTY = new RouteTable(Map.of());
+
+    private final Map<String, Service> services;
+
+    private RouteTable(Map<String, Service> services) {
+        this.services = services;
+    }
+
+    /** Builds the table for a policy; endpoint host names are resolved here, once. */
+    public static RouteTable of(MeshConfig config) {
+        Map<String, Service> services = new HashMap<>();
+        for (ServiceConfig service : config.services().values()) {
+            List<Endpoint> endpoints = new ArrayList<>(service.endpoints().size());
+            for (EndpointConfig e : service.endpoints()) {
+                endpoints.add(new Endpoint(new InetSocketAddress(e.host(), e.port()), e.weight(), e.zone()));
+            }
+            services.put(service.name(), new Service(service.name(), endpoints,
+                    Balancers.create(service.balancer(), endpoints)));
+        }
+        return new RouteTable(Map.copyOf(services));
+    }
+
+    /**
+     * The service a host name stands for, or {@code null}. Names are matched without regard to
+     * case or a trailing dot, as DNS would.
+     */
+    public Service service(String host) {
+        Service service = services.get(host);
+        if (service != null || services.isEmpty()) {
+            return service;
+        }
+        String canonical = canonical(host);
+        return canonical == host ? null : services.get(canonical);
+    }
+
+    public int size() {
+        return services.size();
+    }
+
+    /** Lower-cased and without a trailing dot; the same instance when already canonical. */
+    private static String canonical(String host) {
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isUpperCase(name.charAt(i))) {
+                return name.toLowerCase(Locale.ROOT);
+            }
+        }
+        return name;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.jmesh.agent.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.jmesh.agent.config.ConfigParser;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+
+class RouteTableTest {
+
+    static final String POLICY = """
+            services:
+              orders:
+                endpoints: [ 10.0.1.5:8080, "[::1]:9090" ]
+            """;
+
+    @Test
+    void findsServicesByNameIgnoringCaseAndATrailingDot() throws Exception {
+        RouteTable table = RouteTable.of(ConfigParser.parse(POLICY, "test").orThrow());
+        assertNotNull(table.service("orders"));
+        assertSame(table.service("orders"), table.service("ORDERS"));
+        assertSame(table.service("orders"), table.service("orders."));
+        assertNull(table.service("payments"));
+        assertNull(RouteTable.EMPTY.service("orders"));
+    }
+
+    @Test
+    void routerPicksResolvedEndpointsAndPassesUnknownHosts() throws Exception {
+        MeshRouter router = new MeshRouter(RouteTable.of(ConfigParser.parse(POLICY, "test").orThrow()));
+        InetSocketAddress first = router.pickHttpEndpoint("orders");
+        InetSocketAddress second = router.pickHttpEndpoint("orders");
+        assertEquals(new InetSocketAddress("10.0.1.5", 8080), first);
+        assertEquals(9090, second.getPort());
+        assertEquals(false, first.isUnresolved());
+        assertNull(router.pickHttpEndpoint("example.com"));
+
+        router.update(RouteTable.EMPTY);
+        assertNull(router.pickHttpEndpoint("orders"));
+    }
+}

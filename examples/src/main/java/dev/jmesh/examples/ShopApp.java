@@ -1,0 +1,56 @@
+package dev.jmesh.examples;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * An ordinary application. It calls its orders service by its logical name,
+ * {@code http://orders/api/orders}, with the JDK's HttpClient and with OkHttp, and knows
+ * nothing of where "orders" runs: without jmesh that name does not even resolve.
+ */
+public final class ShopApp {
+
+    private static final String ORDERS = "http://orders/api/orders";
+    private static final Pattern SERVED_BY = Pattern.compile("\"served_by\":\"([^\"]+)\"");
+
+    public static void main(String[] args) throws Exception {
+        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        Map<String, Integer> split = new TreeMap<>();
+
+        HttpClient jdk = HttpClient.newHttpClient();
+        for (int i = 0; i < calls; i++) {
+            HttpResponse<String> response = jdk.send(
+                    HttpRequest.newBuilder(URI.create(ORDERS)).build(), HttpResponse.BodyHandlers.ofString());
+            record(split, "java.net.http", response.body());
+        }
+
+        OkHttpClient okHttp = new OkHttpClient();
+        for (int i = 0; i < calls; i++) {
+            try (Response response = okHttp.newCall(new Request.Builder().url(ORDERS).build()).execute()) {
+                record(split, "okhttp", response.body().string());
+            }
+        }
+        okHttp.dispatcher().executorService().shutdown();
+        okHttp.connectionPool().evictAll();
+
+        System.out.println();
+        System.out.println("calls to " + ORDERS + " per endpoint:");
+        split.forEach((key, count) -> System.out.printf("  %-28s %3d  %s%n", key, count, "#".repeat(count)));
+    }
+
+    private static void record(Map<String, Integer> split, String client, String body) {
+        Matcher m = SERVED_BY.matcher(body);
+        String backend = m.find() ? m.group(1) : "?";
+        split.merge(client + " -> " + backend, 1, Integer::sum);
+        System.out.println(client + ": " + body);
+    }
+}
