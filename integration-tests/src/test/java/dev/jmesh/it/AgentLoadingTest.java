@@ -84,12 +84,17 @@ class AgentLoadingTest {
             }
             assertEquals(0, attach.exitCode(), attach::toString);
             assertTrue(attach.stdout().get(0).contains("attached to " + app.pid()), attach::toString);
+            // A second attach is refused by the running agent, which keeps routing as before.
+            try (AppJvm again = AppJvm.on(jdk).runAgentCli("attach", Long.toString(app.pid()), "config=" + policy)) {
+                assertEquals(0, again.await().exitCode());
+            }
 
             app.writeLine("go");
             AppJvm.Result result = app.await();
             assertEquals(0, result.exitCode(), result::toString);
             assertEquals(Map.of("only", 3), result.backendsFor(ORDERS), result::toString);
-            assertTrue(result.stderr().stream().anyMatch(l -> l.startsWith("jmesh: ") && l.contains(" attached in ")),
+            assertEquals(1, result.stderr().stream().filter(l -> l.contains(" attached in ")).count(), result::toString);
+            assertTrue(result.stderr().stream().anyMatch(l -> l.equals("jmesh: already running in this JVM; ignoring the second start")),
                     result::toString);
         }
     }
