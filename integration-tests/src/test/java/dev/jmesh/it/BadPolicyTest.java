@@ -61,10 +61,7 @@ class BadPolicyTest {
     @Test
     void checkReportsEveryErrorWithLineAndColumn() throws Exception {
         Path file = Policy.write(dir, BAD);
-        AppJvm.Result result;
-        try (AppJvm cli = AppJvm.on(Jdk.JDK17).runAgentCli("check", file.toString())) {
-            result = cli.await();
-        }
+        AppJvm.Result result = check(file);
         assertEquals(1, result.exitCode(), result::toString);
         Pattern position = Pattern.compile(Pattern.quote(file.toString()) + ":(\\d+:\\d+): .*");
         List<String> positions = result.stderr().stream()
@@ -87,10 +84,7 @@ class BadPolicyTest {
     @Test
     void checkReportsASyntaxErrorWithItsPosition() throws Exception {
         Path file = Policy.write(dir, "services:\n  orders:\n    endpoints: [ 10.0.0.1:80\n");
-        AppJvm.Result result;
-        try (AppJvm cli = AppJvm.on(Jdk.JDK17).runAgentCli("check", file.toString())) {
-            result = cli.await();
-        }
+        AppJvm.Result result = check(file);
         assertEquals(1, result.exitCode(), result::toString);
         assertTrue(result.stderr().get(0).matches(".*" + file.getFileName() + ":\\d+:\\d+: .+"), result::toString);
     }
@@ -98,10 +92,7 @@ class BadPolicyTest {
     @Test
     void checkSummarisesAGoodFile() throws Exception {
         Path file = Policy.write(dir, "workload: shop\nservices:\n  orders:\n    endpoints: [ 10.0.0.1:80, 10.0.0.2:80 ]\n");
-        AppJvm.Result result;
-        try (AppJvm cli = AppJvm.on(Jdk.JDK17).runAgentCli("check", file.toString())) {
-            result = cli.await();
-        }
+        AppJvm.Result result = check(file);
         assertEquals(0, result.exitCode(), result::toString);
         assertEquals(List.of(file + ": OK, workload shop, 1 service(s) [orders], 2 endpoint(s)"), result.stdout());
     }
@@ -114,6 +105,12 @@ class BadPolicyTest {
     @Test
     void theApplicationRunsUnroutedWithAMissingPolicy() throws Exception {
         assertRunsWithOneLine(dir.resolve("no-such-mesh.yaml"), "no-such-mesh.yaml");
+    }
+
+    private static AppJvm.Result check(Path file) throws Exception {
+        try (AppJvm cli = AppJvm.on(Jdk.JDK17).runAgentCli("check", file.toString())) {
+            return cli.await();
+        }
     }
 
     private static void assertRunsWithOneLine(Path policy, String expected) throws Exception {
