@@ -1,23 +1,44 @@
 package dev.jmesh.agent.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * An upstream service this workload calls.
+ * An upstream service this workload calls, and how calls to it are made.
  *
- * @param name      the service name (the key under {@code services:})
- * @param endpoints where the service runs; unmodifiable, never empty
- * @param balancer  how requests are spread over the endpoints
+ * @param name             the service name (the key under {@code services:})
+ * @param endpoints        where the service runs; unmodifiable, never empty
+ * @param balancer         how requests are spread over the endpoints
+ * @param hashKey          what ring-hash and maglev hash on; null for other balancers
+ * @param slowStart        how long a new or returning endpoint takes to reach its full share; null = no ramp
+ * @param timeout          bound on the whole call, retries included; null = none
+ * @param retries          when and how failed attempts are retried
+ * @param circuitBreaker   limits on concurrent and pending requests
+ * @param outlierDetection when endpoints are ejected; null = never
+ * @param healthCheck      active probing; null = none
  */
-public record ServiceConfig(String name, List<EndpointConfig> endpoints, BalancerKind balancer) {
+public record ServiceConfig(String name, List<EndpointConfig> endpoints, BalancerKind balancer,
+                            HashKey hashKey, Duration slowStart, Duration timeout, RetryPolicy retries,
+                            CircuitBreakerPolicy circuitBreaker, OutlierDetectionPolicy outlierDetection,
+                            HealthCheckPolicy healthCheck) {
 
     public ServiceConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(balancer, "balancer");
+        Objects.requireNonNull(retries, "retries");
+        Objects.requireNonNull(circuitBreaker, "circuitBreaker");
         endpoints = List.copyOf(endpoints); // also rejects null elements
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("service '" + name + "' has no endpoints");
         }
+        if (balancer.hashes() != (hashKey != null)) {
+            throw new IllegalArgumentException("hashKey goes with ring-hash and maglev, and they need it");
+        }
+    }
+
+    /** A service with default policies. */
+    public ServiceConfig(String name, List<EndpointConfig> endpoints, BalancerKind balancer) {
+        this(name, endpoints, balancer, null, null, null, RetryPolicy.DEFAULT, CircuitBreakerPolicy.DEFAULT, null, null);
     }
 }

@@ -16,6 +16,8 @@ public final class Balancers {
             case ROUND_ROBIN -> new RoundRobinBalancer(endpoints);
             case WEIGHTED_ROUND_ROBIN -> new WeightedRoundRobinBalancer(endpoints);
             case RANDOM -> new RandomBalancer(endpoints);
+            case LEAST_REQUEST, P2C_EWMA, RING_HASH, MAGLEV ->
+                    throw new UnsupportedOperationException("balancer " + kind.configName() + " not built yet");
         };
     }
 }

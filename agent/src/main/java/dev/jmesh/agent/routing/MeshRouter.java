@@ -24,6 +24,6 @@ public final class MeshRouter implements Router {
     @Override
     public InetSocketAddress pickHttpEndpoint(String host) {
         Service service = table.service(host);
-        return service == null ? null : service.balancer().pick().address();
+        return service == null ? null : service.balancer().pick(0).address();
     }
 }

@@ -17,7 +17,7 @@ final class RandomBalancer implements Balancer {
     }
 
     @Override
-    public Endpoint pick() {
+    public Endpoint pick(long requestHash) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (cumulative == null) {
             return endpoints[random.nextInt(endpoints.length)];

@@ -14,7 +14,7 @@ final class RoundRobinBalancer implements Balancer {
     }
 
     @Override
-    public Endpoint pick() {
+    public Endpoint pick(long requestHash) {
         return endpoints[Math.floorMod(next.getAndIncrement(), endpoints.length)];
     }
 }

@@ -24,7 +24,7 @@ final class WeightedRoundRobinBalancer implements Balancer {
     }
 
     @Override
-    public Endpoint pick() {
+    public Endpoint pick(long requestHash) {
         return schedule[Math.floorMod(next.getAndIncrement(), schedule.length)];
     }
 

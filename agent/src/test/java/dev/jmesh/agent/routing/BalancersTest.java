@@ -24,7 +24,7 @@ class BalancersTest {
     static Map<Integer, Integer> picks(Balancer balancer, int n) {
         Map<Integer, Integer> counts = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            counts.merge(balancer.pick().address().getPort(), 1, Integer::sum);
+            counts.merge(balancer.pick(0).address().getPort(), 1, Integer::sum);
         }
         return counts;
     }
@@ -34,7 +34,7 @@ class BalancersTest {
         Balancer rr = Balancers.create(BalancerKind.ROUND_ROBIN, List.of(endpoint(1, 1), endpoint(2, 5), endpoint(3, 1)));
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            order.add(rr.pick().address().getPort());
+            order.add(rr.pick(0).address().getPort());
         }
         assertEquals(List.of(1, 2, 3, 1, 2, 3), order);
     }
@@ -47,7 +47,7 @@ class BalancersTest {
         for (int t = 0; t < 4; t++) {
             new Thread(() -> {
                 for (int i = 0; i < 30_000; i++) {
-                    counts.computeIfAbsent(rr.pick().address().getPort(), p -> new AtomicInteger()).incrementAndGet();
+                    counts.computeIfAbsent(rr.pick(0).address().getPort(), p -> new AtomicInteger()).incrementAndGet();
                 }
                 done.countDown();
             }).start();
@@ -62,7 +62,7 @@ class BalancersTest {
                 List.of(endpoint(1, 5), endpoint(2, 1), endpoint(3, 1)));
         StringBuilder order = new StringBuilder();
         for (int i = 0; i < 7; i++) {
-            order.append((char) ('a' + wrr.pick().address().getPort() - 1));
+            order.append((char) ('a' + wrr.pick(0).address().getPort() - 1));
         }
         // nginx's smooth sequence for 5:1:1, not aaaaabc.
         assertEquals("aabacaa", order.toString());
