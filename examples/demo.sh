@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds jmesh and runs the demo: an unmodified application calls http://orders/... and the
 # agent spreads the calls over three local order backends, as examples/mesh.yaml says.
+# Halfway through, one backend is killed: the application sees no failed call.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,27 +9,33 @@ echo "== building (mvn package, tests skipped)"
 mvn -q -B package -DskipTests
 
 work=$(mktemp -d)
-backends_pid=""
+pids=()
 cleanup() {
-  [ -n "$backends_pid" ] && kill "$backends_pid" 2>/dev/null || true
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 echo "== starting three order backends on free loopback ports"
-java -cp examples/target/classes dev.jmesh.examples.OrderBackends 3 > "$work/backends.out" &
-backends_pid=$!
-for _ in $(seq 1 100); do
-  grep -q '^READY' "$work/backends.out" 2>/dev/null && break
-  sleep 0.1
+ports=()
+for i in 1 2 3; do
+  java -cp examples/target/classes dev.jmesh.examples.OrderBackend "orders-$i" > "$work/orders-$i.out" &
+  pids+=($!)
 done
-read -r _ ORDERS_1 ORDERS_2 ORDERS_3 < <(grep '^READY' "$work/backends.out")
-sed -e "s/\${ORDERS_1}/$ORDERS_1/" -e "s/\${ORDERS_2}/$ORDERS_2/" -e "s/\${ORDERS_3}/$ORDERS_3/" \
+for i in 1 2 3; do
+  for _ in $(seq 1 100); do
+    grep -q '^READY' "$work/orders-$i.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  ports+=("$(awk '/^READY/ {print $2}' "$work/orders-$i.out")")
+done
+sed -e "s/\${ORDERS_1}/${ports[0]}/" -e "s/\${ORDERS_2}/${ports[1]}/" -e "s/\${ORDERS_3}/${ports[2]}/" \
   examples/mesh.yaml > "$work/mesh.yaml"
 
 echo "== policy ($work/mesh.yaml)"
 java -jar agent/target/jmesh-agent.jar check "$work/mesh.yaml"
 
-echo "== the shop app, unmodified, with -javaagent"
+echo "== the shop app, unmodified, with -javaagent; orders-3 is killed after about 2 seconds"
+( sleep 2; kill "${pids[2]}" && echo "== killed orders-3 (port ${ports[2]})" ) &
 java -javaagent:agent/target/jmesh-agent.jar=config="$work/mesh.yaml" \
-  -cp "examples/target/classes:examples/target/lib/*" dev.jmesh.examples.ShopApp 20
+  -cp "examples/target/classes:examples/target/lib/*" dev.jmesh.examples.ShopApp 40 100

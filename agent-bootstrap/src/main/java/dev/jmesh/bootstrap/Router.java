@@ -10,10 +10,19 @@ import java.net.InetSocketAddress;
 public interface Router {
 
     /**
-     * Picks the endpoint for one plain-HTTP request to {@code host}.
+     * Picks the endpoint for one plain-HTTP request to {@code host} that no {@link HttpCall}
+     * drives (for example a redirect the client follows by itself).
      *
-     * @return the endpoint to connect to, or {@code null} when {@code host} is not a mesh
-     *     service and the request must pass through untouched
+     * @return the endpoint, or {@code null} when {@code host} is not a mesh service
      */
     InetSocketAddress pickHttpEndpoint(String host);
+
+    /**
+     * Begins a call to {@code host}.
+     *
+     * @param rawPath  the request path as sent, or {@code null}
+     * @param rawQuery the query string as sent, or {@code null}
+     * @return the call, or {@code null} when {@code host} is not a mesh service
+     */
+    HttpCall beginHttpCall(String host, String method, String rawPath, String rawQuery);
 }

@@ -3,12 +3,13 @@ package dev.jmesh.agent;
 import dev.jmesh.agent.config.ConfigParser;
 import dev.jmesh.agent.config.MeshConfig;
 import dev.jmesh.agent.config.ParseResult;
-import dev.jmesh.agent.routing.MeshRouter;
-import dev.jmesh.agent.routing.RouteTable;
+import dev.jmesh.agent.mesh.MeshRouter;
+import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.tooling.ClassDefiner;
 import dev.jmesh.agent.tooling.Instrumenter;
 import dev.jmesh.bootstrap.Mesh;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
+import dev.jmesh.instrumentation.jdkhttp.JdkHttpCallDriver;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import dev.jmesh.instrumentation.okhttp.OkHttpInstrumentation;
 import java.lang.instrument.Instrumentation;
@@ -41,7 +42,7 @@ final class AgentStarter {
             return;
         }
         MeshConfig config = parsed.config();
-        Mesh.install(new MeshRouter(RouteTable.of(config)));
+        Mesh.install(new MeshRouter(RouteTable.of(config)), new JdkHttpCallDriver());
         Instrumenter.install(instrumentation, INSTRUMENTATIONS, definer, new TransformFailureLog());
         System.setProperty(STARTED_PROPERTY, Version.get());
 

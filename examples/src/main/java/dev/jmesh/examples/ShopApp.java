@@ -16,6 +16,8 @@ import okhttp3.Response;
  * An ordinary application. It calls its orders service by its logical name,
  * {@code http://orders/api/orders}, with the JDK's HttpClient and with OkHttp, and knows
  * nothing of where "orders" runs: without jmesh that name does not even resolve.
+ *
+ * <p>{@code ShopApp ROUNDS PAUSE_MS}: each round makes one call with each client.
  */
 public final class ShopApp {
 
@@ -23,21 +25,31 @@ public final class ShopApp {
     private static final Pattern SERVED_BY = Pattern.compile("\"served_by\":\"([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
-        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        long pauseMillis = args.length > 1 ? Long.parseLong(args[1]) : 0;
         Map<String, Integer> split = new TreeMap<>();
+        int failed = 0;
 
         HttpClient jdk = HttpClient.newHttpClient();
-        for (int i = 0; i < calls; i++) {
-            HttpResponse<String> response = jdk.send(
-                    HttpRequest.newBuilder(URI.create(ORDERS)).build(), HttpResponse.BodyHandlers.ofString());
-            record(split, "java.net.http", response.body());
-        }
-
         OkHttpClient okHttp = new OkHttpClient();
-        for (int i = 0; i < calls; i++) {
-            try (Response response = okHttp.newCall(new Request.Builder().url(ORDERS).build()).execute()) {
-                record(split, "okhttp", response.body().string());
+        for (int round = 1; round <= rounds; round++) {
+            StringBuilder line = new StringBuilder(String.format("round %3d:", round));
+            try {
+                HttpResponse<String> response = jdk.send(
+                        HttpRequest.newBuilder(URI.create(ORDERS)).build(), HttpResponse.BodyHandlers.ofString());
+                line.append("  java.net.http -> ").append(record(split, "java.net.http", response.body()));
+            } catch (Exception e) {
+                failed++;
+                line.append("  java.net.http FAILED: ").append(e);
             }
+            try (Response response = okHttp.newCall(new Request.Builder().url(ORDERS).build()).execute()) {
+                line.append("   okhttp -> ").append(record(split, "okhttp", response.body().string()));
+            } catch (Exception e) {
+                failed++;
+                line.append("   okhttp FAILED: ").append(e);
+            }
+            System.out.println(line);
+            Thread.sleep(pauseMillis);
         }
         okHttp.dispatcher().executorService().shutdown();
         okHttp.connectionPool().evictAll();
@@ -45,12 +57,13 @@ public final class ShopApp {
         System.out.println();
         System.out.println("calls to " + ORDERS + " per endpoint:");
         split.forEach((key, count) -> System.out.printf("  %-28s %3d  %s%n", key, count, "#".repeat(count)));
+        System.out.println("failed calls: " + failed);
     }
 
-    private static void record(Map<String, Integer> split, String client, String body) {
+    private static String record(Map<String, Integer> split, String client, String body) {
         Matcher m = SERVED_BY.matcher(body);
         String backend = m.find() ? m.group(1) : "?";
         split.merge(client + " -> " + backend, 1, Integer::sum);
-        System.out.println(client + ": " + body);
+        return backend;
     }
 }

@@ -87,6 +87,23 @@ final class AppJvm implements AutoCloseable {
         throw new AssertionError("no matching line; " + describe());
     }
 
+    /** Blocks until {@code n} lines on standard output match. */
+    void awaitLines(Predicate<String> match, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            synchronized (stdout) {
+                if (stdout.stream().filter(match).count() >= n) {
+                    return;
+                }
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("fewer than " + n + " matching lines; " + describe());
+    }
+
     void writeLine(String line) throws IOException {
         OutputStream in = process.getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -158,6 +175,29 @@ final class AppJvm implements AutoCloseable {
                     .map(line -> field(line, field))
                     .distinct()
                     .collect(Collectors.toList());
+        }
+
+        /** Calls per response status, for the calls to one URL. */
+        Map<Integer, Integer> statusesFor(String url) {
+            Map<Integer, Integer> counts = new HashMap<>();
+            for (String line : stdout) {
+                if (line.startsWith("RESULT " + url + " ")) {
+                    counts.merge(Integer.parseInt(line.split(" ")[2]), 1, Integer::sum);
+                }
+            }
+            return counts;
+        }
+
+        /** Every RESULT and ERROR line for one URL, in order. */
+        List<String> linesFor(String url) {
+            return stdout.stream()
+                    .filter(line -> line.startsWith("RESULT " + url + " ") || line.startsWith("ERROR " + url + " "))
+                    .collect(Collectors.toList());
+        }
+
+        /** How long a call took, from its output line. */
+        static long millis(String line) {
+            return Long.parseLong(field(line, "ms"));
         }
 
         List<String> errors() {

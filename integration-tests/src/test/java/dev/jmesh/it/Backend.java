@@ -16,7 +16,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * A real HTTP server on a free loopback port, speaking HTTP/1.1 and cleartext HTTP/2 (upgrade
  * and prior knowledge). Answers {@code backend=NAME protocol=PROTO host=HOST}: who served the
- * call, over what, and the Host / :authority the client presented.
+ * call, over what, and the Host / :authority the client presented. Faults on demand: another
+ * status, a delay, or death.
  */
 final class Backend implements AutoCloseable {
 
@@ -24,6 +25,9 @@ final class Backend implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final AtomicInteger hits = new AtomicInteger();
+    private final AtomicInteger posts = new AtomicInteger();
+    private volatile int status = 200;
+    private volatile long delayMillis;
 
     private Backend(String name) throws Exception {
         this.name = name;
@@ -37,8 +41,15 @@ final class Backend implements AutoCloseable {
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
             @Override
-            public boolean handle(Request request, Response response, Callback callback) {
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 hits.incrementAndGet();
+                if ("POST".equals(request.getMethod())) {
+                    posts.incrementAndGet();
+                }
+                if (delayMillis > 0) {
+                    Thread.sleep(delayMillis);
+                }
+                response.setStatus(status);
                 String body = "backend=" + name
                         + " protocol=" + request.getConnectionMetaData().getProtocol()
                         + " host=" + request.getHttpURI().getAuthority();
@@ -68,6 +79,27 @@ final class Backend implements AutoCloseable {
 
     int hits() {
         return hits.get();
+    }
+
+    int posts() {
+        return posts.get();
+    }
+
+    /** Answers every request with this status from now on. */
+    Backend answering(int httpStatus) {
+        this.status = httpStatus;
+        return this;
+    }
+
+    /** Waits this long before answering each request. */
+    Backend delaying(long millis) {
+        this.delayMillis = millis;
+        return this;
+    }
+
+    /** Stops listening: new connections are refused, open ones are closed. */
+    void kill() throws Exception {
+        server.stop();
     }
 
     @Override

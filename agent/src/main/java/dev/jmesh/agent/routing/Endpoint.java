@@ -14,6 +14,7 @@ public final class Endpoint {
     private final String zone;
     private final String key;
     private final EndpointLoad load = new EndpointLoad();
+    private final EndpointHealth health = new EndpointHealth();
     /** When it last entered rotation (start, or return from ejection), for slow start. */
     private volatile long inRotationSinceNanos;
 
@@ -55,11 +56,15 @@ public final class Endpoint {
         return load;
     }
 
+    public EndpointHealth health() {
+        return health;
+    }
+
     public long inRotationSinceNanos() {
         return inRotationSinceNanos;
     }
 
-    void enteredRotation(long nowNanos) {
+    public void enteredRotation(long nowNanos) {
         inRotationSinceNanos = nowNanos;
     }
 

@@ -16,9 +16,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
@@ -27,17 +29,21 @@ import okhttp3.Response;
  * agent.
  *
  * <pre>
- * CallerApp CLIENT [N*]URL... [--warmup URL] [--await-stdin]
+ * CallerApp CLIENT [N*]URL... [--warmup URL] [--await-stdin] [--method POST] [--pace MILLIS]
  *   CLIENT: jdk-sync | jdk-async | jdk-virtual | okhttp-sync | okhttp-async, optionally +h2
  *   N*URL:  call URL N times (default once)
+ *   --pace: wait between calls (async clients: between starting them)
  * </pre>
  *
- * Output: {@code RESULT <url> <status> <body>} or {@code ERROR <url> <exception>} per call.
+ * Output per call: {@code RESULT <url> <status> <body> ms=<elapsed>} or
+ * {@code ERROR <url> <exception> ms=<elapsed>}.
  */
 public final class CallerApp {
 
     private final String client;
     private final boolean http2;
+    private String method = "GET";
+    private long paceMillis;
     private HttpClient jdkClient;
     private OkHttpClient okHttpClient;
 
@@ -50,14 +56,16 @@ public final class CallerApp {
         List<String> urls = new ArrayList<>();
         String warmup = null;
         boolean awaitStdin = false;
+        CallerApp app = new CallerApp(args[0]);
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--warmup" -> warmup = args[++i];
                 case "--await-stdin" -> awaitStdin = true;
+                case "--method" -> app.method = args[++i];
+                case "--pace" -> app.paceMillis = Long.parseLong(args[++i]);
                 default -> urls.add(args[i]);
             }
         }
-        CallerApp app = new CallerApp(args[0]);
         boolean ok = true;
         if (warmup != null) {
             ok &= app.call(warmup, 1);
@@ -112,31 +120,34 @@ public final class CallerApp {
     private boolean jdkSync(String url, int count) {
         boolean ok = true;
         for (int i = 0; i < count; i++) {
+            pace(i);
+            long start = System.nanoTime();
             try {
                 HttpResponse<String> response = jdk().send(jdkRequest(url), HttpResponse.BodyHandlers.ofString());
-                result(url, response.statusCode(), response.body());
+                result(url, response.statusCode(), response.body(), start);
             } catch (Exception e) {
-                ok = error(url, e);
+                ok = error(url, e, start);
             }
         }
         return ok;
     }
 
     private boolean jdkAsync(String url, int count) {
-        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            calls.add(jdk().sendAsync(jdkRequest(url), HttpResponse.BodyHandlers.ofString()));
+            pace(i);
+            long start = System.nanoTime();
+            calls.add(jdk().sendAsync(jdkRequest(url), HttpResponse.BodyHandlers.ofString())
+                    .handle((response, e) -> {
+                        if (e != null) {
+                            error(url, e instanceof java.util.concurrent.CompletionException ? e.getCause() : e, start);
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                        result(url, response.statusCode(), response.body(), start);
+                        return null;
+                    }));
         }
-        boolean ok = true;
-        for (CompletableFuture<HttpResponse<String>> call : calls) {
-            try {
-                HttpResponse<String> response = call.get(30, TimeUnit.SECONDS);
-                result(url, response.statusCode(), response.body());
-            } catch (Exception e) {
-                ok = error(url, e);
-            }
-        }
-        return ok;
+        return awaitAll(calls);
     }
 
     /** Each call from its own virtual thread (JDK 21+), looked up reflectively to build on 17. */
@@ -146,10 +157,11 @@ public final class CallerApp {
         ExecutorService executor = (ExecutorService) factory.invoke(null);
         List<Future<Boolean>> calls = new ArrayList<>();
         for (int i = 0; i < count; i++) {
+            long start = System.nanoTime();
             calls.add(executor.submit(() -> {
                 HttpResponse<String> response = jdk().send(jdkRequest(url), HttpResponse.BodyHandlers.ofString());
                 result(url, response.statusCode(),
-                        response.body() + " virtual=" + isVirtual.invoke(Thread.currentThread()));
+                        response.body() + " virtual=" + isVirtual.invoke(Thread.currentThread()), start);
                 return true;
             }));
         }
@@ -158,68 +170,102 @@ public final class CallerApp {
             try {
                 call.get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
-                ok = error(url, e);
+                ok = error(url, e, System.nanoTime());
             }
         }
         executor.shutdown();
         return ok;
     }
 
-    private static HttpRequest jdkRequest(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).GET().build();
+    private HttpRequest jdkRequest(String url) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url));
+        return "POST".equals(method)
+                ? builder.POST(HttpRequest.BodyPublishers.ofString("order")).build()
+                : builder.method(method, HttpRequest.BodyPublishers.noBody()).build();
+    }
+
+    private Request okHttpRequest(String url) {
+        Request.Builder builder = new Request.Builder().url(url);
+        return "POST".equals(method)
+                ? builder.post(RequestBody.create("order", (MediaType) null)).build()
+                : builder.method(method, null).build();
+    }
+
+    private void pace(int i) {
+        if (paceMillis > 0 && i > 0) {
+            try {
+                Thread.sleep(paceMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean awaitAll(List<CompletableFuture<Void>> calls) {
+        boolean ok = true;
+        for (CompletableFuture<Void> call : calls) {
+            try {
+                call.get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                ok = false;
+            }
+        }
+        return ok;
     }
 
     private boolean okHttpSync(String url, int count) {
         boolean ok = true;
         for (int i = 0; i < count; i++) {
-            try (Response response = okHttp().newCall(new Request.Builder().url(url).build()).execute()) {
-                result(url, response.code(), response.body().string());
+            pace(i);
+            long start = System.nanoTime();
+            try (Response response = okHttp().newCall(okHttpRequest(url)).execute()) {
+                result(url, response.code(), response.body().string(), start);
             } catch (Exception e) {
-                ok = error(url, e);
+                ok = error(url, e, start);
             }
         }
         return ok;
     }
 
     private boolean okHttpAsync(String url, int count) throws InterruptedException {
-        List<CompletableFuture<String>> calls = new ArrayList<>();
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            CompletableFuture<String> done = new CompletableFuture<>();
-            okHttp().newCall(new Request.Builder().url(url).build()).enqueue(new Callback() {
+            pace(i);
+            long start = System.nanoTime();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            okHttp().newCall(okHttpRequest(url)).enqueue(new Callback() {
                 @Override
                 public void onFailure(Call call, IOException e) {
+                    error(url, e, start);
                     done.completeExceptionally(e);
                 }
 
                 @Override
                 public void onResponse(Call call, Response response) {
                     try (response) {
-                        result(url, response.code(), response.body().string());
-                        done.complete("");
+                        result(url, response.code(), response.body().string(), start);
+                        done.complete(null);
                     } catch (IOException e) {
+                        error(url, e, start);
                         done.completeExceptionally(e);
                     }
                 }
             });
             calls.add(done);
         }
-        boolean ok = true;
-        for (CompletableFuture<String> call : calls) {
-            try {
-                call.get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                ok = error(url, e);
-            }
-        }
-        return ok;
+        return awaitAll(calls);
     }
 
-    private static synchronized void result(String url, int status, String body) {
-        System.out.println("RESULT " + url + " " + status + " " + body);
+    private static synchronized void result(String url, int status, String body, long startNanos) {
+        System.out.println("RESULT " + url + " " + status + " " + body + " ms=" + elapsedMillis(startNanos));
     }
 
-    private static synchronized boolean error(String url, Exception e) {
-        System.out.println("ERROR " + url + " " + e);
+    private static synchronized boolean error(String url, Throwable e, long startNanos) {
+        System.out.println("ERROR " + url + " " + String.valueOf(e).replace('\n', ' ') + " ms=" + elapsedMillis(startNanos));
         return false;
+    }
+
+    private static long elapsedMillis(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 }

@@ -1,8 +1,10 @@
 package dev.jmesh.instrumentation.jdkhttp;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
@@ -13,6 +15,9 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 /**
  * Routes {@code java.net.http.HttpClient} requests ({@code send}, {@code sendAsync}, HTTP/1.1
  * and HTTP/2) by changing only the socket address a request connects to.
+ *
+ * <p>A send to a mesh service is handed to {@link JdkHttpCallDriver}, which makes one
+ * ordinary send per attempt (retries, deadlines) and names each attempt's endpoint.
  *
  * <p>The client turns every request it sends into a fresh {@code HttpRequestImpl} (one per
  * send, one per redirect) and asks it for its target with {@code getAddress()} whenever it
@@ -27,6 +32,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
 
     static final String REQUEST_IMPL = "jdk.internal.net.http.HttpRequestImpl";
+    static final String CLIENT_IMPL = "jdk.internal.net.http.HttpClientImpl";
 
     @Override
     public String name() {
@@ -35,20 +41,22 @@ public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
 
     @Override
     public Set<String> typeNames() {
-        return Set.of(REQUEST_IMPL);
+        return Set.of(REQUEST_IMPL, CLIENT_IMPL);
     }
 
     @Override
     public AgentBuilder.Transformer transformer() {
         return new AgentBuilder.Transformer.ForAdvice()
                 .include(JdkHttpClientInstrumentation.class.getClassLoader())
+                .advice(isDeclaredBy(named(CLIENT_IMPL)).and(named("sendAsync")).and(takesArguments(4)),
+                        SendAdvice.class.getName())
                 // The per-send copy (HttpClientImpl.sendAsync) and the redirect copies; not the
                 // application's own immutable request built by HttpRequest.Builder.
-                .advice(isConstructor().and(
+                .advice(isDeclaredBy(named(REQUEST_IMPL)).and(isConstructor()).and(
                                 takesArgument(0, named("java.net.http.HttpRequest"))
                                         .or(takesArgument(0, URI.class))),
                         PickEndpointAdvice.class.getName())
-                .advice(named("getAddress").and(takesNoArguments()),
+                .advice(isDeclaredBy(named(REQUEST_IMPL)).and(named("getAddress")).and(takesNoArguments()),
                         PickedEndpointAdvice.class.getName());
     }
 }

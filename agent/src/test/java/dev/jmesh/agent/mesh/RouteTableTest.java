@@ -1,4 +1,4 @@
-package dev.jmesh.agent.routing;
+package dev.jmesh.agent.mesh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,8 +1,9 @@
-package dev.jmesh.agent.routing;
+package dev.jmesh.agent.mesh;
 
 import dev.jmesh.agent.config.EndpointConfig;
 import dev.jmesh.agent.config.MeshConfig;
 import dev.jmesh.agent.config.ServiceConfig;
+import dev.jmesh.agent.routing.Endpoint;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +15,7 @@ import java.util.Map;
  * An immutable snapshot of every mesh service by name. A new policy builds a new table off
  * the hot path; the router publishes it with one volatile write.
  */
-public final class RouteTable {
+public final class RouteTable implements AutoCloseable {
 
     public static final RouteTable EMPTY = new RouteTable(Map.of());
 
@@ -32,8 +33,7 @@ public final class RouteTable {
             for (EndpointConfig e : service.endpoints()) {
                 endpoints.add(new Endpoint(new InetSocketAddress(e.host(), e.port()), e.weight(), e.zone()));
             }
-            services.put(service.name(), new Service(service.name(), endpoints,
-                    Balancers.create(service.balancer(), endpoints)));
+            services.put(service.name(), new Service(service, endpoints));
         }
         return new RouteTable(Map.copyOf(services));
     }
@@ -53,6 +53,12 @@ public final class RouteTable {
 
     public int size() {
         return services.size();
+    }
+
+    /** Stops the timers of the services; the table must no longer be in use. */
+    @Override
+    public void close() {
+        services.values().forEach(Service::close);
     }
 
     /** Lower-cased and without a trailing dot; the same instance when already canonical. */

@@ -1,0 +1,117 @@
+package dev.jmesh.agent.health;
+
+import dev.jmesh.agent.config.OutlierDetectionPolicy;
+import dev.jmesh.agent.routing.Endpoint;
+import dev.jmesh.agent.routing.EndpointHealth;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ejects endpoints that fail {@code consecutiveErrors} times in a row (Envoy's consecutive
+ * 5xx / gateway-failure detection): for {@code baseEjectionTime} times the number of times
+ * the endpoint has been ejected, at most 300 s; never more than {@code maxEjectionPercent} of
+ * the endpoints (at least one may always go, when there are two or more) and never the last
+ * one in rotation. An ejected endpoint returns when its time is up; each quiet
+ * {@code interval} forgives one past ejection.
+ *
+ * <p>Success reports are one volatile read; ejections, rare, take a lock.
+ */
+public final class OutlierDetector implements AutoCloseable {
+
+    static final long MAX_EJECTION_NANOS = TimeUnit.SECONDS.toNanos(300);
+
+    private final OutlierDetectionPolicy policy;
+    private final List<Endpoint> endpoints;
+    private final Runnable rotationChanged;
+    private final ScheduledFuture<?> forgiveness;
+
+    /**
+     * @param policy          null disables detection
+     * @param rotationChanged called, under no lock of ours, after an endpoint leaves or returns
+     */
+    public OutlierDetector(OutlierDetectionPolicy policy, List<Endpoint> endpoints, Runnable rotationChanged) {
+        this.policy = policy;
+        this.endpoints = List.copyOf(endpoints);
+        this.rotationChanged = rotationChanged;
+        long interval = policy == null ? 0 : policy.interval().toNanos();
+        this.forgiveness = policy == null ? null
+                : Scheduler.timer().scheduleAtFixedRate(this::forgive, interval, interval, TimeUnit.NANOSECONDS);
+    }
+
+    public void onSuccess(Endpoint endpoint) {
+        if (policy != null) {
+            endpoint.health().recordSuccess();
+        }
+    }
+
+    public void onError(Endpoint endpoint) {
+        if (policy != null && endpoint.health().recordError() >= policy.consecutiveErrors()) {
+            if (eject(endpoint, System.nanoTime())) {
+                rotationChanged.run();
+            }
+        }
+    }
+
+    /** How many endpoints are ejected now. */
+    public int ejectedCount() {
+        int ejected = 0;
+        for (Endpoint e : endpoints) {
+            if (e.health().ejected()) {
+                ejected++;
+            }
+        }
+        return ejected;
+    }
+
+    private synchronized boolean eject(Endpoint endpoint, long now) {
+        EndpointHealth health = endpoint.health();
+        if (health.ejected()) {
+            return false;
+        }
+        int total = endpoints.size();
+        int ejected = ejectedCount();
+        int inRotation = 0;
+        for (Endpoint e : endpoints) {
+            if (e.health().inRotation()) {
+                inRotation++;
+            }
+        }
+        int allowed = Math.max(total > 1 ? 1 : 0, total * policy.maxEjectionPercent() / 100);
+        if (ejected >= allowed || inRotation <= 1 || policy.maxEjectionPercent() == 0) {
+            return false;
+        }
+        long duration = Math.min(Math.max(MAX_EJECTION_NANOS, policy.baseEjectionTime().toNanos()),
+                policy.baseEjectionTime().toNanos() * (health.ejections() + 1));
+        health.eject(now + duration);
+        Scheduler.timer().schedule(() -> restore(endpoint), duration, TimeUnit.NANOSECONDS);
+        return true;
+    }
+
+    private void restore(Endpoint endpoint) {
+        synchronized (this) {
+            EndpointHealth health = endpoint.health();
+            if (!health.ejected()) {
+                return;
+            }
+            health.unEject();
+            endpoint.enteredRotation(System.nanoTime());
+        }
+        rotationChanged.run();
+    }
+
+    private synchronized void forgive() {
+        for (Endpoint e : endpoints) {
+            if (!e.health().ejected()) {
+                e.health().forgiveOneEjection();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (forgiveness != null) {
+            forgiveness.cancel(false);
+        }
+    }
+}

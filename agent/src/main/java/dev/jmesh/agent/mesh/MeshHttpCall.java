@@ -1,0 +1,278 @@
+package dev.jmesh.agent.mesh;
+
+import dev.jmesh.agent.config.HashKey;
+import dev.jmesh.agent.config.RetryOn.Condition;
+import dev.jmesh.agent.config.RetryPolicy;
+import dev.jmesh.agent.routing.Endpoint;
+import dev.jmesh.agent.routing.Hashing;
+import dev.jmesh.bootstrap.HttpCall;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The mesh's side of one application request: admission, endpoint per attempt, per-try and
+ * whole-call deadlines, retry decisions (conditions, idempotency, budget, backoff) and the
+ * reports that feed load balancing and outlier detection. The client adapters only perform
+ * attempts, so every client library behaves the same.
+ */
+final class MeshHttpCall implements HttpCall {
+
+    /** RFC 9110 idempotent methods: a retry cannot do the work twice. */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+
+    private final Service service;
+    private final RetryPolicy retries;
+    private final String method;
+    private final boolean idempotent;
+    private final boolean admitted;
+    private final Duration timeout;
+    private final long deadlineNanos;
+    private long requestHash;
+
+    private int attempts;
+    private Endpoint current;
+    private long attemptStartNanos;
+    private Endpoint lastFailed;
+    private boolean holdsPendingSlot;
+    private String stopReason = "no retry policy";
+    private boolean ended;
+
+    MeshHttpCall(Service service, String method, String rawPath, String rawQuery, long nowNanos) {
+        this.service = service;
+        this.retries = service.config().retries();
+        this.method = method;
+        this.idempotent = method != null && IDEMPOTENT.contains(method);
+        this.timeout = service.config().timeout();
+        this.deadlineNanos = timeout == null ? 0 : nowNanos + timeout.toNanos();
+        this.requestHash = initialHash(service.config().hashKey(), rawPath, rawQuery);
+        this.admitted = service.breaker().tryStartRequest();
+        if (admitted) {
+            service.budget().recordRequest(nowNanos);
+        }
+    }
+
+    @Override
+    public String hashHeader() {
+        HashKey key = service.config().hashKey();
+        return key != null && key.source() == HashKey.Source.HEADER ? key.name() : null;
+    }
+
+    @Override
+    public void hashKey(String headerValue) {
+        requestHash = headerValue == null ? randomHash() : Hashing.xxHash64(headerValue);
+    }
+
+    @Override
+    public long attemptTimeoutMillis() {
+        long perTry = retries.perTryTimeout() == null ? NO_TIMEOUT : retries.perTryTimeout().toMillis();
+        if (timeout == null) {
+            return perTry;
+        }
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            return EXPIRED;
+        }
+        long remainingMillis = Math.max(1, (remaining + 999_999) / 1_000_000);
+        return perTry == NO_TIMEOUT ? remainingMillis : Math.min(perTry, remainingMillis);
+    }
+
+    @Override
+    public InetSocketAddress nextEndpoint() throws IOException {
+        if (!admitted) {
+            throw new IOException(prefix() + "circuit breaker open: "
+                    + service.breaker().policy().maxConcurrentRequests() + " requests in flight (maxConcurrentRequests)");
+        }
+        releasePendingSlot();
+        Endpoint picked = service.pick(requestHash, lastFailed);
+        if (picked == null) {
+            throw new IOException(prefix() + "no healthy endpoint (" + service.noEndpointReason() + ")");
+        }
+        attempts++;
+        current = picked;
+        attemptStartNanos = System.nanoTime();
+        picked.load().started();
+        return picked.address();
+    }
+
+    @Override
+    public long onResponse(int status) {
+        long now = System.nanoTime();
+        Endpoint endpoint = finishAttempt(now, now - attemptStartNanos);
+        if (status >= 500) {
+            service.outliers().onError(endpoint);
+        } else {
+            service.outliers().onSuccess(endpoint);
+        }
+        if (!retries.retryOn().retriesStatus(status)) {
+            return DONE;
+        }
+        lastFailed = endpoint;
+        // A response means the request reached the server.
+        return retryAfter(true, now);
+    }
+
+    @Override
+    public long onFailure(int kind) {
+        long now = System.nanoTime();
+        Endpoint endpoint = finishAttempt(now, -1);
+        if (kind == OTHER) {
+            stopReason = "not retryable";
+            return DONE;
+        }
+        service.outliers().onError(endpoint);
+        lastFailed = endpoint;
+        if (!retriedOn(kind)) {
+            stopReason = describe(kind) + " is not in retryOn";
+            return DONE;
+        }
+        return retryAfter(kind == RESET || kind == TIMEOUT, now);
+    }
+
+    @Override
+    public IOException finalFailure(IOException last) {
+        if (last instanceof ConnectException) {
+            ConnectException named = new ConnectException(prefix() + "no endpoint reachable ("
+                    + stopReason + "); last: " + last.getMessage());
+            named.initCause(last);
+            return named;
+        }
+        return last;
+    }
+
+    @Override
+    public String timeoutMessage() {
+        return prefix() + "timeout " + format(timeout) + " exceeded after " + attempts + " attempt(s)";
+    }
+
+    @Override
+    public void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (current != null) {
+            finishAttempt(System.nanoTime(), -1);
+        }
+        releasePendingSlot();
+        if (admitted) {
+            service.breaker().endRequest();
+        }
+    }
+
+    static long randomHash() {
+        return ThreadLocalRandom.current().nextLong();
+    }
+
+    private boolean retriedOn(int kind) {
+        return switch (kind) {
+            case CONNECT_FAILURE -> retries.retryOn().has(Condition.CONNECT_FAILURE);
+            case REFUSED_STREAM -> retries.retryOn().has(Condition.REFUSED_STREAM);
+            case RESET -> retries.retryOn().has(Condition.RESET);
+            // Envoy's rule: a per-try timeout is retried as a reset or a gateway error.
+            case TIMEOUT -> retries.retryOn().has(Condition.RESET) || retries.retryOn().has(Condition.SERVER_ERROR)
+                    || retries.retryOn().has(Condition.GATEWAY_ERROR);
+            default -> false;
+        };
+    }
+
+    /** Decides whether the next attempt may start, and after how long. */
+    private long retryAfter(boolean requestSent, long now) {
+        if (attempts >= retries.attempts()) {
+            stopReason = attempts + " attempt(s) made";
+            return DONE;
+        }
+        if (requestSent && !idempotent && !retries.retryNonIdempotent()) {
+            stopReason = "a " + method + " that may have reached the server is not retried";
+            return DONE;
+        }
+        if (timeout != null && deadlineNanos - now <= 0) {
+            stopReason = "timeout " + format(timeout);
+            return DONE;
+        }
+        if (!service.budget().tryRetry(now)) {
+            stopReason = "retry budget exhausted";
+            return DONE;
+        }
+        if (!service.breaker().tryStartPending()) {
+            stopReason = "too many retries waiting (maxPendingRequests)";
+            return DONE;
+        }
+        holdsPendingSlot = true;
+        long wait = fullJitter(attempts);
+        return timeout == null ? wait : Math.max(0, Math.min(wait, deadlineNanos - now));
+    }
+
+    /** Uniform in [0, min(max, base * 2^(retry - 1))]. */
+    private long fullJitter(int retry) {
+        long base = retries.backoff().base().toNanos();
+        long max = retries.backoff().max().toNanos();
+        long cap = retry >= 62 || base << (retry - 1) < 0 ? max : Math.min(max, base << (retry - 1));
+        return cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap + 1);
+    }
+
+    private Endpoint finishAttempt(long now, long rttNanos) {
+        Endpoint endpoint = current;
+        current = null;
+        endpoint.load().finished(rttNanos, now);
+        return endpoint;
+    }
+
+    private void releasePendingSlot() {
+        if (holdsPendingSlot) {
+            holdsPendingSlot = false;
+            service.breaker().endPending();
+        }
+    }
+
+    private String prefix() {
+        return "jmesh: " + service.name() + ": ";
+    }
+
+    private static String describe(int kind) {
+        return switch (kind) {
+            case CONNECT_FAILURE -> "connect-failure";
+            case REFUSED_STREAM -> "refused-stream";
+            case RESET -> "reset";
+            case TIMEOUT -> "per-try timeout";
+            default -> "failure";
+        };
+    }
+
+    private static long initialHash(HashKey key, String rawPath, String rawQuery) {
+        if (key == null) {
+            return 0;
+        }
+        return switch (key.source()) {
+            case PATH -> Hashing.xxHash64(rawPath == null || rawPath.isEmpty() ? "/" : rawPath);
+            case QUERY -> {
+                String value = queryParameter(rawQuery, key.name());
+                yield value == null ? randomHash() : Hashing.xxHash64(value);
+            }
+            // Supplied by the adapter through hashKey(); random until then.
+            case HEADER -> randomHash();
+        };
+    }
+
+    private static String queryParameter(String rawQuery, String name) {
+        if (rawQuery == null) {
+            return null;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (key.equals(name)) {
+                return eq < 0 ? "" : pair.substring(eq + 1);
+            }
+        }
+        return null;
+    }
+
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+}

@@ -1,0 +1,41 @@
+package dev.jmesh.agent.mesh;
+
+import dev.jmesh.bootstrap.HttpCall;
+import dev.jmesh.bootstrap.Router;
+import dev.jmesh.agent.routing.Endpoint;
+import java.net.InetSocketAddress;
+
+/** The mesh core as instrumented code sees it: lookups in the current route table. */
+public final class MeshRouter implements Router {
+
+    private volatile RouteTable table;
+
+    public MeshRouter(RouteTable table) {
+        this.table = table;
+    }
+
+    /** Publishes a new snapshot; calls already past the lookup finish on the old one. */
+    public void update(RouteTable newTable) {
+        this.table = newTable;
+    }
+
+    public RouteTable table() {
+        return table;
+    }
+
+    @Override
+    public InetSocketAddress pickHttpEndpoint(String host) {
+        Service service = table.service(host);
+        if (service == null) {
+            return null;
+        }
+        Endpoint picked = service.pick(MeshHttpCall.randomHash(), null);
+        return picked == null ? null : picked.address();
+    }
+
+    @Override
+    public HttpCall beginHttpCall(String host, String method, String rawPath, String rawQuery) {
+        Service service = table.service(host);
+        return service == null ? null : new MeshHttpCall(service, method, rawPath, rawQuery, System.nanoTime());
+    }
+}

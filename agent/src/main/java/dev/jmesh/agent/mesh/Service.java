@@ -1,0 +1,107 @@
+package dev.jmesh.agent.mesh;
+
+import dev.jmesh.agent.config.ServiceConfig;
+import dev.jmesh.agent.health.HealthChecker;
+import dev.jmesh.agent.health.OutlierDetector;
+import dev.jmesh.agent.resilience.CircuitBreaker;
+import dev.jmesh.agent.resilience.RetryBudgetWindow;
+import dev.jmesh.agent.routing.Balancers;
+import dev.jmesh.agent.routing.Endpoint;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A mesh service in one route-table snapshot: its policy, its endpoints, and the runtime
+ * state its calls share (rotation, breaker, retry budget, outlier detector, health checker).
+ *
+ * <p>The pick path reads one volatile {@link Rotation}; endpoints leaving or returning
+ * rebuild it under this object's lock, which the pick path never takes.
+ */
+public final class Service implements AutoCloseable {
+
+    private final ServiceConfig config;
+    private final List<Endpoint> endpoints;
+    private final CircuitBreaker breaker;
+    private final RetryBudgetWindow budget;
+    private final OutlierDetector outliers;
+    private final HealthChecker healthChecker;
+    private volatile Rotation rotation;
+
+    Service(ServiceConfig config, List<Endpoint> endpoints) {
+        this.config = config;
+        this.endpoints = List.copyOf(endpoints);
+        this.breaker = new CircuitBreaker(config.circuitBreaker());
+        this.budget = new RetryBudgetWindow(config.retries().budget());
+        this.rotation = buildRotation();
+        this.outliers = new OutlierDetector(config.outlierDetection(), this.endpoints, this::refreshRotation);
+        this.healthChecker = config.healthCheck() == null ? null
+                : new HealthChecker(config.healthCheck(), this.endpoints, config.name(), this::refreshRotation);
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public ServiceConfig config() {
+        return config;
+    }
+
+    public List<Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    public RetryBudgetWindow budget() {
+        return budget;
+    }
+
+    public OutlierDetector outliers() {
+        return outliers;
+    }
+
+    /**
+     * Picks an endpoint in rotation; {@code avoid} (the endpoint that just failed) only when
+     * it is the only one.
+     *
+     * @return the endpoint, or {@code null} when none is in rotation
+     */
+    Endpoint pick(long requestHash, Endpoint avoid) {
+        Rotation current = rotation;
+        if (current.isEmpty()) {
+            return null;
+        }
+        Endpoint picked = current.balancer().pick(requestHash);
+        return picked == avoid && current.endpoints().length > 1 ? current.after(avoid) : picked;
+    }
+
+    /** Why no endpoint is in rotation, e.g. {@code 3 of 3 failing health checks}. */
+    String noEndpointReason() {
+        return endpoints.size() + " of " + endpoints.size() + " failing health checks";
+    }
+
+    synchronized void refreshRotation() {
+        rotation = buildRotation();
+    }
+
+    private Rotation buildRotation() {
+        List<Endpoint> inRotation = new ArrayList<>(endpoints.size());
+        for (Endpoint e : endpoints) {
+            if (e.health().inRotation()) {
+                inRotation.add(e);
+            }
+        }
+        return new Rotation(inRotation.toArray(new Endpoint[0]), inRotation.isEmpty() ? null
+                : Balancers.create(config.balancer(), inRotation, config.slowStart()));
+    }
+
+    @Override
+    public void close() {
+        outliers.close();
+        if (healthChecker != null) {
+            healthChecker.close();
+        }
+    }
+}

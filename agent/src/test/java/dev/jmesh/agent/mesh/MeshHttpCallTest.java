@@ -1,0 +1,269 @@
+package dev.jmesh.agent.mesh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jmesh.agent.config.Backoff;
+import dev.jmesh.agent.config.BalancerKind;
+import dev.jmesh.agent.config.CircuitBreakerPolicy;
+import dev.jmesh.agent.config.EndpointConfig;
+import dev.jmesh.agent.config.OutlierDetectionPolicy;
+import dev.jmesh.agent.config.RetryBudget;
+import dev.jmesh.agent.config.RetryOn;
+import dev.jmesh.agent.config.RetryOn.Condition;
+import dev.jmesh.agent.config.RetryPolicy;
+import dev.jmesh.agent.config.ServiceConfig;
+import dev.jmesh.agent.routing.Endpoint;
+import dev.jmesh.bootstrap.HttpCall;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MeshHttpCallTest {
+
+    static final RetryOn CONNECT_RESET_503 =
+            new RetryOn(EnumSet.of(Condition.CONNECT_FAILURE, Condition.RESET), Set.of(503));
+    static final Backoff NO_WAIT = new Backoff(Duration.ZERO, Duration.ZERO);
+    static final RetryBudget UNLIMITED = new RetryBudget(1000, 100_000);
+
+    final List<Service> services = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        services.forEach(Service::close);
+    }
+
+    Service service(int endpoints, RetryPolicy retries, Duration timeout, CircuitBreakerPolicy breaker,
+                    OutlierDetectionPolicy outliers) {
+        List<EndpointConfig> configs = new ArrayList<>();
+        List<Endpoint> live = new ArrayList<>();
+        for (int i = 0; i < endpoints; i++) {
+            configs.add(new EndpointConfig("10.0.0." + (i + 1), 80, 1, null));
+            live.add(new Endpoint(new InetSocketAddress("10.0.0." + (i + 1), 80), 1, null));
+        }
+        ServiceConfig config = new ServiceConfig("orders", configs, BalancerKind.ROUND_ROBIN, null, null, timeout,
+                retries, breaker, outliers, null);
+        Service service = new Service(config, live);
+        services.add(service);
+        return service;
+    }
+
+    Service service(int endpoints, RetryPolicy retries) {
+        return service(endpoints, retries, null, CircuitBreakerPolicy.DEFAULT, null);
+    }
+
+    static RetryPolicy retries(int attempts, RetryOn on) {
+        return new RetryPolicy(attempts, null, on, NO_WAIT, UNLIMITED, false);
+    }
+
+    static MeshHttpCall call(Service service, String method) {
+        return new MeshHttpCall(service, method, "/", null, System.nanoTime());
+    }
+
+    @Test
+    void aConnectFailureIsRetriedOnAnotherEndpoint() throws IOException {
+        MeshHttpCall call = call(service(3, retries(3, CONNECT_RESET_503)), "POST");
+        InetSocketAddress first = call.nextEndpoint();
+        assertEquals(0, call.onFailure(HttpCall.CONNECT_FAILURE));
+        InetSocketAddress second = call.nextEndpoint();
+        assertNotEquals(first, second);
+        assertEquals(HttpCall.DONE, call.onResponse(200));
+        call.end();
+    }
+
+    @Test
+    void aPostThatReachedTheServerIsNotRetried() throws IOException {
+        Service service = service(3, retries(3, CONNECT_RESET_503));
+        MeshHttpCall post = call(service, "POST");
+        post.nextEndpoint();
+        assertEquals(HttpCall.DONE, post.onResponse(503));
+        post.end();
+        MeshHttpCall reset = call(service, "PATCH");
+        reset.nextEndpoint();
+        assertEquals(HttpCall.DONE, reset.onFailure(HttpCall.RESET));
+        reset.end();
+
+        MeshHttpCall get = call(service, "GET");
+        get.nextEndpoint();
+        assertEquals(0, get.onResponse(503));
+        get.nextEndpoint();
+        assertEquals(0, get.onFailure(HttpCall.RESET));
+        get.end();
+    }
+
+    @Test
+    void retryNonIdempotentAllowsIt() throws IOException {
+        MeshHttpCall post = call(service(2, new RetryPolicy(2, null, CONNECT_RESET_503, NO_WAIT, UNLIMITED, true)), "POST");
+        post.nextEndpoint();
+        assertEquals(0, post.onResponse(503));
+        post.end();
+    }
+
+    @Test
+    void attemptsCapTheRetriesAndTheFinalFailureNamesTheService() throws IOException {
+        MeshHttpCall call = call(service(2, retries(2, CONNECT_RESET_503)), "GET");
+        call.nextEndpoint();
+        assertEquals(0, call.onFailure(HttpCall.CONNECT_FAILURE));
+        call.nextEndpoint();
+        assertEquals(HttpCall.DONE, call.onFailure(HttpCall.CONNECT_FAILURE));
+        IOException failure = call.finalFailure(new ConnectException("Connection refused"));
+        assertTrue(failure instanceof ConnectException);
+        assertEquals("jmesh: orders: no endpoint reachable (2 attempt(s) made); last: Connection refused",
+                failure.getMessage());
+        call.end();
+    }
+
+    @Test
+    void conditionsOutsideRetryOnAreNotRetried() throws IOException {
+        MeshHttpCall call = call(service(2, retries(3, RetryOn.DEFAULT)), "GET");
+        call.nextEndpoint();
+        assertEquals(HttpCall.DONE, call.onResponse(503));
+        call.end();
+        MeshHttpCall timeout = call(service(2, retries(3, new RetryOn(EnumSet.of(Condition.GATEWAY_ERROR), Set.of()))), "GET");
+        timeout.nextEndpoint();
+        assertEquals(0, timeout.onFailure(HttpCall.TIMEOUT), "a per-try timeout counts as a gateway error");
+        timeout.end();
+    }
+
+    @Test
+    void theBudgetCapsRetries() throws IOException {
+        Service service = service(2, new RetryPolicy(2, null, CONNECT_RESET_503, NO_WAIT, new RetryBudget(0.5, 0), false));
+        int retried = 0;
+        for (int i = 0; i < 100; i++) {
+            MeshHttpCall call = call(service, "GET");
+            call.nextEndpoint();
+            if (call.onResponse(503) != HttpCall.DONE) {
+                retried++;
+                call.nextEndpoint();
+                call.onResponse(200);
+            }
+            call.end();
+        }
+        assertTrue(retried >= 45 && retried <= 50, "retried " + retried);
+    }
+
+    @Test
+    void backoffIsFullJitterUnderTheCap() throws IOException {
+        Service service = service(2, new RetryPolicy(5, null, CONNECT_RESET_503,
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(25)), UNLIMITED, false));
+        MeshHttpCall call = call(service, "GET");
+        long[] caps = {10_000_000, 20_000_000, 25_000_000, 25_000_000};
+        for (long cap : caps) {
+            call.nextEndpoint();
+            long wait = call.onFailure(HttpCall.CONNECT_FAILURE);
+            assertTrue(wait >= 0 && wait <= cap, wait + " > " + cap);
+        }
+        call.end();
+    }
+
+    @Test
+    void deadlinesBoundEachAttemptAndTheCall() throws Exception {
+        Service service = service(2, new RetryPolicy(3, Duration.ofMillis(300), CONNECT_RESET_503, NO_WAIT, UNLIMITED, false),
+                Duration.ofMillis(1000), CircuitBreakerPolicy.DEFAULT, null);
+        MeshHttpCall call = call(service, "GET");
+        assertEquals(300, call.attemptTimeoutMillis());
+        call.end();
+
+        MeshHttpCall expired = new MeshHttpCall(service, "GET", "/", null, System.nanoTime() - 2_000_000_000L);
+        assertEquals(HttpCall.EXPIRED, expired.attemptTimeoutMillis());
+        assertEquals("jmesh: orders: timeout 1s exceeded after 0 attempt(s)", expired.timeoutMessage());
+        expired.nextEndpoint();
+        assertEquals(HttpCall.DONE, expired.onFailure(HttpCall.TIMEOUT), "no retry past the deadline");
+        expired.end();
+
+        MeshHttpCall unbounded = call(service(1, RetryPolicy.DEFAULT), "GET");
+        assertEquals(HttpCall.NO_TIMEOUT, unbounded.attemptTimeoutMillis());
+        unbounded.end();
+    }
+
+    @Test
+    void overTheConcurrencyLimitCallsFailFast() throws IOException {
+        Service service = service(1, RetryPolicy.DEFAULT, null, new CircuitBreakerPolicy(1, 1), null);
+        MeshHttpCall first = call(service, "GET");
+        first.nextEndpoint();
+        MeshHttpCall second = call(service, "GET");
+        IOException rejected = assertThrows(IOException.class, second::nextEndpoint);
+        assertEquals("jmesh: orders: circuit breaker open: 1 requests in flight (maxConcurrentRequests)",
+                rejected.getMessage());
+        second.end();
+        first.onResponse(200);
+        first.end();
+        MeshHttpCall third = call(service, "GET");
+        third.nextEndpoint();
+        third.end();
+        assertEquals(0, service.breaker().active());
+    }
+
+    @Test
+    void retriesWaitingOverTheirLimitAreNotMade() throws IOException {
+        Service service = service(2, retries(3, CONNECT_RESET_503), null, new CircuitBreakerPolicy(10, 1), null);
+        MeshHttpCall waiting = call(service, "GET");
+        waiting.nextEndpoint();
+        assertEquals(0, waiting.onFailure(HttpCall.CONNECT_FAILURE));
+        MeshHttpCall other = call(service, "GET");
+        other.nextEndpoint();
+        assertEquals(HttpCall.DONE, other.onFailure(HttpCall.CONNECT_FAILURE));
+        waiting.end();
+        other.end();
+    }
+
+    @Test
+    void consecutiveErrorsEjectAnEndpointButNeverTheLastOne() throws IOException {
+        Service service = service(2, retries(1, RetryOn.DEFAULT), null, CircuitBreakerPolicy.DEFAULT,
+                new OutlierDetectionPolicy(3, Duration.ofSeconds(10), Duration.ofSeconds(30), 100));
+        Endpoint bad = service.endpoints().get(0);
+        Endpoint good = service.endpoints().get(1);
+        for (int i = 0; i < 3; i++) {
+            fail(service, bad);
+        }
+        assertTrue(bad.health().ejected());
+        for (int i = 0; i < 10; i++) {
+            MeshHttpCall call = call(service, "GET");
+            assertEquals(good.address(), call.nextEndpoint(), "only the good endpoint is in rotation");
+            call.onResponse(200);
+            call.end();
+        }
+        for (int i = 0; i < 5; i++) {
+            fail(service, good);
+        }
+        assertTrue(!good.health().ejected(), "the last endpoint in rotation stays");
+    }
+
+    @Test
+    void endReleasesAnUnfinishedAttempt() throws IOException {
+        Service service = service(1, RetryPolicy.DEFAULT);
+        MeshHttpCall call = call(service, "GET");
+        call.nextEndpoint();
+        assertEquals(1, service.endpoints().get(0).load().active());
+        call.end();
+        call.end();
+        assertEquals(0, service.endpoints().get(0).load().active());
+        assertEquals(0, service.breaker().active());
+    }
+
+    /** Sends one failing call to {@code target}, whatever the balancer would pick. */
+    private static void fail(Service service, Endpoint target) throws IOException {
+        for (int i = 0; i < 10; i++) {
+            MeshHttpCall call = call(service, "GET");
+            InetSocketAddress picked = call.nextEndpoint();
+            if (picked.equals(target.address())) {
+                call.onResponse(503);
+                call.end();
+                return;
+            }
+            call.onResponse(200);
+            call.end();
+        }
+        assertSame(target, null, "never picked " + target);
+    }
+}
