@@ -1,5 +1,8 @@
 package dev.jmesh.agent.config;
 
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -13,6 +16,9 @@ final class Nodes {
 
     // Only plain decimal: YAML 1.1 would also read 0x1F, 0b101, 010 (octal!) and 1:30 as ints.
     private static final Pattern DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)");
+    // Same idea for fractions: no exponents, no ".5", no ".inf"/".nan".
+    private static final Pattern FRACTIONAL = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?");
+    private static final Pattern BOOLEAN = Pattern.compile("true|false");
 
     private final Problems problems;
 
@@ -90,5 +96,86 @@ final class Nodes {
             return null;
         }
         return (int) value;
+    }
+
+    /** A decimal number such as {@code 0.2} or {@code 1} in {@code min..max}. */
+    Double decimal(Node node, String what, double min, double max) {
+        ScalarNode scalar = typedScalar(node, "a number", FRACTIONAL, Tag.INT, Tag.FLOAT);
+        if (scalar == null) {
+            return null;
+        }
+        String text = scalar.getValue();
+        if (!FRACTIONAL.matcher(text).matches()) {
+            problems.error(node, "expected a decimal number such as 0.5, got " + describe(node));
+            return null;
+        }
+        int point = text.indexOf('.');
+        // That many integer digits is out of any range here; don't parse huge strings at all.
+        double value = (point < 0 ? text.length() : point) > 16 ? Double.POSITIVE_INFINITY
+                : Double.parseDouble(text);
+        if (value < min || value > max) {
+            problems.error(node, what + " " + text + " out of range (expected " + plain(min) + ".." + plain(max) + ")");
+            return null;
+        }
+        return value;
+    }
+
+    /** {@code true} or {@code false}; YAML 1.1's yes/no/on/off are refused as too easy to misread. */
+    Boolean bool(Node node) {
+        ScalarNode scalar = typedScalar(node, "true or false", BOOLEAN, Tag.BOOL);
+        if (scalar == null) {
+            return null;
+        }
+        return switch (scalar.getValue()) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> {
+                problems.error(node, "expected true or false, got " + describe(node));
+                yield null;
+            }
+        };
+    }
+
+    /**
+     * A duration such as {@code 500ms} or {@code 2s} (see {@link Durations}), greater than 0
+     * unless {@code zeroAllowed}; {@code what} names the value in range errors.
+     */
+    Duration duration(Node node, String what, boolean zeroAllowed) {
+        if (!(node instanceof ScalarNode scalar) || isNull(node)) {
+            problems.error(node, "expected a duration such as 500ms or 2s, got " + describe(node));
+            return null;
+        }
+        Durations.Parsed parsed = Durations.parse(scalar.getValue());
+        if (parsed.error() != null) {
+            problems.error(node, parsed.error());
+            return null;
+        }
+        if (!zeroAllowed && parsed.value().isZero()) {
+            problems.error(node, what + " " + scalar.getValue() + " must be greater than 0");
+            return null;
+        }
+        return parsed.value();
+    }
+
+    /**
+     * The node as a scalar if YAML resolved it to one of {@code tags}; otherwise reports
+     * "expected {@code expected}", hinting at quotes when quoted text matches {@code unquoted}.
+     */
+    private ScalarNode typedScalar(Node node, String expected, Pattern unquoted, Tag... tags) {
+        if (!(node instanceof ScalarNode scalar) || isNull(node)) {
+            problems.error(node, "expected " + expected + ", got " + describe(node));
+            return null;
+        }
+        if (!Arrays.asList(tags).contains(scalar.getTag())) {
+            boolean quoted = scalar.getScalarStyle() != DumperOptions.ScalarStyle.PLAIN;
+            String hint = quoted && unquoted.matcher(scalar.getValue()).matches() ? " (remove the quotes)" : "";
+            problems.error(node, "expected " + expected + ", got " + describe(node) + hint);
+            return null;
+        }
+        return scalar;
+    }
+
+    private static String plain(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 }

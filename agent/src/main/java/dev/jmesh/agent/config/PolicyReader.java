@@ -1,5 +1,6 @@
 package dev.jmesh.agent.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,13 +27,17 @@ final class PolicyReader {
     private static final int MAX_WEIGHT = 10_000;
     private static final String BALANCER_NAMES = Arrays.stream(BalancerKind.values())
             .map(BalancerKind::configName).collect(Collectors.joining(", "));
+    private static final String HASHING_BALANCERS = Arrays.stream(BalancerKind.values())
+            .filter(BalancerKind::hashes).map(BalancerKind::configName).collect(Collectors.joining(" and "));
 
     private final Problems problems;
     private final Nodes nodes;
+    private final ResilienceReader resilience;
 
     PolicyReader(Problems problems) {
         this.problems = problems;
         this.nodes = new Nodes(problems);
+        this.resilience = new ResilienceReader(problems, nodes);
     }
 
     /** Reads the document root; returns null when there were errors. */
@@ -118,21 +123,91 @@ final class PolicyReader {
         ServiceDraft draft = new ServiceDraft();
         new KeyTable("service '" + entry.name() + "'")
                 .required("endpoints", e -> draft.endpoints = endpoints(e.value()))
-                .optional("balancer", e -> draft.balancer = balancer(e.value()))
+                .optional("balancer", e -> {
+                    draft.balancerNode = e.value();
+                    draft.balancer = balancer(e.value());
+                })
+                .optional("hashKey", e -> {
+                    draft.hashKeyEntry = e;
+                    draft.hashKey = hashKey(e.value());
+                })
+                .optional("slowStart", e -> draft.slowStart = nodes.duration(e.value(), "slowStart", false))
+                .optional("timeout", e -> {
+                    draft.timeoutNode = e.value();
+                    draft.timeout = nodes.duration(e.value(), "timeout", false);
+                })
+                .optional("retries", e -> draft.retries = resilience.retries(e))
+                .optional("circuitBreaker", e -> draft.circuitBreaker = resilience.circuitBreaker(e))
+                .optional("outlierDetection", e -> draft.outlierDetection = resilience.outlierDetection(e))
+                .optional("healthCheck", e -> draft.healthCheck = resilience.healthCheck(e))
                 .walk(mapping, entry.key(), problems);
         if (draft.balancer == BalancerKind.ROUND_ROBIN) {
             warnIgnoredWeights(draft.endpoints);
         }
+        checkHashKey(draft);
+        warnPerTryTimeoutNotBelowTimeout(draft);
         if (problems.errorCount() != errorsBefore) {
             return null;
         }
         List<EndpointConfig> endpoints = draft.endpoints.stream().map(ParsedEndpoint::config).toList();
-        return new ServiceConfig(entry.name(), endpoints, draft.balancer);
+        return new ServiceConfig(entry.name(), endpoints, draft.balancer, draft.hashKey, draft.slowStart,
+                draft.timeout, draft.retries.policy(), draft.circuitBreaker, draft.outlierDetection,
+                draft.healthCheck);
     }
 
     private static final class ServiceDraft {
         List<ParsedEndpoint> endpoints = List.of();
+        Node balancerNode;
         BalancerKind balancer = BalancerKind.ROUND_ROBIN;
+        KeyTable.Entry hashKeyEntry;
+        HashKey hashKey;
+        Duration slowStart;
+        Node timeoutNode;
+        Duration timeout;
+        ResilienceReader.ParsedRetries retries = ResilienceReader.ParsedRetries.DEFAULT;
+        CircuitBreakerPolicy circuitBreaker = CircuitBreakerPolicy.DEFAULT;
+        OutlierDetectionPolicy outlierDetection; // absent = off, unlike the other policies
+        HealthCheckPolicy healthCheck;
+    }
+
+    private HashKey hashKey(Node node) {
+        String text = nodes.string(node);
+        if (text == null) {
+            return null;
+        }
+        HashKeys.Parsed parsed = HashKeys.parse(text);
+        if (parsed.error() != null) {
+            problems.error(node, parsed.error());
+        }
+        return parsed.value();
+    }
+
+    // Without a key a hashing balancer would send every request to the same endpoint; with
+    // any other balancer a key would be silently ignored. Both are mistakes worth stopping.
+    private void checkHashKey(ServiceDraft draft) {
+        if (draft.balancer == null) {
+            return; // unknown balancer, already reported
+        }
+        String name = draft.balancer.configName();
+        if (draft.balancer.hashes() && draft.hashKeyEntry == null) {
+            problems.error(draft.balancerNode, "balancer " + name + " needs a hashKey (" + HashKeys.FORMS + ")");
+        } else if (!draft.balancer.hashes() && draft.hashKeyEntry != null) {
+            problems.error(draft.hashKeyEntry.key(), "hashKey is only used by balancers " + HASHING_BALANCERS
+                    + ", not by " + name);
+        }
+    }
+
+    // The first try would use up the whole call's time; legal, but the retries are dead config.
+    private void warnPerTryTimeoutNotBelowTimeout(ServiceDraft draft) {
+        if (draft.timeout == null || draft.retries == null || draft.retries.perTryTimeoutNode() == null) {
+            return;
+        }
+        Duration perTry = draft.retries.policy().perTryTimeout();
+        if (perTry.compareTo(draft.timeout) >= 0) {
+            problems.warning(draft.retries.perTryTimeoutNode(), "perTryTimeout "
+                    + ResilienceReader.written(draft.retries.perTryTimeoutNode(), perTry) + " is not below timeout "
+                    + ResilienceReader.written(draft.timeoutNode, draft.timeout) + ": a retry can never start");
+        }
     }
 
     // Weights only mean something to weighted balancers; silently ignoring them would surprise.

@@ -34,7 +34,8 @@ class ErrorReportingTest {
                     "services:",
                     "  orders:",
                     "    endpoints: [10.0.0.1:80]",
-                    "    retires: 3"), 4, 5, "unknown key 'retires' (expected one of: endpoints, balancer)");
+                    "    retires: 3"), 4, 5, "unknown key 'retires' (expected one of: endpoints, balancer, hashKey,"
+                    + " slowStart, timeout, retries, circuitBreaker, outlierDetection, healthCheck)");
         }
 
         @Test
@@ -180,7 +181,8 @@ class ErrorReportingTest {
                     "  orders:",
                     "    endpoints: [10.0.0.1:80]",
                     "    balancer: least-conn"), 4, 15,
-                    "unknown balancer 'least-conn' (expected one of: round-robin, weighted-round-robin, random)");
+                    "unknown balancer 'least-conn' (expected one of: round-robin, weighted-round-robin, random,"
+                    + " least-request, p2c-ewma, ring-hash, maglev)");
         }
 
         @Test

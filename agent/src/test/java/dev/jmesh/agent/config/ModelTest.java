@@ -66,6 +66,10 @@ class ModelTest {
         assertEquals("round-robin", BalancerKind.ROUND_ROBIN.configName());
         assertEquals("weighted-round-robin", BalancerKind.WEIGHTED_ROUND_ROBIN.configName());
         assertEquals("random", BalancerKind.RANDOM.configName());
+        assertEquals("least-request", BalancerKind.LEAST_REQUEST.configName());
+        assertEquals("p2c-ewma", BalancerKind.P2C_EWMA.configName());
+        assertEquals("ring-hash", BalancerKind.RING_HASH.configName());
+        assertEquals("maglev", BalancerKind.MAGLEV.configName());
         for (BalancerKind kind : BalancerKind.values()) {
             assertEquals(Optional.of(kind), BalancerKind.fromConfigName(kind.configName()));
         }

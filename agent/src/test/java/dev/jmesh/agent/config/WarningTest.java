@@ -5,6 +5,7 @@ import static dev.jmesh.agent.config.TestPolicies.assertProblem;
 import static dev.jmesh.agent.config.TestPolicies.lines;
 import static dev.jmesh.agent.config.TestPolicies.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -62,5 +63,81 @@ class WarningTest {
         ParseResult result = parse(service("    balancer: nope"));
         assertPositions(result.errors(), "3:15");
         assertEquals(List.of(), result.warnings());
+    }
+
+    // ---- retries ----------------------------------------------------------------------------
+
+    private static String orders(String... lines) {
+        return ServicePolicyErrorTest.service(lines);
+    }
+
+    @Test
+    void perTryTimeoutNotBelowTimeout() {
+        ParseResult result = parse(orders(
+                "    timeout: 2s",
+                "    retries:",
+                "      perTryTimeout: 3s"));
+        assertTrue(result.ok(), () -> result.errors().toString());
+        assertPositions(result.warnings(), "6:22");
+        assertProblem(result.warnings().get(0), 6, 22,
+                "perTryTimeout 3s is not below timeout 2s: a retry can never start");
+    }
+
+    @Test
+    void perTryTimeoutEqualToTimeoutAsWritten() {
+        // Keys in any order; the message quotes the values as written.
+        ParseResult result = parse(orders(
+                "    retries: { perTryTimeout: 2000ms }",
+                "    timeout: 2s"));
+        assertTrue(result.ok(), () -> result.errors().toString());
+        assertPositions(result.warnings(), "4:31");
+        assertProblem(result.warnings().get(0), 4, 31, "perTryTimeout 2000ms is not below timeout 2s");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"    timeout: 2001ms", "    slowStart: 1s"})
+    void noWarningWhenPerTryTimeoutFitsOrThereIsNoTimeout(String line) {
+        ParseResult result = parse(orders(line, "    retries: { perTryTimeout: 2s }"));
+        assertTrue(result.ok(), () -> result.errors().toString());
+        assertEquals(List.of(), result.warnings());
+    }
+
+    @Test
+    void oneAttemptWithRetrySettings() {
+        ParseResult result = parse(orders(
+                "    retries:",
+                "      attempts: 1",
+                "      retryOn: [5xx]",
+                "      perTryTimeout: 1s",
+                "      backoff: { base: 1s, max: 2s }"));
+        assertTrue(result.ok(), () -> result.errors().toString());
+        assertNotNull(result.config());
+        assertPositions(result.warnings(), "5:17");
+        assertProblem(result.warnings().get(0), 5, 17,
+                "attempts 1 means no retry: retryOn, backoff will have no effect");
+        assertEquals(1, result.config().services().get("orders").retries().attempts());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{ attempts: 1 }", "{ attempts: 1, perTryTimeout: 1s }", "{ attempts: 2, retryOn: [5xx] }"})
+    void noWarningForOneAttemptAlone(String retries) {
+        // perTryTimeout still bounds the single attempt, so it is not a retry-only setting.
+        ParseResult result = parse(orders("    retries: " + retries));
+        assertTrue(result.ok(), () -> result.errors().toString());
+        assertEquals(List.of(), result.warnings());
+    }
+
+    @Test
+    void bothRetryWarningsTogether() {
+        ParseResult result = parse(orders(
+                "    timeout: 1s",
+                "    retries:",
+                "      attempts: 1",
+                "      perTryTimeout: 1s",
+                "      retryNonIdempotent: true"));
+        assertTrue(result.ok(), () -> result.errors().toString());
+        assertPositions(result.warnings(), "6:17", "7:22");
+        assertProblem(result.warnings().get(0), 6, 17, "attempts 1 means no retry: retryNonIdempotent");
+        assertProblem(result.warnings().get(1), 7, 22, "perTryTimeout 1s is not below timeout 1s");
     }
 }
