@@ -35,7 +35,10 @@ sed -e "s/\${ORDERS_1}/${ports[0]}/" -e "s/\${ORDERS_2}/${ports[1]}/" -e "s/\${O
 echo "== policy ($work/mesh.yaml)"
 java -jar agent/target/jmesh-agent.jar check "$work/mesh.yaml"
 
-echo "== the shop app, unmodified, with -javaagent; orders-3 is killed after about 2 seconds"
-( sleep 2; kill "${pids[2]}" && echo "== killed orders-3 (port ${ports[2]})" ) &
+echo "== the shop app, unmodified, with -javaagent; orders-3 is killed after round 15"
+# Kill orders-3 once the app has printed round 15, while it keeps calling.
+( until grep -q '^round  15:' "$work/app.out" 2>/dev/null; do sleep 0.05; done
+  kill "${pids[2]}" && echo "== killed orders-3 (port ${ports[2]})" ) &
+pids+=($!)
 java -javaagent:agent/target/jmesh-agent.jar=config="$work/mesh.yaml" \
-  -cp "examples/target/classes:examples/target/lib/*" dev.jmesh.examples.ShopApp 40 100
+  -cp "examples/target/classes:examples/target/lib/*" dev.jmesh.examples.ShopApp 40 50 | tee "$work/app.out"
