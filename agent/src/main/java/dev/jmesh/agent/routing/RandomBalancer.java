@@ -4,21 +4,56 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** A random endpoint per call, in proportion to the weights. */
+/**
+ * A random endpoint per call, in proportion to the weights, and with slow start, to the
+ * weights scaled by {@link SlowStart#factor}.
+ *
+ * <p>Slow start is applied by rejection: an endpoint drawn by its static weight is kept with
+ * probability equal to its slow-start factor, otherwise the draw is repeated. That yields
+ * exactly the distribution of the scaled weights, with no per-pick pass over all endpoints
+ * and no allocation; as factors are at least 0.1, ten draws are needed on average in the
+ * worst case (every endpoint just started), one once all are past their window.
+ */
 final class RandomBalancer implements Balancer {
+
+    /** Draws before slow start gives up and keeps the last one: 0.9^64 ≈ 0.1% even at the floor. */
+    static final int MAX_SLOW_START_DRAWS = 64;
 
     private final Endpoint[] endpoints;
     /** cumulative[i] = sum of weights[0..i]; null when all weights are equal. */
     private final int[] cumulative;
+    /** The slow-start window, 0 for none. */
+    private final long slowStartNanos;
 
     RandomBalancer(List<Endpoint> endpoints) {
+        this(endpoints, 0);
+    }
+
+    RandomBalancer(List<Endpoint> endpoints, long slowStartNanos) {
         this.endpoints = endpoints.toArray(new Endpoint[0]);
         this.cumulative = allEqual(this.endpoints) ? null : cumulative(this.endpoints);
+        this.slowStartNanos = slowStartNanos;
     }
 
     @Override
     public Endpoint pick(long requestHash) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (slowStartNanos == 0 || endpoints.length == 1) {
+            return byWeight(random);
+        }
+        long now = System.nanoTime();
+        Endpoint candidate = null;
+        for (int draw = 0; draw < MAX_SLOW_START_DRAWS; draw++) {
+            candidate = byWeight(random);
+            double factor = SlowStart.factor(candidate, now, slowStartNanos);
+            if (factor >= 1.0 || random.nextDouble() < factor) {
+                return candidate;
+            }
+        }
+        return candidate;
+    }
+
+    private Endpoint byWeight(ThreadLocalRandom random) {
         if (cumulative == null) {
             return endpoints[random.nextInt(endpoints.length)];
         }
