@@ -1,10 +1,12 @@
 package dev.jmesh.agent;
 
+import dev.jmesh.agent.admin.AdminServer;
 import dev.jmesh.agent.config.ConfigParser;
 import dev.jmesh.agent.config.MeshConfig;
 import dev.jmesh.agent.config.ParseResult;
 import dev.jmesh.agent.mesh.MeshRouter;
 import dev.jmesh.agent.mesh.RouteTable;
+import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.tooling.ClassDefiner;
 import dev.jmesh.agent.tooling.Instrumenter;
 import dev.jmesh.bootstrap.Mesh;
@@ -26,6 +28,20 @@ final class AgentStarter {
 
     private AgentStarter() {}
 
+    /** Off the main thread: the application's start does not wait for the admin endpoint. */
+    private static void startAdmin(MeshConfig config, MeshRouter router, MeshMetrics metrics, String source) {
+        Thread starter = new Thread(() -> {
+            try {
+                AdminServer.start(config.admin(), router, metrics, () -> config, source, Version.get());
+            } catch (Exception | LinkageError e) {
+                AgentLog.line("admin endpoint not started on " + config.admin().bind() + ":" + config.admin().port()
+                        + ": " + e.getMessage() + "; routing goes on");
+            }
+        }, "jmesh-admin-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
     static void start(AgentOptions options, Instrumentation instrumentation, ClassDefiner definer, boolean attached)
             throws Exception {
         long startNanos = System.nanoTime();
@@ -42,13 +58,20 @@ final class AgentStarter {
             return;
         }
         MeshConfig config = parsed.config();
-        Mesh.install(new MeshRouter(RouteTable.of(config)), new JdkHttpCallDriver());
+        MeshMetrics metrics = new MeshMetrics(config.workload());
+        MeshRouter router = new MeshRouter(RouteTable.of(config, metrics));
+        metrics.configApplied(1);
+        Mesh.install(router, new JdkHttpCallDriver());
         Instrumenter.install(instrumentation, INSTRUMENTATIONS, definer, new TransformFailureLog());
+        if (config.admin() != null) {
+            startAdmin(config, router, metrics, "from " + options.configPath());
+        }
         System.setProperty(STARTED_PROPERTY, Version.get());
 
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
         AgentLog.line(Version.get() + (attached ? " attached" : " started") + " in " + millis + " ms: "
                 + config.services().size() + " service(s) " + config.services().keySet()
-                + " from " + options.configPath());
+                + " from " + options.configPath()
+                + (config.admin() == null ? "" : "; admin on " + config.admin().bind() + ":" + config.admin().port()));
     }
 }

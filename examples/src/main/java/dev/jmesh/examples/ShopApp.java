@@ -17,7 +17,8 @@ import okhttp3.Response;
  * {@code http://orders/api/orders}, with the JDK's HttpClient and with OkHttp, and knows
  * nothing of where "orders" runs: without jmesh that name does not even resolve.
  *
- * <p>{@code ShopApp ROUNDS PAUSE_MS}: each round makes one call with each client.
+ * <p>{@code ShopApp ROUNDS PAUSE_MS [LINGER_MS]}: each round makes one call with each client;
+ * then the app stays up for LINGER_MS, as a service would.
  */
 public final class ShopApp {
 
@@ -27,6 +28,7 @@ public final class ShopApp {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         long pauseMillis = args.length > 1 ? Long.parseLong(args[1]) : 0;
+        long lingerMillis = args.length > 2 ? Long.parseLong(args[2]) : 0;
         Map<String, Integer> split = new TreeMap<>();
         int failed = 0;
 
@@ -58,6 +60,8 @@ public final class ShopApp {
         System.out.println("calls to " + ORDERS + " per endpoint, both clients:");
         split.forEach((backend, count) -> System.out.printf("  %-10s %3d  %s%n", backend, count, "#".repeat(count)));
         System.out.println("failed calls: " + failed);
+        System.out.flush();
+        Thread.sleep(lingerMillis);
     }
 
     private static String record(Map<String, Integer> split, String body) {

@@ -28,6 +28,8 @@ public final class Main {
                 return CheckCommand.run(rest, out, err);
             case "attach":
                 return AttachCommand.run(rest, out, err);
+            case "status":
+                return StatusCommand.run(rest, out, err);
             case "version":
             case "--version":
                 out.println("jmesh " + Version.get());
@@ -49,6 +51,7 @@ public final class Main {
         out.println();
         out.println("  check FILE                 validate a policy file; errors name line and column");
         out.println("  attach PID [config=PATH]   load the agent into a running JVM");
+        out.println("  status [ADMIN_PORT]        services, endpoints, health and latency of a running agent");
         out.println("  version                    print the agent version");
         out.println();
         out.println("as an agent: java -javaagent:jmesh-agent.jar=config=mesh.yaml -jar app.jar");

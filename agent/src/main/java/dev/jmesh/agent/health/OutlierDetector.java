@@ -1,6 +1,7 @@
 package dev.jmesh.agent.health;
 
 import dev.jmesh.agent.config.OutlierDetectionPolicy;
+import dev.jmesh.agent.metrics.ServiceMetrics;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.routing.EndpointHealth;
 import java.util.List;
@@ -24,16 +25,19 @@ public final class OutlierDetector implements AutoCloseable {
     private final OutlierDetectionPolicy policy;
     private final List<Endpoint> endpoints;
     private final Runnable rotationChanged;
+    private final ServiceMetrics metrics;
     private final ScheduledFuture<?> forgiveness;
 
     /**
      * @param policy          null disables detection
      * @param rotationChanged called, under no lock of ours, after an endpoint leaves or returns
      */
-    public OutlierDetector(OutlierDetectionPolicy policy, List<Endpoint> endpoints, Runnable rotationChanged) {
+    public OutlierDetector(OutlierDetectionPolicy policy, List<Endpoint> endpoints, Runnable rotationChanged,
+                           ServiceMetrics metrics) {
         this.policy = policy;
         this.endpoints = List.copyOf(endpoints);
         this.rotationChanged = rotationChanged;
+        this.metrics = metrics;
         long interval = policy == null ? 0 : policy.interval().toNanos();
         this.forgiveness = policy == null ? null
                 : Scheduler.timer().scheduleAtFixedRate(this::forgive, interval, interval, TimeUnit.NANOSECONDS);
@@ -84,6 +88,7 @@ public final class OutlierDetector implements AutoCloseable {
         long duration = Math.min(Math.max(MAX_EJECTION_NANOS, policy.baseEjectionTime().toNanos()),
                 policy.baseEjectionTime().toNanos() * (health.ejections() + 1));
         health.eject(now + duration);
+        metrics.recordEjection();
         Scheduler.timer().schedule(() -> restore(endpoint), duration, TimeUnit.NANOSECONDS);
         return true;
     }

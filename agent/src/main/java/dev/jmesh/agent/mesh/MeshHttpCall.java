@@ -3,6 +3,7 @@ package dev.jmesh.agent.mesh;
 import dev.jmesh.agent.config.HashKey;
 import dev.jmesh.agent.config.RetryOn.Condition;
 import dev.jmesh.agent.config.RetryPolicy;
+import dev.jmesh.agent.metrics.ResponseFlags;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.routing.Hashing;
 import dev.jmesh.bootstrap.HttpCall;
@@ -16,8 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The mesh's side of one application request: admission, endpoint per attempt, per-try and
  * whole-call deadlines, retry decisions (conditions, idempotency, budget, backoff) and the
- * reports that feed load balancing and outlier detection. The client adapters only perform
- * attempts, so every client library behaves the same.
+ * reports that feed load balancing, outlier detection and metrics. The client adapters only
+ * perform attempts, so every client library behaves — and is measured — the same.
  */
 final class MeshHttpCall implements HttpCall {
 
@@ -30,6 +31,7 @@ final class MeshHttpCall implements HttpCall {
     private final boolean idempotent;
     private final boolean admitted;
     private final Duration timeout;
+    private final long startNanos;
     private final long deadlineNanos;
     private long requestHash;
 
@@ -40,6 +42,9 @@ final class MeshHttpCall implements HttpCall {
     private boolean holdsPendingSlot;
     private String stopReason = "no retry policy";
     private boolean ended;
+    /** What the application gets, as Istio reports it; set when the call's outcome is decided. */
+    private int outcomeCode;
+    private ResponseFlags outcomeFlags = ResponseFlags.DC;
 
     MeshHttpCall(Service service, String method, String rawPath, String rawQuery, long nowNanos) {
         this.service = service;
@@ -47,11 +52,14 @@ final class MeshHttpCall implements HttpCall {
         this.method = method;
         this.idempotent = method != null && IDEMPOTENT.contains(method);
         this.timeout = service.config().timeout();
+        this.startNanos = nowNanos;
         this.deadlineNanos = timeout == null ? 0 : nowNanos + timeout.toNanos();
         this.requestHash = initialHash(service.config().hashKey(), rawPath, rawQuery);
         this.admitted = service.breaker().tryStartRequest();
         if (admitted) {
             service.budget().recordRequest(nowNanos);
+        } else {
+            service.metrics().recordConcurrencyRejection();
         }
     }
 
@@ -74,6 +82,7 @@ final class MeshHttpCall implements HttpCall {
         }
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
+            outcome(504, ResponseFlags.UT);
             return EXPIRED;
         }
         long remainingMillis = Math.max(1, (remaining + 999_999) / 1_000_000);
@@ -83,12 +92,14 @@ final class MeshHttpCall implements HttpCall {
     @Override
     public InetSocketAddress nextEndpoint() throws IOException {
         if (!admitted) {
+            outcome(503, ResponseFlags.UO);
             throw new IOException(prefix() + "circuit breaker open: "
                     + service.breaker().policy().maxConcurrentRequests() + " requests in flight (maxConcurrentRequests)");
         }
         releasePendingSlot();
         Endpoint picked = service.pick(requestHash, lastFailed);
         if (picked == null) {
+            outcome(503, ResponseFlags.UH);
             throw new IOException(prefix() + "no healthy endpoint (" + service.noEndpointReason() + ")");
         }
         attempts++;
@@ -101,18 +112,26 @@ final class MeshHttpCall implements HttpCall {
     @Override
     public long onResponse(int status) {
         long now = System.nanoTime();
-        Endpoint endpoint = finishAttempt(now, now - attemptStartNanos);
+        long rtt = now - attemptStartNanos;
+        Endpoint endpoint = finishAttempt(now, rtt);
         if (status >= 500) {
+            endpoint.stats().failure(rtt);
             service.outliers().onError(endpoint);
         } else {
+            endpoint.stats().success(rtt);
             service.outliers().onSuccess(endpoint);
         }
         if (!retries.retryOn().retriesStatus(status)) {
+            outcome(status, ResponseFlags.NONE);
             return DONE;
         }
         lastFailed = endpoint;
         // A response means the request reached the server.
-        return retryAfter(true, now);
+        long verdict = retryAfter(true, now);
+        if (verdict == DONE) {
+            outcome(status, attempts > 1 ? ResponseFlags.URX : ResponseFlags.NONE);
+        }
+        return verdict;
     }
 
     @Override
@@ -121,15 +140,28 @@ final class MeshHttpCall implements HttpCall {
         Endpoint endpoint = finishAttempt(now, -1);
         if (kind == OTHER) {
             stopReason = "not retryable";
+            outcome(0, ResponseFlags.DC);
             return DONE;
         }
+        endpoint.stats().failure(-1);
         service.outliers().onError(endpoint);
         lastFailed = endpoint;
+        int code = kind == TIMEOUT ? 504 : 503;
+        ResponseFlags flags = switch (kind) {
+            case CONNECT_FAILURE, REFUSED_STREAM -> ResponseFlags.UF;
+            case TIMEOUT -> ResponseFlags.UT;
+            default -> ResponseFlags.UC;
+        };
         if (!retriedOn(kind)) {
             stopReason = describe(kind) + " is not in retryOn";
+            outcome(code, flags);
             return DONE;
         }
-        return retryAfter(kind == RESET || kind == TIMEOUT, now);
+        long verdict = retryAfter(kind == RESET || kind == TIMEOUT, now);
+        if (verdict == DONE) {
+            outcome(code, attempts > 1 ? flags.retriesExhausted() : flags);
+        }
+        return verdict;
     }
 
     @Override
@@ -161,6 +193,7 @@ final class MeshHttpCall implements HttpCall {
         if (admitted) {
             service.breaker().endRequest();
         }
+        service.metrics().recordRequest(outcomeCode, outcomeFlags, System.nanoTime() - startNanos);
     }
 
     static long randomHash() {
@@ -195,13 +228,16 @@ final class MeshHttpCall implements HttpCall {
         }
         if (!service.budget().tryRetry(now)) {
             stopReason = "retry budget exhausted";
+            service.metrics().recordRetryBudgetExhausted();
             return DONE;
         }
         if (!service.breaker().tryStartPending()) {
             stopReason = "too many retries waiting (maxPendingRequests)";
+            service.metrics().recordPendingRejection();
             return DONE;
         }
         holdsPendingSlot = true;
+        service.metrics().recordRetry();
         long wait = fullJitter(attempts);
         return timeout == null ? wait : Math.max(0, Math.min(wait, deadlineNanos - now));
     }
@@ -212,6 +248,11 @@ final class MeshHttpCall implements HttpCall {
         long max = retries.backoff().max().toNanos();
         long cap = retry >= 62 || base << (retry - 1) < 0 ? max : Math.min(max, base << (retry - 1));
         return cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap + 1);
+    }
+
+    private void outcome(int code, ResponseFlags flags) {
+        outcomeCode = code;
+        outcomeFlags = flags;
     }
 
     private Endpoint finishAttempt(long now, long rttNanos) {

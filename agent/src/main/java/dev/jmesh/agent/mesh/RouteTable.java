@@ -3,6 +3,7 @@ package dev.jmesh.agent.mesh;
 import dev.jmesh.agent.config.EndpointConfig;
 import dev.jmesh.agent.config.MeshConfig;
 import dev.jmesh.agent.config.ServiceConfig;
+import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.routing.Endpoint;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -25,15 +26,15 @@ public final class RouteTable implements AutoCloseable {
         this.services = services;
     }
 
-    /** Builds the table for a policy; endpoint host names are resolved here, once. */
-    public static RouteTable of(MeshConfig config) {
+    /** Builds the table for a policy, counting into {@code metrics}; endpoint names are resolved here, once. */
+    public static RouteTable of(MeshConfig config, MeshMetrics metrics) {
         Map<String, Service> services = new HashMap<>();
         for (ServiceConfig service : config.services().values()) {
             List<Endpoint> endpoints = new ArrayList<>(service.endpoints().size());
             for (EndpointConfig e : service.endpoints()) {
                 endpoints.add(new Endpoint(new InetSocketAddress(e.host(), e.port()), e.weight(), e.zone()));
             }
-            services.put(service.name(), new Service(service, endpoints));
+            services.put(service.name(), new Service(service, endpoints, metrics.service(service.name())));
         }
         return new RouteTable(Map.copyOf(services));
     }
@@ -53,6 +54,11 @@ public final class RouteTable implements AutoCloseable {
 
     public int size() {
         return services.size();
+    }
+
+    /** The services, in no particular order. */
+    public java.util.Collection<Service> services() {
+        return services.values();
     }
 
     /** Stops the timers of the services; the table must no longer be in use. */

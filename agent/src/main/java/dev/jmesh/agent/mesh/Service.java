@@ -3,6 +3,7 @@ package dev.jmesh.agent.mesh;
 import dev.jmesh.agent.config.ServiceConfig;
 import dev.jmesh.agent.health.HealthChecker;
 import dev.jmesh.agent.health.OutlierDetector;
+import dev.jmesh.agent.metrics.ServiceMetrics;
 import dev.jmesh.agent.resilience.CircuitBreaker;
 import dev.jmesh.agent.resilience.RetryBudgetWindow;
 import dev.jmesh.agent.routing.Balancers;
@@ -25,15 +26,17 @@ public final class Service implements AutoCloseable {
     private final RetryBudgetWindow budget;
     private final OutlierDetector outliers;
     private final HealthChecker healthChecker;
+    private final ServiceMetrics metrics;
     private volatile Rotation rotation;
 
-    Service(ServiceConfig config, List<Endpoint> endpoints) {
+    Service(ServiceConfig config, List<Endpoint> endpoints, ServiceMetrics metrics) {
         this.config = config;
         this.endpoints = List.copyOf(endpoints);
+        this.metrics = metrics;
         this.breaker = new CircuitBreaker(config.circuitBreaker());
         this.budget = new RetryBudgetWindow(config.retries().budget());
         this.rotation = buildRotation();
-        this.outliers = new OutlierDetector(config.outlierDetection(), this.endpoints, this::refreshRotation);
+        this.outliers = new OutlierDetector(config.outlierDetection(), this.endpoints, this::refreshRotation, metrics);
         this.healthChecker = config.healthCheck() == null ? null
                 : new HealthChecker(config.healthCheck(), this.endpoints, config.name(), this::refreshRotation);
     }
@@ -60,6 +63,10 @@ public final class Service implements AutoCloseable {
 
     public OutlierDetector outliers() {
         return outliers;
+    }
+
+    public ServiceMetrics metrics() {
+        return metrics;
     }
 
     /**

@@ -15,6 +15,7 @@ public final class Endpoint {
     private final String key;
     private final EndpointLoad load = new EndpointLoad();
     private final EndpointHealth health = new EndpointHealth();
+    private final EndpointStats stats = new EndpointStats();
     /** When it last entered rotation (start, or return from ejection), for slow start. */
     private volatile long inRotationSinceNanos;
 
@@ -54,6 +55,10 @@ public final class Endpoint {
 
     public EndpointLoad load() {
         return load;
+    }
+
+    public EndpointStats stats() {
+        return stats;
     }
 
     public EndpointHealth health() {

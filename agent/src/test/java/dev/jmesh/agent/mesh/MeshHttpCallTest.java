@@ -16,6 +16,7 @@ import dev.jmesh.agent.config.RetryOn;
 import dev.jmesh.agent.config.RetryOn.Condition;
 import dev.jmesh.agent.config.RetryPolicy;
 import dev.jmesh.agent.config.ServiceConfig;
+import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.bootstrap.HttpCall;
 import java.io.IOException;
@@ -53,7 +54,7 @@ class MeshHttpCallTest {
         }
         ServiceConfig config = new ServiceConfig("orders", configs, BalancerKind.ROUND_ROBIN, null, null, timeout,
                 retries, breaker, outliers, null);
-        Service service = new Service(config, live);
+        Service service = new Service(config, live, new MeshMetrics(null).service("orders"));
         services.add(service);
         return service;
     }

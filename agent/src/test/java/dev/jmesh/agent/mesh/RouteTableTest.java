@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.jmesh.agent.config.ConfigParser;
+import dev.jmesh.agent.metrics.MeshMetrics;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class RouteTableTest {
 
     @Test
     void findsServicesByNameIgnoringCaseAndATrailingDot() throws Exception {
-        RouteTable table = RouteTable.of(ConfigParser.parse(POLICY, "test").orThrow());
+        RouteTable table = RouteTable.of(ConfigParser.parse(POLICY, "test").orThrow(), new MeshMetrics(null));
         assertNotNull(table.service("orders"));
         assertSame(table.service("orders"), table.service("ORDERS"));
         assertSame(table.service("orders"), table.service("orders."));
@@ -29,7 +30,7 @@ class RouteTableTest {
 
     @Test
     void routerPicksResolvedEndpointsAndPassesUnknownHosts() throws Exception {
-        MeshRouter router = new MeshRouter(RouteTable.of(ConfigParser.parse(POLICY, "test").orThrow()));
+        MeshRouter router = new MeshRouter(RouteTable.of(ConfigParser.parse(POLICY, "test").orThrow(), new MeshMetrics(null)));
         InetSocketAddress first = router.pickHttpEndpoint("orders");
         InetSocketAddress second = router.pickHttpEndpoint("orders");
         assertEquals(new InetSocketAddress("10.0.1.5", 8080), first);

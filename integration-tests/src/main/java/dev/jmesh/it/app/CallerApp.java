@@ -29,10 +29,11 @@ import okhttp3.Response;
  * agent.
  *
  * <pre>
- * CallerApp CLIENT [N*]URL... [--warmup URL] [--await-stdin] [--method POST] [--pace MILLIS]
+ * CallerApp CLIENT [N*]URL... [--warmup URL] [--await-stdin] [--hold] [--method POST] [--pace MILLIS]
  *   CLIENT: jdk-sync | jdk-async | jdk-virtual | okhttp-sync | okhttp-async, optionally +h2
  *   N*URL:  call URL N times (default once)
  *   --pace: wait between calls (async clients: between starting them)
+ *   --hold: after the calls, print DONE and wait for a line on standard input before exiting
  * </pre>
  *
  * Output per call: {@code RESULT <url> <status> <body> ms=<elapsed>} or
@@ -56,11 +57,13 @@ public final class CallerApp {
         List<String> urls = new ArrayList<>();
         String warmup = null;
         boolean awaitStdin = false;
+        boolean hold = false;
         CallerApp app = new CallerApp(args[0]);
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--warmup" -> warmup = args[++i];
                 case "--await-stdin" -> awaitStdin = true;
+                case "--hold" -> hold = true;
                 case "--method" -> app.method = args[++i];
                 case "--pace" -> app.paceMillis = Long.parseLong(args[++i]);
                 default -> urls.add(args[i]);
@@ -79,6 +82,11 @@ public final class CallerApp {
             int star = entry.indexOf('*');
             int count = star < 0 ? 1 : Integer.parseInt(entry.substring(0, star));
             ok &= app.call(entry.substring(star + 1), count);
+        }
+        if (hold) {
+            System.out.println("DONE");
+            System.out.flush();
+            new BufferedReader(new InputStreamReader(System.in)).readLine();
         }
         System.out.flush();
         System.exit(ok ? 0 : 1);

@@ -1,0 +1,101 @@
+package dev.jmesh.agent.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Writes a policy back as YAML in the file's own schema, every default spelled out: what the
+ * admin endpoint's {@code /config} shows as the effective policy. Parsing the output gives the
+ * same policy.
+ */
+public final class PolicyYaml {
+
+    private PolicyYaml() {}
+
+    public static String render(MeshConfig config) {
+        StringBuilder out = new StringBuilder();
+        if (config.workload() != null) {
+            out.append("workload: ").append(config.workload()).append('\n');
+        }
+        if (config.admin() != null) {
+            out.append("admin: { port: ").append(config.admin().port()).append(", bind: \"")
+                    .append(config.admin().bind()).append("\" }\n");
+        }
+        out.append("services:");
+        if (config.services().isEmpty()) {
+            out.append(" {}\n");
+            return out.toString();
+        }
+        out.append('\n');
+        for (ServiceConfig s : config.services().values()) {
+            out.append("  ").append(s.name()).append(":\n");
+            out.append("    endpoints:\n");
+            for (EndpointConfig e : s.endpoints()) {
+                out.append("      - { address: \"").append(e.address()).append("\", weight: ").append(e.weight());
+                if (e.zone() != null) {
+                    out.append(", zone: \"").append(e.zone()).append('"');
+                }
+                out.append(" }\n");
+            }
+            out.append("    balancer: ").append(s.balancer().configName()).append('\n');
+            if (s.hashKey() != null) {
+                out.append("    hashKey: \"").append(s.hashKey()).append("\"\n");
+            }
+            if (s.slowStart() != null) {
+                out.append("    slowStart: ").append(duration(s.slowStart())).append('\n');
+            }
+            if (s.timeout() != null) {
+                out.append("    timeout: ").append(duration(s.timeout())).append('\n');
+            }
+            RetryPolicy r = s.retries();
+            out.append("    retries:\n");
+            out.append("      attempts: ").append(r.attempts()).append('\n');
+            if (r.perTryTimeout() != null) {
+                out.append("      perTryTimeout: ").append(duration(r.perTryTimeout())).append('\n');
+            }
+            out.append("      retryOn: [").append(retryOn(r.retryOn())).append("]\n");
+            out.append("      backoff: { base: ").append(duration(r.backoff().base())).append(", max: ")
+                    .append(duration(r.backoff().max())).append(" }\n");
+            out.append("      budget: { ratio: ").append(r.budget().ratio()).append(", minPerSecond: ")
+                    .append(r.budget().minPerSecond()).append(" }\n");
+            out.append("      retryNonIdempotent: ").append(r.retryNonIdempotent()).append('\n');
+            out.append("    circuitBreaker: { maxConcurrentRequests: ").append(s.circuitBreaker().maxConcurrentRequests())
+                    .append(", maxPendingRequests: ").append(s.circuitBreaker().maxPendingRequests()).append(" }\n");
+            OutlierDetectionPolicy o = s.outlierDetection();
+            if (o != null) {
+                out.append("    outlierDetection: { consecutiveErrors: ").append(o.consecutiveErrors())
+                        .append(", interval: ").append(duration(o.interval()))
+                        .append(", baseEjectionTime: ").append(duration(o.baseEjectionTime()))
+                        .append(", maxEjectionPercent: ").append(o.maxEjectionPercent()).append(" }\n");
+            }
+            HealthCheckPolicy h = s.healthCheck();
+            if (h != null) {
+                out.append("    healthCheck: { path: \"").append(h.path()).append("\", interval: ")
+                        .append(duration(h.interval())).append(", timeout: ").append(duration(h.timeout())).append(" }\n");
+            }
+        }
+        return out.toString();
+    }
+
+    private static String retryOn(RetryOn retryOn) {
+        List<String> names = retryOn.conditions().stream().sorted().map(RetryOn.Condition::configName)
+                .collect(Collectors.toList());
+        retryOn.statusCodes().stream().sorted().forEach(code -> names.add(Integer.toString(code)));
+        return names.isEmpty() ? "" : " " + String.join(", ", names) + " ";
+    }
+
+    private static String duration(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+}

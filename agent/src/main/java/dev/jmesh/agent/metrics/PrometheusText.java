@@ -1,0 +1,124 @@
+package dev.jmesh.agent.metrics;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes the registry in Prometheus' text exposition format (0.0.4), with Istio's metric
+ * names and labels for requests and {@code jmesh_} names for the mesh's own figures.
+ */
+public final class PrometheusText {
+
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private PrometheusText() {}
+
+    public static String write(MeshMetrics metrics, List<ServiceGauges> gauges, String version) {
+        StringBuilder out = new StringBuilder(4096);
+        String source = "reporter=\"source\",source_workload=\"" + escape(metrics.workload()) + "\"";
+
+        out.append("# HELP istio_requests_total Requests made by this workload, by destination and outcome.\n");
+        out.append("# TYPE istio_requests_total counter\n");
+        for (ServiceMetrics service : metrics.services()) {
+            for (RequestSeries s : service.series()) {
+                out.append("istio_requests_total{").append(requestLabels(source, service, s)).append("} ")
+                        .append(s.count.sum()).append('\n');
+            }
+        }
+        out.append("# HELP istio_request_duration_milliseconds Duration of calls, retries included.\n");
+        out.append("# TYPE istio_request_duration_milliseconds histogram\n");
+        for (ServiceMetrics service : metrics.services()) {
+            for (RequestSeries s : service.series()) {
+                String labels = requestLabels(source, service, s);
+                long[] cumulative = s.duration.cumulative();
+                for (int i = 0; i < DurationHistogram.BOUNDS.length; i++) {
+                    out.append("istio_request_duration_milliseconds_bucket{").append(labels)
+                            .append(",le=\"").append(number(DurationHistogram.BOUNDS[i])).append("\"} ")
+                            .append(cumulative[i]).append('\n');
+                }
+                long count = cumulative[cumulative.length - 1];
+                out.append("istio_request_duration_milliseconds_bucket{").append(labels).append(",le=\"+Inf\"} ")
+                        .append(count).append('\n');
+                out.append("istio_request_duration_milliseconds_sum{").append(labels).append("} ")
+                        .append(number(s.duration.sumMillis())).append('\n');
+                out.append("istio_request_duration_milliseconds_count{").append(labels).append("} ")
+                        .append(count).append('\n');
+            }
+        }
+
+        counter(out, "jmesh_retries_total", "Retries made.", metrics, s -> s.retries.sum());
+        counter(out, "jmesh_retry_budget_exhausted_total", "Retries not made because the retry budget was spent.",
+                metrics, s -> s.retryBudgetExhausted.sum());
+        out.append("# HELP jmesh_circuit_breaker_rejections_total Calls or retries refused by a circuit breaker limit.\n");
+        out.append("# TYPE jmesh_circuit_breaker_rejections_total counter\n");
+        for (ServiceMetrics s : metrics.services()) {
+            out.append("jmesh_circuit_breaker_rejections_total{destination_service=\"").append(escape(s.service()))
+                    .append("\",limit=\"maxConcurrentRequests\"} ").append(s.concurrencyRejections.sum()).append('\n');
+            out.append("jmesh_circuit_breaker_rejections_total{destination_service=\"").append(escape(s.service()))
+                    .append("\",limit=\"maxPendingRequests\"} ").append(s.pendingRejections.sum()).append('\n');
+        }
+        counter(out, "jmesh_ejections_total", "Endpoints ejected by outlier detection.", metrics, s -> s.ejections.sum());
+
+        out.append("# HELP jmesh_ejections_active Endpoints ejected now.\n");
+        out.append("# TYPE jmesh_ejections_active gauge\n");
+        for (ServiceGauges g : gauges) {
+            out.append("jmesh_ejections_active{destination_service=\"").append(escape(g.service())).append("\"} ")
+                    .append(g.ejected()).append('\n');
+        }
+        out.append("# HELP jmesh_endpoint_healthy Whether an endpoint is in rotation (1) or not (0).\n");
+        out.append("# TYPE jmesh_endpoint_healthy gauge\n");
+        for (ServiceGauges g : gauges) {
+            for (ServiceGauges.EndpointGauge e : g.endpoints()) {
+                out.append("jmesh_endpoint_healthy{destination_service=\"").append(escape(g.service()))
+                        .append("\",endpoint=\"").append(escape(e.endpoint())).append("\"} ")
+                        .append(e.healthy() ? 1 : 0).append('\n');
+            }
+        }
+        out.append("# HELP jmesh_endpoint_active_requests Requests in flight to an endpoint.\n");
+        out.append("# TYPE jmesh_endpoint_active_requests gauge\n");
+        for (ServiceGauges g : gauges) {
+            for (ServiceGauges.EndpointGauge e : g.endpoints()) {
+                out.append("jmesh_endpoint_active_requests{destination_service=\"").append(escape(g.service()))
+                        .append("\",endpoint=\"").append(escape(e.endpoint())).append("\"} ")
+                        .append(e.active()).append('\n');
+            }
+        }
+        out.append("# HELP jmesh_config_version Version of the policy in effect.\n");
+        out.append("# TYPE jmesh_config_version gauge\n");
+        out.append("jmesh_config_version ").append(metrics.configVersion()).append('\n');
+        out.append("# HELP jmesh_build_info The agent's build, always 1.\n");
+        out.append("# TYPE jmesh_build_info gauge\n");
+        out.append("jmesh_build_info{version=\"").append(escape(version)).append("\",java_version=\"")
+                .append(escape(System.getProperty("java.version", "unknown"))).append("\"} 1\n");
+        return out.toString();
+    }
+
+    private interface Figure {
+        long of(ServiceMetrics s);
+    }
+
+    private static void counter(StringBuilder out, String name, String help, MeshMetrics metrics, Figure figure) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        for (ServiceMetrics s : metrics.services()) {
+            out.append(name).append("{destination_service=\"").append(escape(s.service())).append("\"} ")
+                    .append(figure.of(s)).append('\n');
+        }
+    }
+
+    private static String requestLabels(String source, ServiceMetrics service, RequestSeries s) {
+        return source + ",destination_service=\"" + escape(service.service()) + "\",response_code=\""
+                + s.responseCode + "\",response_flags=\"" + s.flags.label() + "\"";
+    }
+
+    static String number(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return String.format(Locale.ROOT, "%s", value);
+    }
+
+    static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

@@ -1,0 +1,87 @@
+package dev.jmesh.agent.metrics;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Everything counted for calls to one destination service. Label sets are bounded by
+ * construction: a status code (100–599) and one of a fixed set of flags; never a URL or an
+ * endpoint address.
+ *
+ * <p>The common series, a response without flags, is one array read; a series is created
+ * once, on its first call, with a compare-and-set.
+ */
+public final class ServiceMetrics {
+
+    private static final int MAX_STATUS = 600;
+
+    private final String service;
+    private final AtomicReferenceArray<RequestSeries> responses = new AtomicReferenceArray<>(MAX_STATUS);
+    private final ConcurrentHashMap<Integer, RequestSeries> flagged = new ConcurrentHashMap<>();
+    final LongAdder retries = new LongAdder();
+    final LongAdder retryBudgetExhausted = new LongAdder();
+    final LongAdder concurrencyRejections = new LongAdder();
+    final LongAdder pendingRejections = new LongAdder();
+    final LongAdder ejections = new LongAdder();
+
+    ServiceMetrics(String service) {
+        this.service = service;
+    }
+
+    public String service() {
+        return service;
+    }
+
+    /** One finished call: what the application got, and how long the whole call took. */
+    public void recordRequest(int responseCode, ResponseFlags flags, long nanos) {
+        if (flags == ResponseFlags.NONE && responseCode > 0 && responseCode < MAX_STATUS) {
+            RequestSeries series = responses.get(responseCode);
+            if (series == null) {
+                responses.compareAndSet(responseCode, null, new RequestSeries(responseCode, flags));
+                series = responses.get(responseCode);
+            }
+            series.record(nanos);
+        } else {
+            int code = Math.max(0, Math.min(responseCode, MAX_STATUS - 1));
+            flagged.computeIfAbsent(code * 32 + flags.ordinal(), k -> new RequestSeries(code, flags)).record(nanos);
+        }
+    }
+
+    public void recordRetry() {
+        retries.increment();
+    }
+
+    public void recordRetryBudgetExhausted() {
+        retryBudgetExhausted.increment();
+    }
+
+    public void recordConcurrencyRejection() {
+        concurrencyRejections.increment();
+    }
+
+    public void recordPendingRejection() {
+        pendingRejections.increment();
+    }
+
+    public void recordEjection() {
+        ejections.increment();
+    }
+
+    /** The series seen so far, ordered by code then flags, for exposition. */
+    List<RequestSeries> series() {
+        List<RequestSeries> all = new ArrayList<>();
+        for (int code = 0; code < MAX_STATUS; code++) {
+            RequestSeries s = responses.get(code);
+            if (s != null) {
+                all.add(s);
+            }
+        }
+        all.addAll(flagged.values());
+        all.sort(Comparator.comparingInt((RequestSeries s) -> s.responseCode).thenComparing(s -> s.flags));
+        return all;
+    }
+}
