@@ -45,6 +45,9 @@ final class Backend implements AutoCloseable {
                 hits.incrementAndGet();
                 if ("POST".equals(request.getMethod())) {
                     posts.incrementAndGet();
+                    // Read the body, as a well-behaved server does: an unread body makes Jetty
+                    // close the connection after an error status, racing the client's reuse.
+                    Content.Source.asString(request);
                 }
                 if (delayMillis > 0) {
                     Thread.sleep(delayMillis);

@@ -121,7 +121,7 @@ final class MeshHttpCall implements HttpCall {
             endpoint.stats().success(rtt);
             service.outliers().onSuccess(endpoint);
         }
-        if (!retries.retryOn().retriesStatus(status)) {
+        if (!service.retriesStatus(status)) {
             outcome(status, ResponseFlags.NONE);
             return DONE;
         }

@@ -27,12 +27,17 @@ public final class Service implements AutoCloseable {
     private final OutlierDetector outliers;
     private final HealthChecker healthChecker;
     private final ServiceMetrics metrics;
+    /** retryOn's verdict per status code, computed once: the per-call check neither boxes nor hashes. */
+    private final boolean[] retriedStatus = new boolean[600];
     private volatile Rotation rotation;
 
     Service(ServiceConfig config, List<Endpoint> endpoints, ServiceMetrics metrics) {
         this.config = config;
         this.endpoints = List.copyOf(endpoints);
         this.metrics = metrics;
+        for (int status = 100; status < retriedStatus.length; status++) {
+            retriedStatus[status] = config.retries().retryOn().retriesStatus(status);
+        }
         this.breaker = new CircuitBreaker(config.circuitBreaker());
         this.budget = new RetryBudgetWindow(config.retries().budget());
         this.rotation = buildRotation();
@@ -67,6 +72,11 @@ public final class Service implements AutoCloseable {
 
     public ServiceMetrics metrics() {
         return metrics;
+    }
+
+    /** Whether {@code retryOn} retries a response with this status. */
+    boolean retriesStatus(int status) {
+        return status >= 0 && status < retriedStatus.length && retriedStatus[status];
     }
 
     /**

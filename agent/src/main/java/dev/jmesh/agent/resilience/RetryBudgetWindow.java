@@ -3,14 +3,16 @@ package dev.jmesh.agent.resilience;
 import dev.jmesh.agent.config.RetryBudget;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Linkerd-style retry budget over a sliding 10 s window of one-second slots: a retry is
  * allowed while retries in the window stay under {@code minPerSecond * 10 + ratio * requests}.
  *
- * <p>Lock-free: requests bump one slot's counter; a slot whose second has passed is reset by
- * whichever thread first sees it stale. Under a race a handful of counts can land in a slot
- * that is being reset; the budget is a rate, not a ledger.
+ * <p>Lock-free: every request bumps its second's striped counter (no cache line shared between
+ * threads); a slot whose second has passed is reset by whichever thread first sees it stale.
+ * Under a race a handful of counts can land in a slot that is being reset; the budget is a
+ * rate, not a ledger.
  */
 public final class RetryBudgetWindow {
 
@@ -18,18 +20,19 @@ public final class RetryBudgetWindow {
 
     private final RetryBudget budget;
     private final AtomicLongArray second = new AtomicLongArray(SLOTS);
-    private final AtomicLongArray requests = new AtomicLongArray(SLOTS);
+    private final LongAdder[] requests = new LongAdder[SLOTS];
     private final AtomicLongArray retries = new AtomicLongArray(SLOTS);
 
     public RetryBudgetWindow(RetryBudget budget) {
         this.budget = budget;
         for (int i = 0; i < SLOTS; i++) {
             second.set(i, Long.MIN_VALUE);
+            requests[i] = new LongAdder();
         }
     }
 
     public void recordRequest(long nowNanos) {
-        requests.incrementAndGet(slot(nowNanos));
+        requests[slot(nowNanos)].increment();
     }
 
     /** Takes one retry from the budget if there is one left. */
@@ -40,7 +43,7 @@ public final class RetryBudgetWindow {
         long retriesInWindow = 0;
         for (int i = 0; i < SLOTS; i++) {
             if (now - second.get(i) < SLOTS) {
-                requestsInWindow += requests.get(i);
+                requestsInWindow += requests[i].sum();
                 retriesInWindow += retries.get(i);
             }
         }
@@ -57,7 +60,7 @@ public final class RetryBudgetWindow {
         int i = (int) Math.floorMod(now, (long) SLOTS);
         long seen = second.get(i);
         if (seen != now && second.compareAndSet(i, seen, now)) {
-            requests.set(i, 0);
+            requests[i].reset();
             retries.set(i, 0);
         }
         return i;
