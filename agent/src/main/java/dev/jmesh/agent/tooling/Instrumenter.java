@@ -1,13 +1,15 @@
 package dev.jmesh.agent.tooling;
 
+import dev.jmesh.agent.AgentLog;
 import dev.jmesh.bootstrap.Mesh;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
 import java.security.ProtectionDomain;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.AgentBuilder.RedefinitionStrategy;
@@ -18,57 +20,109 @@ import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Installs every instrumentation with one Byte Buddy agent builder.
+ * Installs every instrumentation, paying for Byte Buddy only when it is needed.
  *
- * <p>Startup stays small: types are matched by exact name (a hash lookup, no class file is
- * parsed for the rest), JDK classes are not ignored (Byte Buddy skips them by default), and
- * only the named classes that are already loaded — found by name, not by a matcher run over
- * every loaded class — are retransformed. Advice never changes a class's shape, so an agent
- * attached late can still rewrite classes that are already in use.
+ * <p>{@code premain} registers this small transformer, which looks at class names only (one
+ * hash lookup per loaded class). Byte Buddy — a few hundred classes and most of the agent's
+ * start-up time — is set up the first time a class to instrument actually loads, or at once
+ * when the agent is attached to a JVM whose client classes are already loaded (those are then
+ * retransformed: advice never changes a class's shape, so classes in use can be rewritten).
+ * An application that never touches an instrumented library never loads Byte Buddy.
+ *
+ * <p>JDK classes are not ignored (Byte Buddy's default would skip them), and nothing scans the
+ * class path or runs a matcher over every loaded class.
  */
-public final class Instrumenter {
+public final class Instrumenter implements ClassFileTransformer {
 
-    private Instrumenter() {}
+    private final List<MeshInstrumentation> instrumentations;
+    private final Instrumentation instrumentation;
+    private final ClassDefiner helpers;
+    private final AgentBuilder.Listener listener;
+    /** Internal names ({@code jdk/internal/net/http/HttpRequestImpl}), as transformers see them. */
+    private final Set<String> targets = new HashSet<>();
+    private volatile ClassFileTransformer weaver;
 
-    public static void install(Instrumentation instrumentation, List<MeshInstrumentation> instrumentations,
-                               ClassDefiner helpers, AgentBuilder.Listener listener) {
-        Map<String, MeshInstrumentation> byType = new HashMap<>();
+    private Instrumenter(Instrumentation instrumentation, List<MeshInstrumentation> instrumentations,
+                         ClassDefiner helpers, AgentBuilder.Listener listener) {
+        this.instrumentation = instrumentation;
+        this.instrumentations = List.copyOf(instrumentations);
+        this.helpers = helpers;
+        this.listener = listener;
         for (MeshInstrumentation each : instrumentations) {
             for (String type : each.typeNames()) {
-                byType.put(type, each);
+                targets.add(type.replace('.', '/'));
             }
         }
+    }
 
+    public static void install(Instrumentation instrumentation, List<MeshInstrumentation> instrumentations,
+                               ClassDefiner helpers, AgentBuilder.Listener listener) throws UnmodifiableClassException {
+        Instrumenter instrumenter = new Instrumenter(instrumentation, instrumentations, helpers, listener);
+        instrumentation.addTransformer(instrumenter, true);
+        List<Class<?>> loaded = instrumenter.alreadyLoaded();
+        if (!loaded.isEmpty()) {
+            instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
+        }
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classFile) {
+        if (className == null || !targets.contains(className)) {
+            return null;
+        }
+        try {
+            return weaver().transform(module, loader, className, classBeingRedefined, protectionDomain, classFile);
+        } catch (Throwable t) {
+            // Fail open: the class loads unchanged and its calls pass through.
+            AgentLog.line("could not instrument " + className.replace('/', '.') + ", its calls pass through unrouted: " + t);
+            return null;
+        }
+    }
+
+    private List<Class<?>> alreadyLoaded() {
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (targets.contains(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
+                loaded.add(type);
+            }
+        }
+        return loaded;
+    }
+
+    private ClassFileTransformer weaver() {
+        ClassFileTransformer current = weaver;
+        if (current == null) {
+            synchronized (this) {
+                current = weaver;
+                if (current == null) {
+                    weaver = current = buildWeaver();
+                }
+            }
+        }
+        return current;
+    }
+
+    /** Byte Buddy's transformer for the instrumented types, not registered with the JVM itself. */
+    private ClassFileTransformer buildWeaver() {
         // Byte Buddy's Nexus serves initializers that advice never has; skipping it keeps
         // Byte Buddy from reaching for sun.misc.Unsafe, which JDK 24+ warns about.
         System.setProperty(Nexus.PROPERTY, "true");
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(RedefinitionStrategy.RETRANSFORMATION)
-                .with(new RedefinitionStrategy.DiscoveryStrategy.Explicit(loaded(instrumentation, byType.keySet())))
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(listener)
                 .ignore(ElementMatchers.none())
                 .assureReadEdgeTo(instrumentation, Mesh.class);
-
         for (MeshInstrumentation each : instrumentations) {
             builder = builder
                     .type((type, loader, module, redefined, domain) -> each.typeNames().contains(type.getName()))
                     .transform(new DefineHelpers(each, helpers))
                     .transform(each.transformer());
         }
-        builder.installOn(instrumentation);
-    }
-
-    private static Set<Class<?>> loaded(Instrumentation instrumentation, Set<String> names) {
-        Set<Class<?>> loaded = new LinkedHashSet<>();
-        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (names.contains(type.getName()) && instrumentation.isModifiableClass(type)) {
-                loaded.add(type);
-            }
-        }
-        return loaded;
+        return builder.makeRaw();
     }
 
     /** Defines the instrumentation's helpers in the library's loader before its advice needs them. */
