@@ -4,19 +4,21 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A small log-linear histogram for percentiles: 8 sub-buckets per power of two of
- * microseconds, so any quantile is within 12.5%, from 1 µs to over an hour in 2 KiB. Lock-free
- * and allocation-free to record; read by the admin endpoint.
+ * microseconds, so any quantile is within 12.5%, from 1 µs to 2^32 µs (71 minutes; longer
+ * samples count as that) in under 2 KiB. Lock-free and allocation-free to record; read by
+ * the admin endpoint.
  */
 public final class LatencyHistogram {
 
     private static final int SUB_BITS = 3;
     private static final int SUB = 1 << SUB_BITS;
-    private static final int BUCKETS = (64 - SUB_BITS) * SUB;
+    private static final long MAX_MICROS = (1L << 32) - 1;
+    private static final int BUCKETS = index(MAX_MICROS) + 1;
 
     private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
 
     public void record(long nanos) {
-        counts.incrementAndGet(index(Math.max(0, nanos / 1000)));
+        counts.incrementAndGet(index(Math.min(MAX_MICROS, Math.max(0, nanos / 1000))));
     }
 
     /** Counts per bucket now, for {@link #quantileMicros}. */

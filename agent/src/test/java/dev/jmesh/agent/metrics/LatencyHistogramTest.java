@@ -23,13 +23,20 @@ class LatencyHistogramTest {
     @Test
     void bucketsCoverEveryValueInOrder() {
         long previousBound = -1;
-        for (long micros : new long[] {0, 1, 7, 8, 9, 15, 16, 17, 1000, 123_456, 3_600_000_000L, Long.MAX_VALUE / 1000}) {
+        for (long micros : new long[] {0, 1, 7, 8, 9, 15, 16, 17, 1000, 123_456, 3_600_000_000L, (1L << 32) - 1}) {
             int index = LatencyHistogram.index(micros);
             long bound = LatencyHistogram.upperBound(index);
             assertTrue(bound >= micros && bound <= Math.max(micros, 1) * 1.125 + 1, micros + " -> " + bound);
             assertTrue(bound >= previousBound);
             previousBound = bound;
         }
+    }
+
+    @Test
+    void samplesBeyondTheRangeCountAsTheLargest() {
+        LatencyHistogram h = new LatencyHistogram();
+        h.record(Long.MAX_VALUE);
+        assertEquals((1L << 32) - 1, LatencyHistogram.quantileMicros(h.snapshot(), 1.0));
     }
 
     private static void assertWithin(long expected, long actual) {
