@@ -111,6 +111,9 @@ final class MeshHttpCall implements HttpCall {
 
     @Override
     public long onResponse(int status) {
+        if (current == null) {
+            return DONE; // no attempt in flight: a library reporting twice must not break the call
+        }
         long now = System.nanoTime();
         long rtt = now - attemptStartNanos;
         Endpoint endpoint = finishAttempt(now, rtt);
@@ -136,6 +139,9 @@ final class MeshHttpCall implements HttpCall {
 
     @Override
     public long onFailure(int kind) {
+        if (current == null) {
+            return DONE;
+        }
         long now = System.nanoTime();
         Endpoint endpoint = finishAttempt(now, -1);
         if (kind == OTHER) {

@@ -252,6 +252,16 @@ class MeshHttpCallTest {
         assertEquals(0, service.breaker().active());
     }
 
+    @Test
+    void aStrayReportWithoutAnAttemptIsIgnored() throws IOException {
+        MeshHttpCall call = call(service(1, RetryPolicy.DEFAULT), "GET");
+        assertEquals(HttpCall.DONE, call.onResponse(200));
+        call.nextEndpoint();
+        assertEquals(HttpCall.DONE, call.onResponse(200));
+        assertEquals(HttpCall.DONE, call.onFailure(HttpCall.RESET));
+        call.end();
+    }
+
     /** Sends one failing call to {@code target}, whatever the balancer would pick. */
     private static void fail(Service service, Endpoint target) throws IOException {
         for (int i = 0; i < 10; i++) {
