@@ -29,6 +29,8 @@ final class JdkCallAttempts<T> {
     private final HttpResponse.PushPromiseHandler<T> pushHandler;
     private final HttpCall call;
     private final CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
+    /** The attempt in flight, so that cancelling the call (or interrupting send) aborts it. */
+    private volatile CompletableFuture<HttpResponse<T>> inFlight;
 
     JdkCallAttempts(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> handler,
                     HttpResponse.PushPromiseHandler<T> pushHandler, HttpCall call) {
@@ -37,6 +39,12 @@ final class JdkCallAttempts<T> {
         this.handler = handler;
         this.pushHandler = pushHandler;
         this.call = call;
+        result.whenComplete((response, error) -> {
+            CompletableFuture<HttpResponse<T>> attempt = inFlight;
+            if (result.isCancelled() && attempt != null) {
+                attempt.cancel(true);
+            }
+        });
     }
 
     CompletableFuture<HttpResponse<T>> result() {
@@ -44,6 +52,10 @@ final class JdkCallAttempts<T> {
     }
 
     void start() {
+        if (result.isDone()) {
+            call.end(); // cancelled while waiting to retry
+            return;
+        }
         try {
             long timeout = call.attemptTimeoutMillis();
             if (timeout == HttpCall.EXPIRED) {
@@ -60,6 +72,7 @@ final class JdkCallAttempts<T> {
             } finally {
                 Mesh.endAttempt();
             }
+            inFlight = attempt;
             attempt.whenComplete((response, error) -> attemptDone(verdict, response, error));
         } catch (IOException e) {
             finish(null, e);
@@ -70,6 +83,11 @@ final class JdkCallAttempts<T> {
     }
 
     private void attemptDone(VerdictHandler verdict, HttpResponse<T> response, Throwable error) {
+        if (result.isCancelled()) {
+            call.onFailure(HttpCall.OTHER);
+            call.end();
+            return;
+        }
         if (error == null) {
             if (verdict.retryAfterNanos == HttpCall.DONE) {
                 finish(response, null);
