@@ -1,0 +1,293 @@
+package dev.jmesh.benchmarks.e2e;
+
+import dev.jmesh.benchmarks.e2e.Results.Cell;
+import dev.jmesh.benchmarks.e2e.Results.CellKey;
+import dev.jmesh.benchmarks.e2e.Results.Setup;
+import dev.jmesh.benchmarks.e2e.Results.Summary;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The orchestrator of the end-to-end harness, started by {@code scripts/perf-e2e.sh}. It starts
+ * nginx and HAProxy, runs every (setup, client, concurrency) cell in a fresh client JVM, round
+ * after round with the setups alternating, then the start-up and memory probes, and writes
+ * {@code e2e.md}, {@code e2e-latency.png} and {@code startup-memory.md} into {@code --out}.
+ *
+ * <pre>
+ * --mode full|smoke     defaults for everything below (full: 3 rounds, 5 s + 10 s, 1 and 16 threads)
+ * --out DIR             where the reports go
+ * --work DIR            configs, logs and the pid list of the processes started (for the script's trap)
+ * --agent-jar PATH      jmesh-agent.jar
+ * --client-cp CP        class path of the client JVMs: these classes and OkHttp, no jmesh
+ * --otel-agent PATH     opentelemetry-javaagent.jar, or absent: that reference is then "n/a"
+ * --command TEXT        the command line to print in the reports
+ * --rounds N --warmup-ms N --measure-ms N --concurrency 1,16 --startup-runs N --memory-runs N
+ * --skip-e2e / --skip-startup   run only one part
+ * </pre>
+ */
+public final class PerfE2E {
+
+    static final List<String> CLIENTS = List.of("jdk", "okhttp");
+    static final List<String> CLIENT_JVM_OPTIONS = List.of("-Xms256m", "-Xmx256m");
+
+    final Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+    final boolean smoke;
+    final Path out;
+    final Path work;
+    final Path agentJar;
+    final String clientCp;
+    final Path otelAgent;
+    final String command;
+    final int rounds;
+    final int warmupMs;
+    final int measureMs;
+    final List<Integer> concurrencies;
+    final int startupRuns;
+    final int memoryRuns;
+    final Processes processes;
+    Servers servers;
+
+    private PerfE2E(Args args) {
+        smoke = args.get("mode", "full").equals("smoke");
+        out = Path.of(args.get("out")).toAbsolutePath();
+        work = Path.of(args.get("work")).toAbsolutePath();
+        agentJar = Path.of(args.get("agent-jar")).toAbsolutePath();
+        clientCp = args.get("client-cp");
+        String otel = args.get("otel-agent", "");
+        otelAgent = otel.isEmpty() || !Files.isRegularFile(Path.of(otel)) ? null : Path.of(otel).toAbsolutePath();
+        command = args.get("command", "scripts/perf-e2e.sh" + (smoke ? " --smoke" : ""));
+        rounds = args.getInt("rounds", smoke ? 1 : 3);
+        warmupMs = args.getInt("warmup-ms", smoke ? 500 : 5000);
+        measureMs = args.getInt("measure-ms", smoke ? 1000 : 10000);
+        concurrencies = Arrays.stream(args.get("concurrency", smoke ? "1,4" : "1,16").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+        startupRuns = args.getInt("startup-runs", smoke ? 2 : 7);
+        memoryRuns = args.getInt("memory-runs", smoke ? 1 : 3);
+        processes = new Processes(work);
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = Args.parse(argv);
+        PerfE2E harness = new PerfE2E(args);
+        Files.createDirectories(harness.out);
+        Files.createDirectories(harness.work);
+        Machine machine = Machine.describe(harness.javaBin);
+        try (Servers servers = Servers.start(harness.processes)) {
+            harness.servers = servers;
+            System.out.println("perf-e2e: nginx " + servers.nginxAddress() + ", HAProxy " + servers.haproxyAddress()
+                    + ", work dir " + harness.work);
+            if (!args.flag("skip-e2e")) {
+                harness.runE2e(machine);
+            }
+            if (!args.flag("skip-startup")) {
+                harness.runStartupAndMemory(machine);
+            }
+        }
+        System.out.println("perf-e2e: reports in " + harness.out);
+    }
+
+    // ---------------------------------------------------------------- latency and throughput
+
+    private void runE2e(Machine machine) throws Exception {
+        Path policy = writePolicy("mesh-backend.yaml", 1, "backend");
+        int cellsPerRound = Setup.values().length * CLIENTS.size() * concurrencies.size();
+        System.out.printf(Locale.ROOT, "perf-e2e: %d round(s) x %d cells, %.1f s + %.1f s each (about %d s)%n",
+                rounds, cellsPerRound, warmupMs / 1000.0, measureMs / 1000.0,
+                rounds * cellsPerRound * (warmupMs + measureMs + 700) / 1000);
+        List<Cell> cells = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (String client : CLIENTS) {
+                for (int concurrency : concurrencies) {
+                    for (Setup setup : Setup.values()) {
+                        CellKey key = new CellKey(setup, client, concurrency);
+                        Cell cell = runCell(key, round, policy);
+                        cells.add(cell);
+                        System.out.printf(Locale.ROOT,
+                                "  round %d/%d  %-6s %2d thread(s)  %-14s p50 %7.1f µs  p99 %8.1f µs  %9.0f req/s  cpu %6.1f µs/req%n",
+                                round, rounds, client, concurrency, setup.label(), cell.p50(), cell.p99(), cell.rps(),
+                                cell.cpuPerRequest());
+                    }
+                }
+            }
+        }
+        Map<CellKey, Summary> summaries = Results.summarize(cells);
+        Reports.writeE2e(this, machine, cells, summaries, out.resolve("e2e.md"));
+        LatencyPlot.write(out.resolve("e2e-latency.png"), summaries, CLIENTS, concurrencies, rounds, warmupMs, measureMs);
+        System.out.println("perf-e2e: wrote " + out.resolve("e2e.md") + " and " + out.resolve("e2e-latency.png"));
+    }
+
+    private Cell runCell(CellKey key, int round, Path policy) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin.toString());
+        cmd.addAll(CLIENT_JVM_OPTIONS);
+        String url = switch (key.setup()) {
+            case A -> "http://" + servers.nginxAddress() + "/";
+            case B -> {
+                cmd.add("-javaagent:" + agentJar + "=config=" + policy);
+                yield "http://backend/";
+            }
+            case C -> "http://" + servers.haproxyAddress() + "/";
+        };
+        cmd.addAll(List.of("-cp", clientCp, LoadClient.class.getName(), "--url", url, "--client", key.client(),
+                "--concurrency", String.valueOf(key.concurrency()), "--warmup-ms", String.valueOf(warmupMs),
+                "--measure-ms", String.valueOf(measureMs), "--label", key.setup().id));
+        long proxyCpuBefore = key.setup() == Setup.C ? Processes.cpuNanos(servers.haproxy()) : -1;
+        Processes.Run run = processes.run(cmd, (warmupMs + measureMs) / 1000 + 120);
+        long proxyCpuAfter = key.setup() == Setup.C ? Processes.cpuNanos(servers.haproxy()) : -1;
+        if (run.exitCode() != 0) {
+            throw new IllegalStateException("client JVM for " + key + " exited with " + run.exitCode()
+                    + "; stdout " + run.stdout() + "; stderr " + run.stderr());
+        }
+        String line = run.line("E2E-RESULT ");
+        double proxyCpu = Double.NaN;
+        if (proxyCpuBefore >= 0 && proxyCpuAfter >= 0) {
+            long total = Long.parseLong(Results.fields(line).get("total_requests"));
+            proxyCpu = (proxyCpuAfter - proxyCpuBefore) / 1e3 / Math.max(1, total);
+        }
+        return Cell.parse(key, round, line, proxyCpu);
+    }
+
+    // ---------------------------------------------------------------- start-up and memory
+
+    /** One way of starting the probe JVMs. */
+    record Variant(String name, List<String> jvmOptions) {
+    }
+
+    record StartupRun(double toMainMs, double spawnToMainMs, double wallMs, double agentReportMs) {
+    }
+
+    record MemoryRun(double heapKb, double nonHeapKb, double rssKb, double classes) {
+    }
+
+    private void runStartupAndMemory(Machine machine) throws Exception {
+        Path one = writePolicy("mesh-1.yaml", 1, "svc");
+        Path ten = writePolicy("mesh-10.yaml", 10, "svc");
+        Path hundred = writePolicy("mesh-100.yaml", 100, "svc");
+
+        List<Variant> startupVariants = new ArrayList<>();
+        startupVariants.add(new Variant("no agent", List.of()));
+        startupVariants.add(new Variant("jmesh agent, 1 service", List.of("-javaagent:" + agentJar + "=config=" + one)));
+        if (otelAgent != null) {
+            startupVariants.add(new Variant("OpenTelemetry Java agent " + otelVersion() + " (exporters none)", otelOptions()));
+        }
+        System.out.printf(Locale.ROOT, "perf-e2e: start-up, %d run(s) of %d variants (plus one discarded each)%n",
+                startupRuns, startupVariants.size());
+        Map<Variant, List<StartupRun>> startup = new java.util.LinkedHashMap<>();
+        for (Variant v : startupVariants) {
+            startup.put(v, new ArrayList<>());
+            startupRun(v); // warms the page cache and CDS archive mapping; not counted
+        }
+        for (int i = 0; i < startupRuns; i++) {
+            for (Variant v : startupVariants) {
+                StartupRun r = startupRun(v);
+                startup.get(v).add(r);
+                System.out.printf(Locale.ROOT, "  run %d/%d  %-55s to main %6.1f ms  spawn→main %6.1f ms  wall %6.1f ms%n",
+                        i + 1, startupRuns, v.name(), r.toMainMs(), r.spawnToMainMs(), r.wallMs());
+            }
+        }
+
+        String direct = "http://" + servers.nginxAddress();
+        List<String> directUrls = List.of(direct + "/a", direct + "/b", direct + "/c");
+        List<String> meshUrls = List.of("http://svc0/a", "http://svc1/b", "http://svc2/c");
+        List<Variant> memoryVariants = new ArrayList<>();
+        memoryVariants.add(new Variant("no agent", List.of()));
+        memoryVariants.add(new Variant("jmesh agent, 10 services", List.of("-javaagent:" + agentJar + "=config=" + ten)));
+        memoryVariants.add(new Variant("jmesh agent, 100 services", List.of("-javaagent:" + agentJar + "=config=" + hundred)));
+        if (otelAgent != null) {
+            memoryVariants.add(new Variant("OpenTelemetry Java agent " + otelVersion() + " (exporters none)", otelOptions()));
+        }
+        System.out.printf(Locale.ROOT, "perf-e2e: memory, %d run(s) of %d variants%n", memoryRuns, memoryVariants.size());
+        Map<Variant, List<MemoryRun>> memory = new java.util.LinkedHashMap<>();
+        for (Variant v : memoryVariants) {
+            memory.put(v, new ArrayList<>());
+        }
+        for (int i = 0; i < memoryRuns; i++) {
+            for (Variant v : memoryVariants) {
+                List<String> urls = v.name().startsWith("jmesh") ? meshUrls : directUrls;
+                MemoryRun r = memoryRun(v, urls);
+                memory.get(v).add(r);
+                System.out.printf(Locale.ROOT, "  run %d/%d  %-55s heap %7.1f MB  non-heap %6.1f MB  RSS %6.1f MB%n",
+                        i + 1, memoryRuns, v.name(), r.heapKb() / 1024, r.nonHeapKb() / 1024, r.rssKb() / 1024);
+            }
+        }
+        Reports.writeStartupMemory(this, machine, startup, memory, out.resolve("startup-memory.md"));
+        System.out.println("perf-e2e: wrote " + out.resolve("startup-memory.md"));
+    }
+
+    static final List<String> PROBE_JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m");
+
+    private StartupRun startupRun(Variant v) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin.toString());
+        cmd.addAll(PROBE_JVM_OPTIONS);
+        cmd.addAll(v.jvmOptions());
+        cmd.addAll(List.of("-cp", clientCp, StartupProbe.class.getName()));
+        Processes.Run run = processes.run(cmd, 120);
+        if (run.exitCode() != 0) {
+            throw new IllegalStateException("start-up probe (" + v.name() + ") exited with " + run.exitCode()
+                    + ": " + run.stderr());
+        }
+        Map<String, String> f = Results.fields(run.line("STARTUP-RESULT "));
+        double spawnToMain = (Long.parseLong(f.get("main_epoch_us")) - run.spawnEpochMicros()) / 1000.0;
+        double agentReport = Double.NaN;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("jmesh: \\S+ started in (\\d+) ms").matcher(run.stderr());
+        if (m.find()) {
+            agentReport = Double.parseDouble(m.group(1));
+        }
+        return new StartupRun(Double.parseDouble(f.get("to_main_ms")), spawnToMain, run.wallNanos() / 1e6, agentReport);
+    }
+
+    private MemoryRun memoryRun(Variant v, List<String> urls) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin.toString());
+        cmd.addAll(PROBE_JVM_OPTIONS);
+        cmd.addAll(v.jvmOptions());
+        cmd.addAll(List.of("-cp", clientCp, MemoryProbe.class.getName()));
+        cmd.addAll(urls);
+        Processes.Run run = processes.run(cmd, 120);
+        if (run.exitCode() != 0) {
+            throw new IllegalStateException("memory probe (" + v.name() + ") exited with " + run.exitCode()
+                    + "; stdout " + run.stdout() + "; stderr " + run.stderr());
+        }
+        Map<String, String> f = Results.fields(run.line("MEMORY-RESULT "));
+        return new MemoryRun(Double.parseDouble(f.get("heap_used_kb")), Double.parseDouble(f.get("nonheap_used_kb")),
+                Double.parseDouble(f.get("rss_kb")), Double.parseDouble(f.get("classes")));
+    }
+
+    private List<String> otelOptions() {
+        return List.of("-javaagent:" + otelAgent, "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none",
+                "-Dotel.logs.exporter=none");
+    }
+
+    String otelVersion() {
+        if (otelAgent == null) {
+            return "";
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(otelAgent.toFile())) {
+            String v = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+            return v == null ? "" : v;
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** A policy with {@code count} services, each with nginx as its one endpoint. */
+    private Path writePolicy(String file, int count, String name) throws java.io.IOException {
+        StringBuilder yaml = new StringBuilder("workload: perf-client\nservices:\n");
+        for (int i = 0; i < count; i++) {
+            String service = count == 1 && name.equals("backend") ? name : name + i;
+            yaml.append("  ").append(service).append(":\n")
+                    .append("    balancer: round-robin\n")
+                    .append("    endpoints: [ ").append(servers.nginxAddress()).append(" ]\n");
+        }
+        Path path = work.resolve(file);
+        Files.writeString(path, yaml, StandardCharsets.UTF_8);
+        return path;
+    }
+}
