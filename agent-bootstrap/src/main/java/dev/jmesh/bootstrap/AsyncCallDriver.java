@@ -1,5 +1,6 @@
 package dev.jmesh.bootstrap;
 
+import java.lang.invoke.MethodHandles;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -9,6 +10,18 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface AsyncCallDriver {
 
-    /** The call's future, or {@code null} to let the library send the request itself. */
-    CompletableFuture<?> send(Object client, Object request, Object responseHandler, Object pushPromiseHandler);
+    /**
+     * Whether the driver still needs a lookup with private access to the client class, to
+     * start each attempt through the very method the application called.
+     */
+    boolean needsLookup();
+
+    /**
+     * The call's future, or {@code null} to let the library send the request itself.
+     *
+     * @param executor the executor argument the application's call passed on (null for send)
+     * @param lookup   a lookup in the client class while {@link #needsLookup()}, else {@code null}
+     */
+    CompletableFuture<?> send(Object client, Object request, Object responseHandler, Object pushPromiseHandler,
+                              Object executor, MethodHandles.Lookup lookup);
 }

@@ -1,5 +1,6 @@
 package dev.jmesh.bootstrap;
 
+import java.lang.invoke.MethodHandles;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
@@ -65,17 +66,24 @@ public final class Mesh {
         }
     }
 
+    /** Whether the JDK client advice should pass a lookup with its next call (once, at first). */
+    public static boolean jdkHttpNeedsLookup() {
+        AsyncCallDriver driver = jdkHttpClient;
+        return driver != null && driver.needsLookup();
+    }
+
     /**
      * Hands a JDK HttpClient send to the agent's driver; {@code null} lets the client proceed
      * (not a mesh service, no agent, or this is the driver's own attempt).
      */
-    public static CompletableFuture<?> sendJdkHttp(Object client, Object request, Object handler, Object pushHandler) {
+    public static CompletableFuture<?> sendJdkHttp(Object client, Object request, Object handler, Object pushHandler,
+                                                   Object executor, MethodHandles.Lookup lookup) {
         AsyncCallDriver driver = jdkHttpClient;
         if (driver == null || ATTEMPT.get() != null) {
             return null;
         }
         try {
-            return driver.send(client, request, handler, pushHandler);
+            return driver.send(client, request, handler, pushHandler, executor, lookup);
         } catch (Throwable t) {
             return null;
         }

@@ -78,7 +78,8 @@ class ResilienceTest {
                     outlierDetection: { consecutiveErrors: 5, interval: 10s, baseEjectionTime: 30s, maxEjectionPercent: 50 }
                 """, backends.get(0).address(), backends.get(1).address(), backends.get(2).address());
         String url = "http://orders/flaky";
-        AppJvm.Result result = run(client, libs, policy, List.of("100*" + url, "--pace", "3"));
+        // Paced, so that (async clients too) few calls are in flight when the ejection lands.
+        AppJvm.Result result = run(client, libs, policy, List.of("100*" + url, "--pace", "10"));
         assertEquals(Map.of(200, 100), result.statusesFor(url), result::toString);
         int seen = backends.get(0).hits();
         assertTrue(seen >= 5 && seen <= 10, "the 503 backend saw " + seen + " of 100 calls");

@@ -174,7 +174,7 @@ final class MeshHttpCall implements HttpCall {
     public IOException finalFailure(IOException last) {
         if (last instanceof ConnectException) {
             ConnectException named = new ConnectException(prefix() + "no endpoint reachable ("
-                    + stopReason + "); last: " + last.getMessage());
+                    + stopReason + "); last: " + describe(last));
             named.initCause(last);
             return named;
         }
@@ -277,6 +277,16 @@ final class MeshHttpCall implements HttpCall {
 
     private String prefix() {
         return "jmesh: " + service.name() + ": ";
+    }
+
+    /** A failure's message, or its cause's, or its type: the JDK's ConnectException may carry none. */
+    private static String describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                return t.getMessage();
+            }
+        }
+        return failure.getClass().getSimpleName();
     }
 
     private static String describe(int kind) {

@@ -3,9 +3,9 @@ package dev.jmesh.instrumentation.jdkhttp;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.Mesh;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,21 +23,25 @@ import java.util.concurrent.TimeUnit;
  */
 final class JdkCallAttempts<T> {
 
-    private final HttpClient client;
+    private final MethodHandle sendAsync;
+    private final Object client;
     private final HttpRequest request;
     private final HttpResponse.BodyHandler<T> handler;
     private final HttpResponse.PushPromiseHandler<T> pushHandler;
+    private final Object executor;
     private final HttpCall call;
     private final CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
     /** The attempt in flight, so that cancelling the call (or interrupting send) aborts it. */
     private volatile CompletableFuture<HttpResponse<T>> inFlight;
 
-    JdkCallAttempts(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                    HttpResponse.PushPromiseHandler<T> pushHandler, HttpCall call) {
+    JdkCallAttempts(MethodHandle sendAsync, Object client, HttpRequest request, HttpResponse.BodyHandler<T> handler,
+                    HttpResponse.PushPromiseHandler<T> pushHandler, Object executor, HttpCall call) {
+        this.sendAsync = sendAsync;
         this.client = client;
         this.request = request;
         this.handler = handler;
         this.pushHandler = pushHandler;
+        this.executor = executor;
         this.call = call;
         result.whenComplete((response, error) -> {
             CompletableFuture<HttpResponse<T>> attempt = inFlight;
@@ -68,7 +72,7 @@ final class JdkCallAttempts<T> {
             CompletableFuture<HttpResponse<T>> attempt;
             Mesh.beginAttempt(endpoint);
             try {
-                attempt = client.sendAsync(attemptRequest, verdict, pushHandler);
+                attempt = send(attemptRequest, verdict);
             } finally {
                 Mesh.endAttempt();
             }
@@ -107,6 +111,17 @@ final class JdkCallAttempts<T> {
             finish(null, cause instanceof IOException io ? call.finalFailure(io) : cause);
         } else {
             retry(retryAfter);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<HttpResponse<T>> send(HttpRequest attemptRequest, VerdictHandler verdict) {
+        try {
+            return (CompletableFuture<HttpResponse<T>>) sendAsync.invoke(client, attemptRequest, verdict, pushHandler, executor);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
     }
 

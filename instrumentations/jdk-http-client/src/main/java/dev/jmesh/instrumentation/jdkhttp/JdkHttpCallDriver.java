@@ -3,11 +3,14 @@ package dev.jmesh.instrumentation.jdkhttp;
 import dev.jmesh.bootstrap.AsyncCallDriver;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.Mesh;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Runs a JDK HttpClient call to a mesh service: each attempt is an ordinary
@@ -17,9 +20,30 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class JdkHttpCallDriver implements AsyncCallDriver {
 
+    /**
+     * {@code HttpClientImpl.sendAsync(request, handler, pushHandler, executor)}, the private
+     * method the application's call went through. Each attempt goes through it too, with the
+     * application's executor argument: {@code send} passes none and gets its answer without a
+     * hop through the common pool, exactly as without the mesh.
+     */
+    private volatile MethodHandle sendAsync;
+
+    @Override
+    public boolean needsLookup() {
+        return sendAsync == null;
+    }
+
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public CompletableFuture<?> send(Object client, Object request, Object handler, Object pushHandler) {
+    public CompletableFuture<?> send(Object client, Object request, Object handler, Object pushHandler,
+                                     Object executor, MethodHandles.Lookup lookup) {
+        MethodHandle send = sendAsync;
+        if (send == null) {
+            if (lookup == null) {
+                return null;
+            }
+            send = sendAsync = findSendAsync(lookup);
+        }
         HttpRequest httpRequest = (HttpRequest) request;
         URI uri = httpRequest.uri();
         HttpCall call = Mesh.beginHttp(uri.getScheme(), uri.getHost(), httpRequest.method(),
@@ -31,9 +55,19 @@ public final class JdkHttpCallDriver implements AsyncCallDriver {
         if (hashHeader != null) {
             call.hashKey(httpRequest.headers().firstValue(hashHeader).orElse(null));
         }
-        JdkCallAttempts attempts = new JdkCallAttempts((HttpClient) client, httpRequest,
-                (HttpResponse.BodyHandler) handler, (HttpResponse.PushPromiseHandler) pushHandler, call);
+        JdkCallAttempts attempts = new JdkCallAttempts(send, client, httpRequest,
+                (HttpResponse.BodyHandler) handler, (HttpResponse.PushPromiseHandler) pushHandler, executor, call);
         attempts.start();
         return attempts.result();
+    }
+
+    private static MethodHandle findSendAsync(MethodHandles.Lookup lookup) {
+        try {
+            return lookup.findVirtual(lookup.lookupClass(), "sendAsync", MethodType.methodType(CompletableFuture.class,
+                    HttpRequest.class, HttpResponse.BodyHandler.class, HttpResponse.PushPromiseHandler.class,
+                    Executor.class));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("HttpClientImpl.sendAsync not found", e);
+        }
     }
 }

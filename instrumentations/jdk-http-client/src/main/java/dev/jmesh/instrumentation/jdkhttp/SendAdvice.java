@@ -1,6 +1,7 @@
 package dev.jmesh.instrumentation.jdkhttp;
 
 import dev.jmesh.bootstrap.Mesh;
+import java.lang.invoke.MethodHandles;
 import java.util.concurrent.CompletableFuture;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -19,8 +20,11 @@ final class SendAdvice {
             @Advice.This Object client,
             @Advice.Argument(0) Object request,
             @Advice.Argument(1) Object handler,
-            @Advice.Argument(2) Object pushHandler) {
-        return Mesh.sendJdkHttp(client, request, handler, pushHandler);
+            @Advice.Argument(2) Object pushHandler,
+            @Advice.Argument(3) Object executor) {
+        // Inlined here, lookup() has private access to HttpClientImpl: the driver needs it once.
+        return Mesh.sendJdkHttp(client, request, handler, pushHandler, executor,
+                Mesh.jdkHttpNeedsLookup() ? MethodHandles.lookup() : null);
     }
 
     @Advice.OnMethodExit(suppress = Throwable.class)
