@@ -10,7 +10,8 @@
 # It installs nginx and HAProxy if they are missing (scripts/install-perf-deps.sh), builds the
 # agent and the harness if their sources changed, starts its servers itself on free loopback
 # ports with configs in a temp dir, and stops every process it started when it exits, however
-# it exits. Environment: PERF_JAVA (default: java on PATH) runs the orchestrator and clients.
+# it exits. Environment: PERF_JAVA (default: java on PATH) runs the orchestrator and clients;
+# PERF_SKIP_BUILD=1 uses the agent and harness as already built (the test suite sets it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -88,6 +89,14 @@ if [ ! -f "$stamp" ] || [ ! -f "$agent_jar" ] || [ ! -f "$classes/dev/jmesh/benc
 elif [ -n "$(find pom.xml agent-bootstrap instrumentations agent benchmarks \
         \( -name target -prune \) -o \( -type f -newer "$stamp" -print \) 2>/dev/null | head -n 1)" ]; then
   needs_build=yes
+fi
+if [ "${PERF_SKIP_BUILD:-}" = 1 ]; then
+  # The caller (the test suite, inside its own Maven build) has built both already.
+  if [ ! -f "$agent_jar" ] || [ ! -f "$classes/dev/jmesh/benchmarks/e2e/PerfE2E.class" ] || [ ! -d "$libs" ]; then
+    echo "perf-e2e: PERF_SKIP_BUILD=1 but the agent or the harness is not built" >&2
+    exit 1
+  fi
+  needs_build=no
 fi
 if [ "$needs_build" = yes ]; then
   echo "perf-e2e: building the agent and the harness (mvn package -pl benchmarks -am)"
