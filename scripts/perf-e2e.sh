@@ -6,6 +6,10 @@
 #   scripts/perf-e2e.sh --smoke    a minute or less, writes benchmarks/target/perf-smoke/
 #   scripts/perf-e2e.sh [--smoke] --out DIR      write the reports somewhere else
 #   scripts/perf-e2e.sh --e2e-only | --startup-only   one half only
+#   scripts/perf-e2e.sh --clients jdk,jdk-async,okhttp  also the diagnostic client that calls
+#                                  sendAsync(..).join() (default: jdk,okhttp)
+#   scripts/perf-e2e.sh ... -- --rounds 3 --warmup-ms 2000 --measure-ms 4000 --concurrency 1,8
+#                                  anything after -- goes to the orchestrator (see PerfE2E)
 #
 # It installs nginx and HAProxy if they are missing (scripts/install-perf-deps.sh), builds the
 # agent and the harness if their sources changed, starts its servers itself on free loopback
@@ -26,7 +30,9 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift ;;
     --e2e-only) extra+=(--skip-startup); shown="$shown --e2e-only" ;;
     --startup-only) extra+=(--skip-e2e); shown="$shown --startup-only" ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --clients) extra+=(--clients "$2"); shown="$shown --clients $2"; shift ;;
+    --) shift; extra+=("$@"); shown="$shown -- $*"; break ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "perf-e2e: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -107,7 +113,7 @@ fi
 # 3. The OpenTelemetry Java agent, the start-up and memory reference, from Maven Central.
 otel_version=2.21.0
 otel_jar="$root/benchmarks/target/otel/opentelemetry-javaagent-$otel_version.jar"
-if [ ! -f "$otel_jar" ] && [ " ${extra[*]:-} " != " --skip-startup " ]; then
+if [ ! -f "$otel_jar" ] && [[ " ${extra[*]:-} " != *" --skip-startup "* ]]; then
   echo "perf-e2e: fetching io.opentelemetry.javaagent:opentelemetry-javaagent:$otel_version"
   if ! mvn -q -B -N dependency:copy \
         -Dartifact="io.opentelemetry.javaagent:opentelemetry-javaagent:$otel_version" \

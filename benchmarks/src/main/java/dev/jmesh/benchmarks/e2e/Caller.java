@@ -15,9 +15,10 @@ interface Caller extends AutoCloseable {
 
     static Caller of(String client, String url, int concurrency) {
         return switch (client) {
-            case "jdk" -> new JdkCaller(url);
+            case "jdk" -> new JdkCaller(url, false);
+            case "jdk-async" -> new JdkCaller(url, true);
             case "okhttp" -> new OkHttpCaller(url, concurrency);
-            default -> throw new IllegalArgumentException("unknown client '" + client + "' (jdk, okhttp)");
+            default -> throw new IllegalArgumentException("unknown client '" + client + "' (jdk, jdk-async, okhttp)");
         };
     }
 }

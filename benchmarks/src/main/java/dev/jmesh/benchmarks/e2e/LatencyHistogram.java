@@ -9,7 +9,8 @@ import java.util.Arrays;
  * Not thread-safe: each load thread records into its own, and they are merged afterwards.
  *
  * <p>It travels between JVMs as text: {@link #encode()} lists the non-empty buckets as
- * {@code index:count} pairs separated by {@code ,}.
+ * {@code index:count} pairs separated by {@code ,}, after the exact {@code min}, {@code max}
+ * and {@code sum}.
  */
 public final class LatencyHistogram {
 
@@ -19,6 +20,7 @@ public final class LatencyHistogram {
 
     private final long[] counts = new long[BUCKETS];
     private long total;
+    private long sum;
     private long min = Long.MAX_VALUE;
     private long max = Long.MIN_VALUE;
 
@@ -26,6 +28,7 @@ public final class LatencyHistogram {
         long v = Math.max(0, nanos);
         counts[index(v)]++;
         total++;
+        sum += v;
         min = Math.min(min, v);
         max = Math.max(max, v);
     }
@@ -35,12 +38,18 @@ public final class LatencyHistogram {
             counts[i] += other.counts[i];
         }
         total += other.total;
+        sum += other.sum;
         min = Math.min(min, other.min);
         max = Math.max(max, other.max);
     }
 
     public long count() {
         return total;
+    }
+
+    /** The exact mean of the recorded values, in ns. */
+    public double mean() {
+        return total == 0 ? 0 : (double) sum / total;
     }
 
     /**
@@ -95,7 +104,8 @@ public final class LatencyHistogram {
 
     public String encode() {
         StringBuilder out = new StringBuilder();
-        out.append("min:").append(total == 0 ? 0 : min).append(",max:").append(total == 0 ? 0 : max);
+        out.append("min:").append(total == 0 ? 0 : min).append(",max:").append(total == 0 ? 0 : max)
+                .append(",sum:").append(sum);
         for (int i = 0; i < BUCKETS; i++) {
             if (counts[i] != 0) {
                 out.append(',').append(i).append(':').append(counts[i]);
@@ -115,6 +125,7 @@ public final class LatencyHistogram {
             switch (key) {
                 case "min" -> min = value;
                 case "max" -> max = value;
+                case "sum" -> h.sum = value;
                 default -> {
                     h.counts[Integer.parseInt(key)] += value;
                     h.total += value;

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Prints one line on standard output:
  * <pre>E2E-RESULT label=.. client=.. concurrency=.. requests=.. total_requests=.. errors=.. seconds=.. rps=..
- *     p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=.. cpu_us_per_req=.. gc=.. hist=..</pre>
+ *     mean_us=.. p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=.. cpu_us_per_req=.. gc=.. hist=..</pre>
  * ({@code requests} were measured; {@code total_requests} counts warm-up too; latencies in
  * µs; {@code cpu_us_per_req} is this JVM's CPU time over the measured window divided by the
  * measured requests; {@code hist} is the {@link LatencyHistogram#encode() encoded} histogram),
@@ -81,9 +81,9 @@ public final class LoadClient {
             double seconds = measureNanos / 1e9;
             System.out.println(String.format(Locale.ROOT,
                     "E2E-RESULT label=%s client=%s concurrency=%d requests=%d total_requests=%d errors=%d seconds=%.3f rps=%.1f"
-                            + " p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f cpu_us_per_req=%.2f gc=%d hist=%s",
+                            + " mean_us=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f cpu_us_per_req=%.2f gc=%d hist=%s",
                     label, client, concurrency, requests, totalCalls, errors, seconds, requests / seconds,
-                    all.valueAt(0.50) / 1e3, all.valueAt(0.90) / 1e3, all.valueAt(0.99) / 1e3,
+                    all.mean() / 1e3, all.valueAt(0.50) / 1e3, all.valueAt(0.90) / 1e3, all.valueAt(0.99) / 1e3,
                     all.valueAt(0.999) / 1e3, all.valueAt(1.0) / 1e3,
                     requests == 0 ? 0.0 : (cpuEnd - cpuStart) / 1e3 / requests, gcEnd - gcStart, all.encode()));
             System.out.flush();

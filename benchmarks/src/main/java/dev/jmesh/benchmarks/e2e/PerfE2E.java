@@ -20,7 +20,8 @@ import java.util.Map;
  * {@code e2e.md}, {@code e2e-latency.png} and {@code startup-memory.md} into {@code --out}.
  *
  * <pre>
- * --mode full|smoke     defaults for everything below (full: 3 rounds, 5 s + 10 s, 1 and 16 threads)
+ * --mode full|smoke     defaults for everything below (full: 5 rounds of 4 s + 6 s, 1 and 16 threads;
+ *                       smoke: 1 round of 0.5 s + 1 s, 1 and 4 threads)
  * --out DIR             where the reports go
  * --work DIR            configs, logs and the pid list of the processes started (for the script's trap)
  * --agent-jar PATH      jmesh-agent.jar
@@ -28,12 +29,12 @@ import java.util.Map;
  * --otel-agent PATH     opentelemetry-javaagent.jar, or absent: that reference is then "n/a"
  * --command TEXT        the command line to print in the reports
  * --rounds N --warmup-ms N --measure-ms N --concurrency 1,16 --startup-runs N --memory-runs N
+ * --clients jdk,okhttp  add jdk-async (sendAsync(..).join(), no agent involved) as a diagnostic
  * --skip-e2e / --skip-startup   run only one part
  * </pre>
  */
 public final class PerfE2E {
 
-    static final List<String> CLIENTS = List.of("jdk", "okhttp");
     static final List<String> CLIENT_JVM_OPTIONS = List.of("-Xms256m", "-Xmx256m");
 
     final Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -48,6 +49,7 @@ public final class PerfE2E {
     final int warmupMs;
     final int measureMs;
     final List<Integer> concurrencies;
+    final List<String> clients;
     final int startupRuns;
     final int memoryRuns;
     final Processes processes;
@@ -62,11 +64,12 @@ public final class PerfE2E {
         String otel = args.get("otel-agent", "");
         otelAgent = otel.isEmpty() || !Files.isRegularFile(Path.of(otel)) ? null : Path.of(otel).toAbsolutePath();
         command = args.get("command", "scripts/perf-e2e.sh" + (smoke ? " --smoke" : ""));
-        rounds = args.getInt("rounds", smoke ? 1 : 3);
-        warmupMs = args.getInt("warmup-ms", smoke ? 500 : 5000);
-        measureMs = args.getInt("measure-ms", smoke ? 1000 : 10000);
+        rounds = args.getInt("rounds", smoke ? 1 : 5);
+        warmupMs = args.getInt("warmup-ms", smoke ? 500 : 4000);
+        measureMs = args.getInt("measure-ms", smoke ? 1000 : 6000);
         concurrencies = Arrays.stream(args.get("concurrency", smoke ? "1,4" : "1,16").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
+        clients = Arrays.stream(args.get("clients", "jdk,okhttp").split(",")).map(String::trim).toList();
         startupRuns = args.getInt("startup-runs", smoke ? 2 : 7);
         memoryRuns = args.getInt("memory-runs", smoke ? 1 : 3);
         processes = new Processes(work);
@@ -96,13 +99,13 @@ public final class PerfE2E {
 
     private void runE2e(Machine machine) throws Exception {
         Path policy = writePolicy("mesh-backend.yaml", 1, "backend");
-        int cellsPerRound = Setup.values().length * CLIENTS.size() * concurrencies.size();
+        int cellsPerRound = Setup.values().length * clients.size() * concurrencies.size();
         System.out.printf(Locale.ROOT, "perf-e2e: %d round(s) x %d cells, %.1f s + %.1f s each (about %d s)%n",
                 rounds, cellsPerRound, warmupMs / 1000.0, measureMs / 1000.0,
                 rounds * cellsPerRound * (warmupMs + measureMs + 700) / 1000);
         List<Cell> cells = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            for (String client : CLIENTS) {
+            for (String client : clients) {
                 for (int concurrency : concurrencies) {
                     for (Setup setup : Setup.values()) {
                         CellKey key = new CellKey(setup, client, concurrency);
@@ -118,7 +121,7 @@ public final class PerfE2E {
         }
         Map<CellKey, Summary> summaries = Results.summarize(cells);
         Reports.writeE2e(this, machine, cells, summaries, out.resolve("e2e.md"));
-        LatencyPlot.write(out.resolve("e2e-latency.png"), summaries, CLIENTS, concurrencies, rounds, warmupMs, measureMs);
+        LatencyPlot.write(out.resolve("e2e-latency.png"), summaries, clients, concurrencies, rounds, warmupMs, measureMs);
         System.out.println("perf-e2e: wrote " + out.resolve("e2e.md") + " and " + out.resolve("e2e-latency.png"));
     }
 
@@ -138,8 +141,12 @@ public final class PerfE2E {
                 "--concurrency", String.valueOf(key.concurrency()), "--warmup-ms", String.valueOf(warmupMs),
                 "--measure-ms", String.valueOf(measureMs), "--label", key.setup().id));
         long proxyCpuBefore = key.setup() == Setup.C ? Processes.cpuNanos(servers.haproxy()) : -1;
+        long[] machineBefore = Processes.machineCpuTicks();
         Processes.Run run = processes.run(cmd, (warmupMs + measureMs) / 1000 + 120);
+        long[] machineAfter = Processes.machineCpuTicks();
         long proxyCpuAfter = key.setup() == Setup.C ? Processes.cpuNanos(servers.haproxy()) : -1;
+        long machineAll = machineAfter[0] - machineBefore[0];
+        double stealPct = machineAll > 0 ? 100.0 * (machineAfter[1] - machineBefore[1]) / machineAll : Double.NaN;
         if (run.exitCode() != 0) {
             throw new IllegalStateException("client JVM for " + key + " exited with " + run.exitCode()
                     + "; stdout " + run.stdout() + "; stderr " + run.stderr());
@@ -150,7 +157,7 @@ public final class PerfE2E {
             long total = Long.parseLong(Results.fields(line).get("total_requests"));
             proxyCpu = (proxyCpuAfter - proxyCpuBefore) / 1e3 / Math.max(1, total);
         }
-        return Cell.parse(key, round, line, proxyCpu);
+        return Cell.parse(key, round, line, proxyCpu, stealPct);
     }
 
     // ---------------------------------------------------------------- start-up and memory

@@ -158,6 +158,29 @@ final class Processes {
         return ticks < 0 ? -1 : ticks * (1_000_000_000L / clockTicksPerSecond());
     }
 
+    /**
+     * The machine's CPU time from the {@code cpu} line of {@code /proc/stat}, in clock ticks:
+     * {@code {all, steal}}, where steal is time the hypervisor ran something else while this
+     * machine's CPUs wanted to run; {@code {0, 0}} if unknown.
+     */
+    static long[] machineCpuTicks() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (line.startsWith("cpu ")) {
+                    String[] f = line.trim().split(" +");
+                    long all = 0;
+                    for (int i = 1; i < f.length && i <= 8; i++) { // user..steal; guest is inside user
+                        all += Long.parseLong(f[i]);
+                    }
+                    return new long[] {all, f.length > 8 ? Long.parseLong(f[8]) : 0};
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return new long[] {0, 0};
+    }
+
     private static long cpuTicks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

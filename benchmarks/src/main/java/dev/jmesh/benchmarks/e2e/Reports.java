@@ -34,6 +34,7 @@ final class Reports {
     static String clientName(String client) {
         return switch (client) {
             case "jdk" -> "JDK HttpClient";
+            case "jdk-async" -> "JDK HttpClient sendAsync";
             case "okhttp" -> "OkHttp " + okhttpVersion();
             default -> client;
         };
@@ -94,7 +95,7 @@ final class Reports {
         md.append("| setup | client | threads | p50 µs | p90 µs | p99 µs | req/s | client CPU µs/req | proxy CPU µs/req "
                 + "| added p50 | added p90 | added p99 | req/s vs a |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (String client : PerfE2E.CLIENTS) {
+        for (String client : h.clients) {
             for (int c : h.concurrencies) {
                 Summary a = s.get(new CellKey(Setup.A, client, c));
                 for (Setup setup : Setup.values()) {
@@ -122,9 +123,9 @@ final class Reports {
         md.append(String.format(Locale.ROOT, "Goals: added p50 ≤ %.0f µs, added p99 ≤ %.0f µs, throughput loss ≤ %.0f %%.%s\n\n",
                 GOAL_P50_US, GOAL_P99_US, GOAL_THROUGHPUT_LOSS_PCT,
                 h.smoke ? " (A smoke run is far too short to judge them; the verdicts are printed only to exercise the report.)" : ""));
-        md.append("| client | threads | added p50 | added p99 | throughput change | p50 | p99 | throughput |\n");
-        md.append("|---|---:|---:|---:|---:|---|---|---|\n");
-        for (String client : PerfE2E.CLIENTS) {
+        md.append("| client | threads | added p50 | added p99 | throughput change | p50 | p99 | throughput | added mean (for context) |\n");
+        md.append("|---|---:|---:|---:|---:|---|---|---|---:|\n");
+        for (String client : h.clients) {
             for (int c : h.concurrencies) {
                 Summary a = s.get(new CellKey(Setup.A, client, c));
                 Summary b = s.get(new CellKey(Setup.B, client, c));
@@ -138,7 +139,8 @@ final class Reports {
                         .append(" | ").append(signed(dp50)).append(" µs | ").append(signed(dp99)).append(" µs | ")
                         .append(String.format(Locale.ROOT, "%+.1f %%", change)).append(" | ")
                         .append(verdict(dp50 <= GOAL_P50_US)).append(" | ").append(verdict(dp99 <= GOAL_P99_US)).append(" | ")
-                        .append(verdict(-change <= GOAL_THROUGHPUT_LOSS_PCT)).append(" |\n");
+                        .append(verdict(-change <= GOAL_THROUGHPUT_LOSS_PCT)).append(" | ")
+                        .append(signed(b.mean() - a.mean())).append(" µs |\n");
             }
         }
 
@@ -148,15 +150,18 @@ final class Reports {
                 + "from the histograms of all rounds merged; log-scale y.\n\n");
 
         md.append("## Every round\n\n");
-        md.append("The spread between rounds is the noise floor: an added cost smaller than it is not resolved by this run.\n\n");
-        md.append("| round | setup | client | threads | requests | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs | req/s | client CPU µs/req | GCs |\n");
-        md.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("The spread between rounds is the noise floor: an added cost smaller than it is not resolved by this run. "
+                + "CPU steal is the share of the machine's CPU time the hypervisor gave to others during the cell "
+                + "(`/proc/stat`); high steal marks a disturbed cell.\n\n");
+        md.append("| round | setup | client | threads | requests | mean µs | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs | req/s | client CPU µs/req | GCs | CPU steal % |\n");
+        md.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Cell c : cells) {
             md.append("| ").append(c.round()).append(" | ").append(c.key().setup().label()).append(" | ")
                     .append(clientName(c.key().client())).append(" | ").append(c.key().concurrency()).append(" | ")
-                    .append(c.requests()).append(" | ").append(fmt(c.p50())).append(" | ").append(fmt(c.p90())).append(" | ")
+                    .append(c.requests()).append(" | ").append(fmt(c.mean())).append(" | ").append(fmt(c.p50())).append(" | ").append(fmt(c.p90())).append(" | ")
                     .append(fmt(c.p99())).append(" | ").append(fmt(c.p999())).append(" | ").append(fmt(c.max())).append(" | ")
-                    .append(fmt(c.rps())).append(" | ").append(fmt(c.cpuPerRequest())).append(" | ").append(c.gcs()).append(" |\n");
+                    .append(fmt(c.rps())).append(" | ").append(fmt(c.cpuPerRequest())).append(" | ").append(c.gcs())
+                    .append(" | ").append(fmt(c.stealPct())).append(" |\n");
         }
         md.append("\nHistograms: log-linear, 128 buckets per power of two (values within 0.8 %); "
                 + "a percentile is the middle of its bucket.\n");

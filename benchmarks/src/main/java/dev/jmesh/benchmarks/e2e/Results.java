@@ -39,27 +39,27 @@ final class Results {
     }
 
     /** One client JVM's run of one cell in one round. */
-    record Cell(CellKey key, int round, long requests, long errors, double rps, double p50, double p90, double p99,
+    record Cell(CellKey key, int round, long requests, long errors, double rps, double mean, double p50, double p90, double p99,
                 double p999, double max, double cpuPerRequest, double proxyCpuPerRequest, long gcs,
-                LatencyHistogram histogram) {
+                double stealPct, LatencyHistogram histogram) {
 
-        static Cell parse(CellKey key, int round, String line, double proxyCpuPerRequest) {
+        static Cell parse(CellKey key, int round, String line, double proxyCpuPerRequest, double stealPct) {
             Map<String, String> f = fields(line);
             return new Cell(key, round, Long.parseLong(f.get("requests")), Long.parseLong(f.get("errors")),
-                    d(f, "rps"), d(f, "p50_us"), d(f, "p90_us"), d(f, "p99_us"), d(f, "p999_us"), d(f, "max_us"),
-                    d(f, "cpu_us_per_req"), proxyCpuPerRequest, Long.parseLong(f.get("gc")),
+                    d(f, "rps"), d(f, "mean_us"), d(f, "p50_us"), d(f, "p90_us"), d(f, "p99_us"), d(f, "p999_us"), d(f, "max_us"),
+                    d(f, "cpu_us_per_req"), proxyCpuPerRequest, Long.parseLong(f.get("gc")), stealPct,
                     LatencyHistogram.decode(f.get("hist")));
         }
     }
 
     /** The median over rounds of each metric of a cell, and its histograms merged. */
-    record Summary(CellKey key, int rounds, double p50, double p90, double p99, double rps, double cpuPerRequest,
+    record Summary(CellKey key, int rounds, double mean, double p50, double p90, double p99, double rps, double cpuPerRequest,
                    double proxyCpuPerRequest, LatencyHistogram merged) {
 
         static Summary of(CellKey key, List<Cell> cells) {
             LatencyHistogram merged = new LatencyHistogram();
             cells.forEach(c -> merged.add(c.histogram()));
-            return new Summary(key, cells.size(), median(cells, Cell::p50), median(cells, Cell::p90),
+            return new Summary(key, cells.size(), median(cells, Cell::mean), median(cells, Cell::p50), median(cells, Cell::p90),
                     median(cells, Cell::p99), median(cells, Cell::rps), median(cells, Cell::cpuPerRequest),
                     median(cells, Cell::proxyCpuPerRequest), merged);
         }
