@@ -61,7 +61,8 @@ final class LatencyPlot {
             centered(g, "Latency by percentile: direct vs jmesh agent vs sidecar hop (nginx backend, loopback)", width / 2, 32);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
             centered(g, String.format(Locale.ROOT,
-                    "closed loop, %d round(s) of %.1f s measured after %.1f s warm-up per cell, histograms of all rounds merged",
+                    "closed loop, %d round(s) of %.1f s measured after %.1f s warm-up per cell; curves: histograms of all rounds merged;"
+                            + " legend: medians over rounds, as in the table",
                     rounds, measureMs / 1000.0, warmupMs / 1000.0), width / 2, 56);
 
             for (int row = 0; row < concurrencies.size(); row++) {

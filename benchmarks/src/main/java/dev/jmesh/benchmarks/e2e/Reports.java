@@ -147,7 +147,8 @@ final class Reports {
         md.append("\n## Latency by percentile\n\n");
         md.append("![latency percentiles per setup](e2e-latency.png)\n\n");
         md.append("Each curve is one setup's latency at every percentile from p0 to p99.9 (x axis in \"nines\"), "
-                + "from the histograms of all rounds merged; log-scale y.\n\n");
+                + "from the histograms of all rounds merged; log-scale y. The legend gives the medians over rounds, "
+                + "as in the table above, so a curve can cross p99 a little off its legend's figure.\n\n");
 
         md.append("## Every round\n\n");
         md.append("The spread between rounds is the noise floor: an added cost smaller than it is not resolved by this run. "
