@@ -62,39 +62,33 @@ class BalancersInRealJvmsTest {
 
     @Test
     void peakEwmaSteersAwayFromASlowEndpoint() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            backends.add(Backend.start("p" + i));
-        }
-        backends.get(0).delaying(150);
-        Path policy = Policy.write(dir, """
-                services:
-                  orders:
-                    balancer: p2c-ewma
-                    endpoints: [ %s, %s, %s ]
-                """.formatted(backends.get(0).address(), backends.get(1).address(), backends.get(2).address()));
-        AppJvm.Result result = run(Jdk.JDK17, "jdk-async", "okhttp4", policy, List.of("90*http://orders/ewma", "--pace", "10"));
-        Map<String, Integer> split = result.backendsFor("http://orders/ewma");
-        assertEquals(90, split.values().stream().mapToInt(Integer::intValue).sum(), result::toString);
-        assertTrue(split.getOrDefault("p0", 0) <= 10, "the slow endpoint got " + split);
+        // One slow answer is enough for p2c-ewma to avoid it.
+        assertSteersAway("p2c-ewma", 150, "jdk-async", "okhttp4", 10);
     }
 
     @Test
     void leastRequestSteersAwayFromABusyEndpoint() throws Exception {
+        // Slow answers keep requests in flight on the first endpoint: it is the busy one.
+        assertSteersAway("least-request", 300, "okhttp-async", "okhttp5", 20);
+    }
+
+    /** 90 paced async calls over three endpoints, the first one slow: it gets at most {@code limit}. */
+    private void assertSteersAway(String balancer, long slowMillis, String client, String libs, int limit) throws Exception {
         for (int i = 0; i < 3; i++) {
-            backends.add(Backend.start("l" + i));
+            backends.add(Backend.start("e" + i));
         }
-        // Slow answers keep requests in flight on l0: it is the busy one.
-        backends.get(0).delaying(300);
+        backends.get(0).delaying(slowMillis);
         Path policy = Policy.write(dir, """
                 services:
                   orders:
-                    balancer: least-request
+                    balancer: %s
                     endpoints: [ %s, %s, %s ]
-                """.formatted(backends.get(0).address(), backends.get(1).address(), backends.get(2).address()));
-        AppJvm.Result result = run(Jdk.JDK17, "okhttp-async", "okhttp5", policy, List.of("90*http://orders/lr", "--pace", "10"));
-        Map<String, Integer> split = result.backendsFor("http://orders/lr");
+                """.formatted(balancer, backends.get(0).address(), backends.get(1).address(), backends.get(2).address()));
+        String url = "http://orders/" + balancer;
+        AppJvm.Result result = run(Jdk.JDK17, client, libs, policy, List.of("90*" + url, "--pace", "10"));
+        Map<String, Integer> split = result.backendsFor(url);
         assertEquals(90, split.values().stream().mapToInt(Integer::intValue).sum(), result::toString);
-        assertTrue(split.getOrDefault("l0", 0) <= 20, "the busy endpoint got " + split);
+        assertTrue(split.getOrDefault("e0", 0) <= limit, balancer + ": the slow endpoint got " + split);
     }
 
     private static Map<String, String> owners(AppJvm.Result result, List<String> urls) {

@@ -57,6 +57,7 @@ class ResilienceTest {
                 .run(CALLER, List.of(client, "90*" + url, "--pace", "15"))) {
             // Let a third of the calls through, then kill one backend under load.
             app.awaitLines(line -> line.startsWith("RESULT "), 30);
+            assertTrue(backends.get(2).hits() > 0, "the backend to kill was in use");
             backends.get(2).kill();
             AppJvm.Result result = app.await();
             assertEquals(List.of(), result.errors(), result::toString);

@@ -68,10 +68,6 @@ public final class AdminServer implements AutoCloseable {
         return new AdminServer(server, executor);
     }
 
-    public int port() {
-        return server.getAddress().getPort();
-    }
-
     @Override
     public void close() {
         server.stop(0);

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Policy-file durations: a decimal number and a unit, {@code ms}, {@code s}, {@code m} or
  * {@code h}, e.g. {@code 500ms}, {@code 1.5s}. Kept to millisecond precision and at most 24h.
  */
-final class Durations {
+public final class Durations {
 
     static final Duration MAX = Duration.ofHours(24);
     static final String UNITS = "ms, s, m or h";
@@ -79,7 +79,7 @@ final class Durations {
     }
 
     /** As a policy file would say it, for messages: {@code 500ms}, {@code 2s}, {@code 1.5s}, {@code 1m}. */
-    static String format(Duration duration) {
+    public static String format(Duration duration) {
         long ms = duration.toMillis();
         if (ms == 0 || ms % 1_000 != 0 && ms < 1_000) {
             return ms + "ms";

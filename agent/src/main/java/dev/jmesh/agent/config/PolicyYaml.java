@@ -1,6 +1,5 @@
 package dev.jmesh.agent.config;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -43,20 +42,20 @@ public final class PolicyYaml {
                 out.append("    hashKey: \"").append(s.hashKey()).append("\"\n");
             }
             if (s.slowStart() != null) {
-                out.append("    slowStart: ").append(duration(s.slowStart())).append('\n');
+                out.append("    slowStart: ").append(Durations.format(s.slowStart())).append('\n');
             }
             if (s.timeout() != null) {
-                out.append("    timeout: ").append(duration(s.timeout())).append('\n');
+                out.append("    timeout: ").append(Durations.format(s.timeout())).append('\n');
             }
             RetryPolicy r = s.retries();
             out.append("    retries:\n");
             out.append("      attempts: ").append(r.attempts()).append('\n');
             if (r.perTryTimeout() != null) {
-                out.append("      perTryTimeout: ").append(duration(r.perTryTimeout())).append('\n');
+                out.append("      perTryTimeout: ").append(Durations.format(r.perTryTimeout())).append('\n');
             }
             out.append("      retryOn: [").append(retryOn(r.retryOn())).append("]\n");
-            out.append("      backoff: { base: ").append(duration(r.backoff().base())).append(", max: ")
-                    .append(duration(r.backoff().max())).append(" }\n");
+            out.append("      backoff: { base: ").append(Durations.format(r.backoff().base())).append(", max: ")
+                    .append(Durations.format(r.backoff().max())).append(" }\n");
             out.append("      budget: { ratio: ").append(r.budget().ratio()).append(", minPerSecond: ")
                     .append(r.budget().minPerSecond()).append(" }\n");
             out.append("      retryNonIdempotent: ").append(r.retryNonIdempotent()).append('\n');
@@ -65,14 +64,14 @@ public final class PolicyYaml {
             OutlierDetectionPolicy o = s.outlierDetection();
             if (o != null) {
                 out.append("    outlierDetection: { consecutiveErrors: ").append(o.consecutiveErrors())
-                        .append(", interval: ").append(duration(o.interval()))
-                        .append(", baseEjectionTime: ").append(duration(o.baseEjectionTime()))
+                        .append(", interval: ").append(Durations.format(o.interval()))
+                        .append(", baseEjectionTime: ").append(Durations.format(o.baseEjectionTime()))
                         .append(", maxEjectionPercent: ").append(o.maxEjectionPercent()).append(" }\n");
             }
             HealthCheckPolicy h = s.healthCheck();
             if (h != null) {
                 out.append("    healthCheck: { path: \"").append(h.path()).append("\", interval: ")
-                        .append(duration(h.interval())).append(", timeout: ").append(duration(h.timeout())).append(" }\n");
+                        .append(Durations.format(h.interval())).append(", timeout: ").append(Durations.format(h.timeout())).append(" }\n");
             }
         }
         return out.toString();
@@ -83,19 +82,5 @@ public final class PolicyYaml {
                 .collect(Collectors.toList());
         retryOn.statusCodes().stream().sorted().forEach(code -> names.add(Integer.toString(code)));
         return names.isEmpty() ? "" : " " + String.join(", ", names) + " ";
-    }
-
-    private static String duration(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 3_600_000 == 0 && ms > 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0 && ms > 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
     }
 }

@@ -1,5 +1,6 @@
 package dev.jmesh.agent.mesh;
 
+import dev.jmesh.agent.config.Durations;
 import dev.jmesh.agent.config.HashKey;
 import dev.jmesh.agent.config.RetryOn.Condition;
 import dev.jmesh.agent.config.RetryPolicy;
@@ -183,7 +184,7 @@ final class MeshHttpCall implements HttpCall {
 
     @Override
     public String timeoutMessage() {
-        return prefix() + "timeout " + format(timeout) + " exceeded after " + attempts + " attempt(s)";
+        return prefix() + "timeout " + Durations.format(timeout) + " exceeded after " + attempts + " attempt(s)";
     }
 
     @Override
@@ -229,7 +230,7 @@ final class MeshHttpCall implements HttpCall {
             return DONE;
         }
         if (timeout != null && deadlineNanos - now <= 0) {
-            stopReason = "timeout " + format(timeout);
+            stopReason = "timeout " + Durations.format(timeout);
             return DONE;
         }
         if (!service.budget().tryRetry(now)) {
@@ -326,10 +327,5 @@ final class MeshHttpCall implements HttpCall {
             }
         }
         return null;
-    }
-
-    static String format(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }

@@ -5,18 +5,13 @@ import dev.jmesh.bootstrap.Router;
 import dev.jmesh.agent.routing.Endpoint;
 import java.net.InetSocketAddress;
 
-/** The mesh core as instrumented code sees it: lookups in the current route table. */
+/** The mesh core as instrumented code sees it: lookups in the route table. */
 public final class MeshRouter implements Router {
 
-    private volatile RouteTable table;
+    private final RouteTable table;
 
     public MeshRouter(RouteTable table) {
         this.table = table;
-    }
-
-    /** Publishes a new snapshot; calls already past the lookup finish on the old one. */
-    public void update(RouteTable newTable) {
-        this.table = newTable;
     }
 
     public RouteTable table() {

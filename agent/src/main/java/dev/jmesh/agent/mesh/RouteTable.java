@@ -7,6 +7,7 @@ import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.routing.Endpoint;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +58,7 @@ public final class RouteTable implements AutoCloseable {
     }
 
     /** The services, in no particular order. */
-    public java.util.Collection<Service> services() {
+    public Collection<Service> services() {
         return services.values();
     }
 

@@ -37,21 +37,19 @@ public final class EndpointLoad {
 
     /** The decayed peak-EWMA round-trip time, in nanoseconds. */
     public double costNanos(long nowNanos) {
-        long elapsed = Math.max(0, nowNanos - stampNanos);
-        double w = Math.exp(-elapsed / DECAY_NANOS);
         // With no new samples the cost decays towards zero, so an idle endpoint gets tried again.
-        return costNanos * w;
+        return costNanos * decay(nowNanos);
     }
 
     void observe(long rttNanos, long nowNanos) {
-        double current = costNanos(nowNanos);
-        if (rttNanos > current) {
-            costNanos = rttNanos;
-        } else {
-            long elapsed = Math.max(0, nowNanos - stampNanos);
-            double w = Math.exp(-elapsed / DECAY_NANOS);
-            costNanos = (long) (current * w + rttNanos * (1 - w));
-        }
+        double w = decay(nowNanos);
+        double current = costNanos * w;
+        costNanos = rttNanos > current ? rttNanos : (long) (current * w + rttNanos * (1 - w));
         stampNanos = nowNanos;
+    }
+
+    /** The weight the last sample keeps after the time since it: e^(-elapsed / 10 s). */
+    private double decay(long nowNanos) {
+        return Math.exp(-Math.max(0, nowNanos - stampNanos) / DECAY_NANOS);
     }
 }
