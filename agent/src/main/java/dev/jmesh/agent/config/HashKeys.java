@@ -2,10 +2,11 @@ package dev.jmesh.agent.config;
 
 import java.util.Locale;
 
-/** Syntax of {@code hashKey}: {@code header:NAME}, {@code path} or {@code query:NAME}. */
+/** Syntax of {@code hashKey}: {@code header:NAME}, {@code path}, {@code query:NAME} or {@code source-ip}. */
 final class HashKeys {
 
     static final String FORMS = "header:NAME, path or query:NAME";
+    static final String TCP_FORMS = "source-ip";
     // RFC 9110 tchar, besides letters and digits.
     private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
@@ -27,6 +28,10 @@ final class HashKeys {
                 return name == null
                         ? new Parsed(new HashKey(HashKey.Source.PATH, null), null)
                         : Parsed.failed(text, "path takes no name, write just 'path'");
+            case "source-ip":
+                return name == null
+                        ? new Parsed(new HashKey(HashKey.Source.SOURCE_IP, null), null)
+                        : Parsed.failed(text, "source-ip takes no name, write just 'source-ip'");
             case "header":
                 if (name == null || name.isEmpty()) {
                     return Parsed.failed(text, "missing header name, write header:NAME");
@@ -48,7 +53,7 @@ final class HashKeys {
                 }
                 return new Parsed(new HashKey(HashKey.Source.QUERY, name), null);
             default:
-                return Parsed.failed(text, "expected " + FORMS);
+                return Parsed.failed(text, "expected " + FORMS + " (http) or " + TCP_FORMS + " (tcp)");
         }
     }
 

@@ -137,14 +137,22 @@ final class PolicyReader {
                     draft.timeout = nodes.duration(e.value(), "timeout", false);
                 })
                 .optional("retries", e -> draft.retries = resilience.retries(e))
-                .optional("circuitBreaker", e -> draft.circuitBreaker = resilience.circuitBreaker(e))
+                .optional("circuitBreaker", e -> {
+                    draft.httpOnlyKeys.add(e.key());
+                    draft.circuitBreaker = resilience.circuitBreaker(e);
+                })
                 .optional("outlierDetection", e -> draft.outlierDetection = resilience.outlierDetection(e))
-                .optional("healthCheck", e -> draft.healthCheck = resilience.healthCheck(e))
+                .optional("healthCheck", e -> {
+                    draft.httpOnlyKeys.add(e.key());
+                    draft.healthCheck = resilience.healthCheck(e);
+                })
+                .optional("protocol", e -> draft.protocol = protocol(e.value()))
                 .walk(mapping, entry.key(), problems);
         if (draft.balancer == BalancerKind.ROUND_ROBIN) {
             warnIgnoredWeights(draft.endpoints);
         }
         checkHashKey(draft);
+        checkHttpOnlyKeys(draft);
         warnPerTryTimeoutNotBelowTimeout(draft);
         if (problems.errorCount() != errorsBefore) {
             return null;
@@ -152,7 +160,7 @@ final class PolicyReader {
         List<EndpointConfig> endpoints = draft.endpoints.stream().map(ParsedEndpoint::config).toList();
         return new ServiceConfig(entry.name(), endpoints, draft.balancer, draft.hashKey, draft.slowStart,
                 draft.timeout, draft.retries.policy(), draft.circuitBreaker, draft.outlierDetection,
-                draft.healthCheck);
+                draft.healthCheck, draft.protocol);
     }
 
     private static final class ServiceDraft {
@@ -168,6 +176,36 @@ final class PolicyReader {
         CircuitBreakerPolicy circuitBreaker = CircuitBreakerPolicy.DEFAULT;
         OutlierDetectionPolicy outlierDetection; // absent = off, unlike the other policies
         HealthCheckPolicy healthCheck;
+        Protocol protocol = Protocol.HTTP;
+        List<ScalarNode> httpOnlyKeys = new ArrayList<>();
+    }
+
+    private Protocol protocol(Node node) {
+        String name = nodes.string(node);
+        if (name == null) {
+            return null;
+        }
+        Protocol protocol = Protocol.fromConfigName(name).orElse(null);
+        if (protocol == null) {
+            problems.error(node, "unknown protocol '" + name + "' (expected http or tcp)");
+        }
+        return protocol;
+    }
+
+    // A connection has no status code, no request to hash or retry, and no HTTP path to probe:
+    // keys about those would be silently ignored on a tcp service, so they are errors.
+    private void checkHttpOnlyKeys(ServiceDraft draft) {
+        if (draft.protocol != Protocol.TCP) {
+            return;
+        }
+        List<ScalarNode> keys = new ArrayList<>(draft.httpOnlyKeys);
+        if (draft.retries != null) {
+            keys.addAll(draft.retries.httpOnlyKeys());
+        }
+        for (ScalarNode key : keys) {
+            problems.error(key, "'" + key.getValue() + "' applies to http services only; a tcp service balances"
+                    + " connections and fails over on connect failures (retries.attempts, retries.perTryTimeout)");
+        }
     }
 
     private HashKey hashKey(Node node) {
@@ -189,11 +227,16 @@ final class PolicyReader {
             return; // unknown balancer, already reported
         }
         String name = draft.balancer.configName();
+        boolean tcp = draft.protocol == Protocol.TCP;
         if (draft.balancer.hashes() && draft.hashKeyEntry == null) {
-            problems.error(draft.balancerNode, "balancer " + name + " needs a hashKey (" + HashKeys.FORMS + ")");
+            problems.error(draft.balancerNode, "balancer " + name + " needs a hashKey ("
+                    + (tcp ? HashKeys.TCP_FORMS : HashKeys.FORMS) + ")");
         } else if (!draft.balancer.hashes() && draft.hashKeyEntry != null) {
             problems.error(draft.hashKeyEntry.key(), "hashKey is only used by balancers " + HASHING_BALANCERS
                     + ", not by " + name);
+        } else if (draft.hashKey != null && draft.protocol != null && !draft.hashKey.fits(draft.protocol)) {
+            problems.error(draft.hashKeyEntry.value(), "hashKey " + draft.hashKey + " does not fit a "
+                    + draft.protocol.configName() + " service (use " + (tcp ? HashKeys.TCP_FORMS : HashKeys.FORMS) + ")");
         }
     }
 

@@ -28,7 +28,9 @@ public final class PolicyYaml {
         }
         out.append('\n');
         for (ServiceConfig s : config.services().values()) {
+            boolean http = s.protocol() == Protocol.HTTP;
             out.append("  ").append(s.name()).append(":\n");
+            out.append("    protocol: ").append(s.protocol().configName()).append('\n');
             out.append("    endpoints:\n");
             for (EndpointConfig e : s.endpoints()) {
                 out.append("      - { address: \"").append(e.address()).append("\", weight: ").append(e.weight());
@@ -53,14 +55,16 @@ public final class PolicyYaml {
             if (r.perTryTimeout() != null) {
                 out.append("      perTryTimeout: ").append(Durations.format(r.perTryTimeout())).append('\n');
             }
-            out.append("      retryOn: [").append(retryOn(r.retryOn())).append("]\n");
-            out.append("      backoff: { base: ").append(Durations.format(r.backoff().base())).append(", max: ")
-                    .append(Durations.format(r.backoff().max())).append(" }\n");
-            out.append("      budget: { ratio: ").append(r.budget().ratio()).append(", minPerSecond: ")
-                    .append(r.budget().minPerSecond()).append(" }\n");
-            out.append("      retryNonIdempotent: ").append(r.retryNonIdempotent()).append('\n');
-            out.append("    circuitBreaker: { maxConcurrentRequests: ").append(s.circuitBreaker().maxConcurrentRequests())
-                    .append(", maxPendingRequests: ").append(s.circuitBreaker().maxPendingRequests()).append(" }\n");
+            if (http) {
+                out.append("      retryOn: [").append(retryOn(r.retryOn())).append("]\n");
+                out.append("      backoff: { base: ").append(Durations.format(r.backoff().base())).append(", max: ")
+                        .append(Durations.format(r.backoff().max())).append(" }\n");
+                out.append("      budget: { ratio: ").append(r.budget().ratio()).append(", minPerSecond: ")
+                        .append(r.budget().minPerSecond()).append(" }\n");
+                out.append("      retryNonIdempotent: ").append(r.retryNonIdempotent()).append('\n');
+                out.append("    circuitBreaker: { maxConcurrentRequests: ").append(s.circuitBreaker().maxConcurrentRequests())
+                        .append(", maxPendingRequests: ").append(s.circuitBreaker().maxPendingRequests()).append(" }\n");
+            }
             OutlierDetectionPolicy o = s.outlierDetection();
             if (o != null) {
                 out.append("    outlierDetection: { consecutiveErrors: ").append(o.consecutiveErrors())

@@ -48,9 +48,12 @@ final class ResilienceReader {
 
     // ---- retries ----------------------------------------------------------------------------
 
-    /** A retry policy plus the node the service needs for its timeout warning. */
-    record ParsedRetries(RetryPolicy policy, Node perTryTimeoutNode) {
-        static final ParsedRetries DEFAULT = new ParsedRetries(RetryPolicy.DEFAULT, null);
+    /**
+     * A retry policy plus the nodes the service needs for its own checks: the timeout warning,
+     * and the keys that only mean something to HTTP calls.
+     */
+    record ParsedRetries(RetryPolicy policy, Node perTryTimeoutNode, List<ScalarNode> httpOnlyKeys) {
+        static final ParsedRetries DEFAULT = new ParsedRetries(RetryPolicy.DEFAULT, null, List.of());
     }
 
     ParsedRetries retries(KeyTable.Entry entry) {
@@ -71,18 +74,22 @@ final class ResilienceReader {
                 })
                 .optional("retryOn", e -> {
                     draft.retrySettings.add(e.name());
+                    draft.httpOnlyKeys.add(e.key());
                     draft.retryOn = retryOn(e.value());
                 })
                 .optional("backoff", e -> {
                     draft.retrySettings.add(e.name());
+                    draft.httpOnlyKeys.add(e.key());
                     draft.backoff = backoff(e);
                 })
                 .optional("budget", e -> {
                     draft.retrySettings.add(e.name());
+                    draft.httpOnlyKeys.add(e.key());
                     draft.budget = budget(e);
                 })
                 .optional("retryNonIdempotent", e -> {
                     draft.retrySettings.add(e.name());
+                    draft.httpOnlyKeys.add(e.key());
                     draft.retryNonIdempotent = nodes.bool(e.value());
                 })
                 .walk(mapping, entry.key(), problems);
@@ -95,7 +102,7 @@ final class ResilienceReader {
             return null;
         }
         return new ParsedRetries(new RetryPolicy(draft.attempts, draft.perTryTimeout, draft.retryOn,
-                draft.backoff, draft.budget, draft.retryNonIdempotent), draft.perTryTimeoutNode);
+                draft.backoff, draft.budget, draft.retryNonIdempotent), draft.perTryTimeoutNode, draft.httpOnlyKeys);
     }
 
     private static final class RetryDraft {
@@ -108,6 +115,7 @@ final class ResilienceReader {
         RetryBudget budget = RetryPolicy.DEFAULT.budget();
         Boolean retryNonIdempotent = RetryPolicy.DEFAULT.retryNonIdempotent();
         List<String> retrySettings = new ArrayList<>(); // keys that only matter when there is a retry
+        List<ScalarNode> httpOnlyKeys = new ArrayList<>(); // keys a tcp service may not use
     }
 
     private RetryOn retryOn(Node node) {

@@ -17,17 +17,19 @@ import java.util.Objects;
  * @param circuitBreaker   limits on concurrent and pending requests
  * @param outlierDetection when endpoints are ejected; null = never
  * @param healthCheck      active probing; null = none
+ * @param protocol         whether calls are balanced per HTTP request or per TCP connection
  */
 public record ServiceConfig(String name, List<EndpointConfig> endpoints, BalancerKind balancer,
                             HashKey hashKey, Duration slowStart, Duration timeout, RetryPolicy retries,
                             CircuitBreakerPolicy circuitBreaker, OutlierDetectionPolicy outlierDetection,
-                            HealthCheckPolicy healthCheck) {
+                            HealthCheckPolicy healthCheck, Protocol protocol) {
 
     public ServiceConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(balancer, "balancer");
         Objects.requireNonNull(retries, "retries");
         Objects.requireNonNull(circuitBreaker, "circuitBreaker");
+        Objects.requireNonNull(protocol, "protocol");
         endpoints = List.copyOf(endpoints); // also rejects null elements
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("service '" + name + "' has no endpoints");
@@ -35,10 +37,17 @@ public record ServiceConfig(String name, List<EndpointConfig> endpoints, Balance
         if (balancer.hashes() != (hashKey != null)) {
             throw new IllegalArgumentException("hashKey goes with ring-hash and maglev, and they need it");
         }
+        if (hashKey != null && !hashKey.fits(protocol)) {
+            throw new IllegalArgumentException("hashKey " + hashKey + " does not fit a " + protocol.configName() + " service");
+        }
+        if (protocol == Protocol.TCP && healthCheck != null) {
+            throw new IllegalArgumentException("healthCheck probes HTTP; a tcp service cannot have one");
+        }
     }
 
-    /** A service with default policies. */
+    /** An HTTP service with default policies. */
     public ServiceConfig(String name, List<EndpointConfig> endpoints, BalancerKind balancer) {
-        this(name, endpoints, balancer, null, null, null, RetryPolicy.DEFAULT, CircuitBreakerPolicy.DEFAULT, null, null);
+        this(name, endpoints, balancer, null, null, null, RetryPolicy.DEFAULT, CircuitBreakerPolicy.DEFAULT, null, null,
+                Protocol.HTTP);
     }
 }

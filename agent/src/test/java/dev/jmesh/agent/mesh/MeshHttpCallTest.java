@@ -14,6 +14,7 @@ import dev.jmesh.agent.config.OutlierDetectionPolicy;
 import dev.jmesh.agent.config.RetryBudget;
 import dev.jmesh.agent.config.RetryOn;
 import dev.jmesh.agent.config.RetryOn.Condition;
+import dev.jmesh.agent.config.Protocol;
 import dev.jmesh.agent.config.RetryPolicy;
 import dev.jmesh.agent.config.ServiceConfig;
 import dev.jmesh.agent.metrics.MeshMetrics;
@@ -53,7 +54,7 @@ class MeshHttpCallTest {
             live.add(new Endpoint(new InetSocketAddress("10.0.0." + (i + 1), 80), 1, null));
         }
         ServiceConfig config = new ServiceConfig("orders", configs, BalancerKind.ROUND_ROBIN, null, null, timeout,
-                retries, breaker, outliers, null);
+                retries, breaker, outliers, null, Protocol.HTTP);
         Service service = new Service(config, live, new MeshMetrics(null).service("orders"));
         services.add(service);
         return service;
