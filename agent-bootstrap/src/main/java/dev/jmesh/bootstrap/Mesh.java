@@ -1,7 +1,11 @@
 package dev.jmesh.bootstrap;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,13 +16,16 @@ import java.util.concurrent.CompletableFuture;
  * whenever the router fails, every call passes through unchanged: the mesh never breaks the
  * application.
  *
- * <p>Only {@code http} is routed: an {@code https} URL carries the application's own TLS,
- * whose certificate names the logical host, so it is not redirected.
+ * <p>Only {@code http} is routed per request: an {@code https} URL carries the application's
+ * own TLS, whose certificate names the logical host, so it is not redirected. Services of
+ * protocol {@code tcp} are routed per connection, below every client library: name lookups,
+ * {@code Socket} and {@code SocketChannel} connects.
  */
 public final class Mesh {
 
     private static volatile Router router;
     private static volatile AsyncCallDriver jdkHttpClient;
+    private static volatile SocketDriver sockets;
 
     /** The endpoint a driver has chosen for the attempt it is starting on this thread. */
     private static final ThreadLocal<InetSocketAddress> ATTEMPT = new ThreadLocal<>();
@@ -26,9 +33,10 @@ public final class Mesh {
     private Mesh() {}
 
     /** Installs the mesh core; called once by the agent when it has started. */
-    public static void install(Router meshRouter, AsyncCallDriver jdkHttpClientDriver) {
+    public static void install(Router meshRouter, AsyncCallDriver jdkHttpClientDriver, SocketDriver socketDriver) {
         router = meshRouter;
         jdkHttpClient = jdkHttpClientDriver;
+        sockets = socketDriver;
     }
 
     /**
@@ -100,5 +108,127 @@ public final class Mesh {
     /** Clears what {@link #beginAttempt} set, if the client did not consume it. */
     public static void endAttempt() {
         ATTEMPT.remove();
+    }
+
+    // ---- tcp ---------------------------------------------------------------------------------
+
+    /** The addresses a tcp service's name stands for, or {@code null} to ask the resolver. */
+    public static InetAddress[] resolve(String host) {
+        Router current = router;
+        if (current == null || host == null) {
+            return null;
+        }
+        try {
+            return current.resolveTcp(host);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** Whether the socket advice should pass a lookup with its next connect (once, at first). */
+    public static boolean socketNeedsLookup() {
+        SocketDriver driver = sockets;
+        return driver != null && driver.needsLookup();
+    }
+
+    /**
+     * Connects {@code socket} for the mesh when {@code target} names a tcp service.
+     *
+     * @return {@code true} when the socket is now connected; {@code false} to let the JDK
+     *         connect it as asked (not a mesh service, no agent, or the agent cannot)
+     * @throws IOException the connect failure the application gets, every attempt having failed
+     */
+    public static boolean connectSocket(Socket socket, SocketAddress target, int timeoutMillis,
+                                        MethodHandles.Lookup lookup) throws IOException {
+        Router current = router;
+        SocketDriver driver = sockets;
+        if (current == null || driver == null || !(target instanceof InetSocketAddress address)) {
+            return false;
+        }
+        TcpConnect connect;
+        try {
+            connect = current.beginTcpConnect(address.getHostString(), timeoutMillis);
+            if (connect == null || !driver.ready(lookup)) {
+                return false;
+            }
+        } catch (Throwable t) {
+            return false;
+        }
+        try {
+            driver.connect(socket, connect);
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            return false; // an agent fault: the JDK connects as asked
+        }
+    }
+
+    /** Begins a channel connect to {@code target}, or returns {@code null} to pass it through. */
+    public static TcpConnect beginChannelConnect(SocketAddress target) {
+        Router current = router;
+        if (current == null || !(target instanceof InetSocketAddress address)) {
+            return null;
+        }
+        try {
+            return current.beginTcpConnect(address.getHostString(), 0);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /**
+     * Where a channel connect begun by {@link #beginChannelConnect} goes; {@code fallback} if
+     * the agent fails.
+     *
+     * @throws IOException when the service has no endpoint in rotation
+     */
+    public static SocketAddress channelEndpoint(TcpConnect connect, SocketAddress fallback) throws IOException {
+        try {
+            InetSocketAddress endpoint = connect.nextEndpoint();
+            return endpoint == null ? fallback : endpoint;
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+
+    /** A channel's connect returned: connected, still pending (non-blocking), or failed. */
+    public static void channelConnectReturned(TcpConnect connect, Object channel, boolean connected, Throwable error) {
+        try {
+            if (error instanceof IOException failure) {
+                connect.failed(failure);
+            } else if (connected) {
+                connect.connected(channel);
+            } else if (error == null) {
+                connect.pending(channel);
+            }
+        } catch (Throwable t) {
+            // bookkeeping only: the application's connect has its own outcome
+        }
+    }
+
+    /** A channel's {@code finishConnect} returned; reported for mesh connections left pending. */
+    public static void channelConnectFinished(Object channel, boolean connected, Throwable error) {
+        Router current = router;
+        if (current == null || (!connected && error == null)) {
+            return;
+        }
+        try {
+            current.tcpConnectFinished(channel, error instanceof IOException failure ? failure
+                    : error == null ? null : new IOException(error));
+        } catch (Throwable t) {
+            // bookkeeping only
+        }
+    }
+
+    /** A socket or channel was closed. */
+    public static void closed(Object connection) {
+        Router current = router;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.tcpClosed(connection);
+        } catch (Throwable t) {
+            // bookkeeping only
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.jmesh.bootstrap;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
@@ -25,4 +27,30 @@ public interface Router {
      * @return the call, or {@code null} when {@code host} is not a mesh service
      */
     HttpCall beginHttpCall(String host, String method, String rawPath, String rawQuery);
+
+    /**
+     * What a host name of a {@code tcp} service resolves to: its endpoints' addresses, named
+     * after the service, so that no resolver is ever asked.
+     *
+     * @return a fresh array, or {@code null} when {@code host} is not a tcp service
+     */
+    InetAddress[] resolveTcp(String host);
+
+    /**
+     * Begins opening a connection to {@code host}.
+     *
+     * @param timeoutMillis the connect timeout the application set; 0 = none
+     * @return the connect, or {@code null} when {@code host} is not a tcp service
+     */
+    TcpConnect beginTcpConnect(String host, int timeoutMillis);
+
+    /**
+     * A connection that was {@link TcpConnect#pending pending} has finished connecting.
+     *
+     * @param error why it failed, or {@code null} when it connected
+     */
+    void tcpConnectFinished(Object connection, IOException error);
+
+    /** {@code connection}, a socket or channel, was closed; any may be reported, mesh or not. */
+    void tcpClosed(Object connection);
 }

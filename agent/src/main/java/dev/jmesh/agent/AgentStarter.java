@@ -4,6 +4,7 @@ import dev.jmesh.agent.admin.AdminServer;
 import dev.jmesh.agent.config.ConfigParser;
 import dev.jmesh.agent.config.MeshConfig;
 import dev.jmesh.agent.config.ParseResult;
+import dev.jmesh.agent.config.Protocol;
 import dev.jmesh.agent.mesh.MeshRouter;
 import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.metrics.MeshMetrics;
@@ -14,7 +15,10 @@ import dev.jmesh.instrumentation.api.MeshInstrumentation;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpCallDriver;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import dev.jmesh.instrumentation.okhttp.OkHttpInstrumentation;
+import dev.jmesh.instrumentation.socket.PlatformSocketDriver;
+import dev.jmesh.instrumentation.socket.SocketInstrumentation;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Loads the policy, installs the router and the instrumentations, and says so in one line. */
@@ -23,7 +27,7 @@ final class AgentStarter {
     static final String STARTED_PROPERTY = "jmesh.agent.version";
 
     /** Listed, not discovered: nothing scans the class path. */
-    private static final List<MeshInstrumentation> INSTRUMENTATIONS =
+    private static final List<MeshInstrumentation> HTTP_INSTRUMENTATIONS =
             List.of(new JdkHttpClientInstrumentation(), new OkHttpInstrumentation());
 
     private AgentStarter() {}
@@ -40,6 +44,19 @@ final class AgentStarter {
         }, "jmesh-admin-start");
         starter.setDaemon(true);
         starter.start();
+    }
+
+    /**
+     * The socket classes are loaded in every JVM before the agent starts, so instrumenting them
+     * means retransforming at once, with Byte Buddy's start-up cost: paid only by a policy that
+     * has tcp services.
+     */
+    private static List<MeshInstrumentation> instrumentations(MeshConfig config) {
+        List<MeshInstrumentation> all = new ArrayList<>(HTTP_INSTRUMENTATIONS);
+        if (config.services().values().stream().anyMatch(s -> s.protocol() == Protocol.TCP)) {
+            all.add(new SocketInstrumentation());
+        }
+        return all;
     }
 
     static void start(AgentOptions options, Instrumentation instrumentation, ClassDefiner definer, boolean attached)
@@ -61,8 +78,8 @@ final class AgentStarter {
         MeshMetrics metrics = new MeshMetrics(config.workload());
         MeshRouter router = new MeshRouter(RouteTable.of(config, metrics));
         metrics.configApplied(1);
-        Mesh.install(router, new JdkHttpCallDriver());
-        Instrumenter.install(instrumentation, INSTRUMENTATIONS, definer, new TransformFailureLog());
+        Mesh.install(router, new JdkHttpCallDriver(), new PlatformSocketDriver(AgentLog::line));
+        Instrumenter.install(instrumentation, instrumentations(config), definer, new TransformFailureLog());
         if (config.admin() != null) {
             startAdmin(config, router, metrics, "from " + options.configPath());
         }

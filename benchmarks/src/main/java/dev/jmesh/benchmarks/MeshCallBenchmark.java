@@ -70,7 +70,7 @@ public class MeshCallBenchmark {
         MeshConfig config = new MeshConfig("bench", null, services);
         table = RouteTable.of(config, new MeshMetrics("bench"));
         router = new MeshRouter(table);
-        Mesh.install(router, null);
+        Mesh.install(router, null, null);
     }
 
     @TearDown

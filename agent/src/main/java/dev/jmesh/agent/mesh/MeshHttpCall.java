@@ -312,6 +312,7 @@ final class MeshHttpCall implements HttpCall {
             }
             // Supplied by the adapter through hashKey(); random until then.
             case HEADER -> randomHash();
+            case SOURCE_IP -> SourceAddress.HASH; // a tcp key, never on an http service
         };
     }
 

@@ -1,14 +1,22 @@
 package dev.jmesh.agent.mesh;
 
+import dev.jmesh.agent.config.Protocol;
+import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.Router;
-import dev.jmesh.agent.routing.Endpoint;
+import dev.jmesh.bootstrap.TcpConnect;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
-/** The mesh core as instrumented code sees it: lookups in the route table. */
+/**
+ * The mesh core as instrumented code sees it: lookups in the route table. HTTP services are
+ * routed per request, tcp services per connection; each kind ignores the other's names.
+ */
 public final class MeshRouter implements Router {
 
     private final RouteTable table;
+    private final TcpConnections connections = new TcpConnections();
 
     public MeshRouter(RouteTable table) {
         this.table = table;
@@ -20,7 +28,7 @@ public final class MeshRouter implements Router {
 
     @Override
     public InetSocketAddress pickHttpEndpoint(String host) {
-        Service service = table.service(host);
+        Service service = service(host, Protocol.HTTP);
         if (service == null) {
             return null;
         }
@@ -30,7 +38,46 @@ public final class MeshRouter implements Router {
 
     @Override
     public HttpCall beginHttpCall(String host, String method, String rawPath, String rawQuery) {
-        Service service = table.service(host);
+        Service service = service(host, Protocol.HTTP);
         return service == null ? null : new MeshHttpCall(service, method, rawPath, rawQuery, System.nanoTime());
+    }
+
+    @Override
+    public InetAddress[] resolveTcp(String host) {
+        Service service = service(host, Protocol.TCP);
+        if (service == null) {
+            return null;
+        }
+        InetAddress[] addresses = service.addresses();
+        return addresses.length == 0 ? null : addresses;
+    }
+
+    @Override
+    public TcpConnect beginTcpConnect(String host, int timeoutMillis) {
+        Service service = service(host, Protocol.TCP);
+        return service == null ? null : new MeshTcpConnect(service, connections, timeoutMillis, System.nanoTime());
+    }
+
+    @Override
+    public void tcpConnectFinished(Object connection, IOException error) {
+        MeshTcpConnect connect = connections.finishPending(connection);
+        if (connect == null) {
+            return;
+        }
+        if (error == null) {
+            connect.connected(connection);
+        } else {
+            connect.failed(error);
+        }
+    }
+
+    @Override
+    public void tcpClosed(Object connection) {
+        connections.closed(connection);
+    }
+
+    private Service service(String host, Protocol protocol) {
+        Service service = host == null ? null : table.service(host);
+        return service != null && service.protocol() == protocol ? service : null;
     }
 }

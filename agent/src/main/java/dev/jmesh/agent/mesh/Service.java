@@ -1,5 +1,6 @@
 package dev.jmesh.agent.mesh;
 
+import dev.jmesh.agent.config.Protocol;
 import dev.jmesh.agent.config.ServiceConfig;
 import dev.jmesh.agent.health.HealthChecker;
 import dev.jmesh.agent.health.OutlierDetector;
@@ -8,6 +9,8 @@ import dev.jmesh.agent.resilience.CircuitBreaker;
 import dev.jmesh.agent.resilience.RetryBudgetWindow;
 import dev.jmesh.agent.routing.Balancers;
 import dev.jmesh.agent.routing.Endpoint;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +32,8 @@ public final class Service implements AutoCloseable {
     private final ServiceMetrics metrics;
     /** retryOn's verdict per status code, computed once: the per-call check neither boxes nor hashes. */
     private final boolean[] retriedStatus = new boolean[600];
+    /** A tcp service's name resolved without a resolver: its endpoints' addresses; null for http. */
+    private final InetAddress[] addresses;
     private volatile Rotation rotation;
 
     Service(ServiceConfig config, List<Endpoint> endpoints, ServiceMetrics metrics) {
@@ -38,6 +43,7 @@ public final class Service implements AutoCloseable {
         for (int status = 100; status < retriedStatus.length; status++) {
             retriedStatus[status] = config.retries().retryOn().retriesStatus(status);
         }
+        this.addresses = config.protocol() == Protocol.TCP ? namedAddresses(config.name(), this.endpoints) : null;
         this.breaker = new CircuitBreaker(config.circuitBreaker());
         this.budget = new RetryBudgetWindow(config.retries().budget());
         this.rotation = buildRotation();
@@ -52,6 +58,15 @@ public final class Service implements AutoCloseable {
 
     public ServiceConfig config() {
         return config;
+    }
+
+    public Protocol protocol() {
+        return config.protocol();
+    }
+
+    /** What the service's name resolves to (tcp services): a fresh array each time, callers may keep it. */
+    InetAddress[] addresses() {
+        return addresses.clone();
     }
 
     public List<Endpoint> endpoints() {
@@ -94,9 +109,30 @@ public final class Service implements AutoCloseable {
         return picked == avoid && current.endpoints().length > 1 ? current.after(avoid) : picked;
     }
 
+    Rotation rotation() {
+        return rotation;
+    }
+
     /** Why no endpoint is in rotation, e.g. {@code 3 of 3 failing health checks}. */
     String noEndpointReason() {
         return endpoints.size() + " of " + endpoints.size() + " failing health checks";
+    }
+
+    // Endpoints whose name did not resolve when the table was built are left out; a connect to
+    // the service goes through the balancer anyway, these addresses only answer lookups.
+    private static InetAddress[] namedAddresses(String name, List<Endpoint> endpoints) {
+        List<InetAddress> named = new ArrayList<>(endpoints.size());
+        for (Endpoint e : endpoints) {
+            InetAddress address = e.address().getAddress();
+            if (address != null) {
+                try {
+                    named.add(InetAddress.getByAddress(name, address.getAddress()));
+                } catch (UnknownHostException impossible) {
+                    throw new IllegalStateException(impossible); // only thrown for a bad address length
+                }
+            }
+        }
+        return named.toArray(new InetAddress[0]);
     }
 
     synchronized void refreshRotation() {

@@ -29,21 +29,35 @@ public final class PrometheusText {
         out.append("# TYPE istio_request_duration_milliseconds histogram\n");
         for (ServiceMetrics service : metrics.services()) {
             for (RequestSeries s : service.series()) {
-                String labels = requestLabels(source, service, s);
-                long[] cumulative = s.duration.cumulative();
-                for (int i = 0; i < DurationHistogram.BOUNDS.length; i++) {
-                    out.append("istio_request_duration_milliseconds_bucket{").append(labels)
-                            .append(",le=\"").append(number(DurationHistogram.BOUNDS[i])).append("\"} ")
-                            .append(cumulative[i]).append('\n');
-                }
-                long count = cumulative[cumulative.length - 1];
-                out.append("istio_request_duration_milliseconds_bucket{").append(labels).append(",le=\"+Inf\"} ")
-                        .append(count).append('\n');
-                out.append("istio_request_duration_milliseconds_sum{").append(labels).append("} ")
-                        .append(number(s.duration.sumMillis())).append('\n');
-                out.append("istio_request_duration_milliseconds_count{").append(labels).append("} ")
-                        .append(count).append('\n');
+                histogram(out, "istio_request_duration_milliseconds", requestLabels(source, service, s), s.duration);
             }
+        }
+
+        out.append("# HELP istio_tcp_connections_opened_total TCP connections opened by this workload.\n");
+        out.append("# TYPE istio_tcp_connections_opened_total counter\n");
+        // Like request series, tcp series appear with a service's first connection attempt.
+        List<ServiceMetrics> tcp = metrics.services().stream().filter(ServiceMetrics::hasTcpActivity).toList();
+        for (ServiceMetrics service : tcp) {
+            out.append("istio_tcp_connections_opened_total{").append(tcpLabels(source, service)).append("} ")
+                    .append(service.tcpOpened.sum()).append('\n');
+        }
+        out.append("# HELP istio_tcp_connections_closed_total TCP connections closed by this workload.\n");
+        out.append("# TYPE istio_tcp_connections_closed_total counter\n");
+        for (ServiceMetrics service : tcp) {
+            out.append("istio_tcp_connections_closed_total{").append(tcpLabels(source, service)).append("} ")
+                    .append(service.tcpClosed.sum()).append('\n');
+        }
+        out.append("# HELP jmesh_tcp_connect_failures_total TCP connect attempts that failed (each endpoint tried counts).\n");
+        out.append("# TYPE jmesh_tcp_connect_failures_total counter\n");
+        for (ServiceMetrics service : tcp) {
+            out.append("jmesh_tcp_connect_failures_total{destination_service=\"").append(escape(service.service()))
+                    .append("\"} ").append(service.tcpConnectFailures.sum()).append('\n');
+        }
+        out.append("# HELP jmesh_tcp_connect_duration_milliseconds Time to open a TCP connection, fail-overs included.\n");
+        out.append("# TYPE jmesh_tcp_connect_duration_milliseconds histogram\n");
+        for (ServiceMetrics service : tcp) {
+            histogram(out, "jmesh_tcp_connect_duration_milliseconds",
+                    "destination_service=\"" + escape(service.service()) + "\"", service.tcpConnectDuration);
         }
 
         counter(out, "jmesh_retries_total", "Retries made.", metrics, s -> s.retries.sum());
@@ -74,7 +88,7 @@ public final class PrometheusText {
                         .append(e.healthy() ? 1 : 0).append('\n');
             }
         }
-        out.append("# HELP jmesh_endpoint_active_requests Requests in flight to an endpoint.\n");
+        out.append("# HELP jmesh_endpoint_active_requests Requests in flight to an endpoint (tcp services: open connections).\n");
         out.append("# TYPE jmesh_endpoint_active_requests gauge\n");
         for (ServiceGauges g : gauges) {
             for (ServiceGauges.EndpointGauge e : g.endpoints()) {
@@ -104,6 +118,22 @@ public final class PrometheusText {
             out.append(name).append("{destination_service=\"").append(escape(s.service())).append("\"} ")
                     .append(figure.of(s)).append('\n');
         }
+    }
+
+    private static void histogram(StringBuilder out, String name, String labels, DurationHistogram histogram) {
+        long[] cumulative = histogram.cumulative();
+        for (int i = 0; i < DurationHistogram.BOUNDS.length; i++) {
+            out.append(name).append("_bucket{").append(labels).append(",le=\"")
+                    .append(number(DurationHistogram.BOUNDS[i])).append("\"} ").append(cumulative[i]).append('\n');
+        }
+        long count = cumulative[cumulative.length - 1];
+        out.append(name).append("_bucket{").append(labels).append(",le=\"+Inf\"} ").append(count).append('\n');
+        out.append(name).append("_sum{").append(labels).append("} ").append(number(histogram.sumMillis())).append('\n');
+        out.append(name).append("_count{").append(labels).append("} ").append(count).append('\n');
+    }
+
+    private static String tcpLabels(String source, ServiceMetrics service) {
+        return source + ",destination_service=\"" + escape(service.service()) + "\",response_flags=\"-\"";
     }
 
     private static String requestLabels(String source, ServiceMetrics service, RequestSeries s) {

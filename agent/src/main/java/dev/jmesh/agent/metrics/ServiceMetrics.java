@@ -27,6 +27,10 @@ public final class ServiceMetrics {
     final LongAdder concurrencyRejections = new LongAdder();
     final LongAdder pendingRejections = new LongAdder();
     final LongAdder ejections = new LongAdder();
+    final LongAdder tcpOpened = new LongAdder();
+    final LongAdder tcpClosed = new LongAdder();
+    final LongAdder tcpConnectFailures = new LongAdder();
+    final DurationHistogram tcpConnectDuration = new DurationHistogram();
 
     ServiceMetrics(String service) {
         this.service = service;
@@ -69,6 +73,25 @@ public final class ServiceMetrics {
 
     public void recordEjection() {
         ejections.increment();
+    }
+
+    /** A tcp connection was opened; connecting took {@code nanos}, failed attempts included. */
+    public void recordTcpOpened(long nanos) {
+        tcpOpened.increment();
+        tcpConnectDuration.record(nanos);
+    }
+
+    public void recordTcpClosed() {
+        tcpClosed.increment();
+    }
+
+    /** One connect attempt to an endpoint failed (refused, timed out, unreachable). */
+    public void recordTcpConnectFailure() {
+        tcpConnectFailures.increment();
+    }
+
+    boolean hasTcpActivity() {
+        return tcpOpened.sum() + tcpConnectFailures.sum() > 0;
     }
 
     /** The series seen so far, ordered by code then flags, for exposition. */

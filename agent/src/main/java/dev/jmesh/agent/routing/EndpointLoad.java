@@ -41,7 +41,8 @@ public final class EndpointLoad {
         return costNanos * decay(nowNanos);
     }
 
-    void observe(long rttNanos, long nowNanos) {
+    /** A round-trip sample outside a request: how long a tcp connect took. */
+    public void observe(long rttNanos, long nowNanos) {
         double w = decay(nowNanos);
         double current = costNanos * w;
         costNanos = rttNanos > current ? rttNanos : (long) (current * w + rttNanos * (1 - w));

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.AgentBuilder.RedefinitionStrategy;
 import net.bytebuddy.description.type.TypeDescription;
@@ -40,6 +41,8 @@ public final class Instrumenter implements ClassFileTransformer {
     private final AgentBuilder.Listener listener;
     /** Internal names ({@code jdk/internal/net/http/HttpRequestImpl}), as transformers see them. */
     private final Set<String> targets = new HashSet<>();
+    /** The targets this transformer has been shown, loaded or retransformed. */
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private volatile ClassFileTransformer weaver;
 
     private Instrumenter(Instrumentation instrumentation, List<MeshInstrumentation> instrumentations,
@@ -59,9 +62,16 @@ public final class Instrumenter implements ClassFileTransformer {
                                ClassDefiner helpers, AgentBuilder.Listener listener) throws UnmodifiableClassException {
         Instrumenter instrumenter = new Instrumenter(instrumentation, instrumentations, helpers, listener);
         instrumentation.addTransformer(instrumenter, true);
-        List<Class<?>> loaded = instrumenter.alreadyLoaded();
-        if (!loaded.isEmpty()) {
-            instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
+        instrumenter.retransform(instrumenter.alreadyLoaded());
+        // A class that loads while a transformer runs is defined without being shown to any
+        // transformer (JDK 25 loads java.net.Socket while InetAddress is being woven): catch up.
+        instrumenter.retransform(instrumenter.alreadyLoaded().stream()
+                .filter(type -> !instrumenter.seen.contains(type.getName().replace('.', '/'))).toList());
+    }
+
+    private void retransform(List<Class<?>> types) throws UnmodifiableClassException {
+        if (!types.isEmpty()) {
+            instrumentation.retransformClasses(types.toArray(new Class<?>[0]));
         }
     }
 
@@ -71,6 +81,7 @@ public final class Instrumenter implements ClassFileTransformer {
         if (className == null || !targets.contains(className)) {
             return null;
         }
+        seen.add(className);
         try {
             return weaver().transform(module, loader, className, classBeingRedefined, protectionDomain, classFile);
         } catch (Throwable t) {

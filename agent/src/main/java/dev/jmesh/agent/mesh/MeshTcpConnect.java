@@ -1,0 +1,173 @@
+package dev.jmesh.agent.mesh;
+
+import dev.jmesh.agent.config.RetryPolicy;
+import dev.jmesh.agent.routing.Endpoint;
+import dev.jmesh.bootstrap.TcpConnect;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+
+/**
+ * The mesh's side of opening one connection to a tcp service: each attempt goes to an
+ * endpoint in rotation not tried yet, within the tighter of the caller's connect timeout and
+ * the service's {@code timeout}, each attempt bounded by {@code retries.perTryTimeout}, at
+ * most {@code retries.attempts} attempts. No backoff: a refused connect says nothing about
+ * the next endpoint. Once open, the connection stays with its endpoint until closed
+ * (counted in {@link TcpConnections}).
+ */
+final class MeshTcpConnect implements TcpConnect {
+
+    private final Service service;
+    private final TcpConnections connections;
+    private final int maxAttempts;
+    private final long perTryMillis;
+    private final long startNanos;
+    private final long deadlineNanos; // 0 = none
+    private final long requestHash;
+    private final Endpoint[] tried;
+    private final StringBuilder failures = new StringBuilder();
+    private int attempts;
+    private Endpoint current;
+    private long attemptStartNanos;
+    private IOException lastError;
+    /** The endpoint of the open connection; null before it opens and after it closed. */
+    private Endpoint openTo;
+
+    MeshTcpConnect(Service service, TcpConnections connections, int callerTimeoutMillis, long nowNanos) {
+        this.service = service;
+        this.connections = connections;
+        RetryPolicy retries = service.config().retries();
+        this.maxAttempts = retries.attempts();
+        this.perTryMillis = retries.perTryTimeout() == null ? 0 : retries.perTryTimeout().toMillis();
+        this.startNanos = nowNanos;
+        Duration timeout = service.config().timeout();
+        long callerNanos = callerTimeoutMillis > 0 ? callerTimeoutMillis * 1_000_000L : Long.MAX_VALUE;
+        long serviceNanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
+        long bound = Math.min(callerNanos, serviceNanos);
+        this.deadlineNanos = bound == Long.MAX_VALUE ? 0 : nowNanos + bound;
+        this.requestHash = service.config().balancer().hashes() ? SourceAddress.HASH : MeshHttpCall.randomHash();
+        this.tried = new Endpoint[maxAttempts];
+    }
+
+    @Override
+    public InetSocketAddress nextEndpoint() throws IOException {
+        if (attempts > 0 && (attempts >= maxAttempts || remainingNanos() <= 0)) {
+            return null;
+        }
+        Rotation rotation = service.rotation();
+        if (rotation.isEmpty()) {
+            throw new ConnectException(prefix() + "no healthy endpoint (" + service.noEndpointReason() + ")");
+        }
+        // One balancer pick per connection; a fail-over walks on from the endpoint that failed,
+        // so a dead endpoint does not take the first attempt of every connection.
+        Endpoint picked = attempts == 0 ? rotation.balancer().pick(requestHash)
+                : untried(rotation, rotation.after(tried[attempts - 1]));
+        if (picked == null) {
+            return null;
+        }
+        tried[attempts++] = picked;
+        current = picked;
+        attemptStartNanos = System.nanoTime();
+        return picked.address();
+    }
+
+    /** {@code preferred} unless it was tried; else the next untried one in rotation order; null if none. */
+    private Endpoint untried(Rotation rotation, Endpoint preferred) {
+        if (!wasTried(preferred)) {
+            return preferred;
+        }
+        Endpoint candidate = preferred;
+        for (int i = 1; i < rotation.endpoints().length; i++) {
+            candidate = rotation.after(candidate);
+            if (!wasTried(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private boolean wasTried(Endpoint endpoint) {
+        for (int i = 0; i < attempts; i++) {
+            if (tried[i] == endpoint) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int attemptTimeoutMillis() {
+        if (deadlineNanos == 0) {
+            return (int) Math.min(perTryMillis, Integer.MAX_VALUE);
+        }
+        long remainingMillis = Math.max(1, (remainingNanos() + 999_999) / 1_000_000);
+        long bound = perTryMillis == 0 ? remainingMillis : Math.min(perTryMillis, remainingMillis);
+        return (int) Math.min(bound, Integer.MAX_VALUE);
+    }
+
+    private long remainingNanos() {
+        return deadlineNanos == 0 ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
+    }
+
+    @Override
+    public void connected(Object connection) {
+        Endpoint endpoint = current;
+        if (endpoint == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        endpoint.load().started();
+        endpoint.load().observe(now - attemptStartNanos, now);
+        endpoint.stats().success(now - attemptStartNanos);
+        service.outliers().onSuccess(endpoint);
+        service.metrics().recordTcpOpened(now - startNanos);
+        openTo = endpoint;
+        connections.opened(connection, this);
+    }
+
+    @Override
+    public void pending(Object connection) {
+        connections.pending(connection, this);
+    }
+
+    @Override
+    public void failed(IOException error) {
+        Endpoint endpoint = current;
+        if (endpoint == null) {
+            return;
+        }
+        current = null;
+        lastError = error;
+        endpoint.stats().failure(-1);
+        service.outliers().onError(endpoint);
+        service.metrics().recordTcpConnectFailure();
+        failures.append(failures.length() == 0 ? "" : ", ").append(endpoint.key()).append(" (")
+                .append(error.getMessage()).append(')');
+    }
+
+    /** The connection this connect opened was closed; called once, by {@link TcpConnections}. */
+    void closed() {
+        Endpoint endpoint = openTo;
+        if (endpoint != null) {
+            openTo = null;
+            endpoint.load().finished(-1, System.nanoTime());
+            service.metrics().recordTcpClosed();
+        }
+    }
+
+    @Override
+    public IOException exhausted() {
+        boolean timedOut = lastError instanceof SocketTimeoutException || (deadlineNanos != 0 && remainingNanos() <= 0);
+        String message = prefix() + (timedOut ? "connect timed out" : "no endpoint accepted the connection")
+                + " after " + attempts + " attempt(s): " + failures;
+        IOException error = timedOut ? new SocketTimeoutException(message) : new ConnectException(message);
+        error.initCause(lastError);
+        return error;
+    }
+
+    private String prefix() {
+        return "jmesh: " + service.name() + ": ";
+    }
+}

@@ -1,0 +1,114 @@
+package dev.jmesh.instrumentation.socket;
+
+import dev.jmesh.bootstrap.SocketDriver;
+import dev.jmesh.bootstrap.TcpConnect;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketImpl;
+import java.util.function.Consumer;
+
+/**
+ * Connects a {@link Socket} for the mesh with fail-over inside one {@code connect} call.
+ *
+ * <p>The JDK closes a socket's implementation when its connect fails (JDK 25 closes the whole
+ * socket), so an attempt cannot be repeated on it. Instead each attempt connects a fresh
+ * platform implementation, as {@code ServerSocket.accept} makes one per accepted connection,
+ * with the options the application already set copied over; the first that connects is
+ * installed in the application's socket, exactly as {@code accept} installs its own. A socket
+ * the application bound to a local address first keeps its implementation: it gets one
+ * attempt, without fail-over.
+ */
+public final class PlatformSocketDriver implements SocketDriver {
+
+    private final Consumer<String> log;
+    private volatile SocketInternals internals;
+    private volatile boolean unusable;
+
+    /** @param log where to say, once, that this JDK's sockets cannot be driven */
+    public PlatformSocketDriver(Consumer<String> log) {
+        this.log = log;
+    }
+
+    @Override
+    public boolean needsLookup() {
+        return internals == null && !unusable;
+    }
+
+    @Override
+    public boolean ready(MethodHandles.Lookup lookup) {
+        if (internals != null) {
+            return true;
+        }
+        if (lookup == null || unusable) {
+            return false;
+        }
+        synchronized (this) {
+            if (internals == null && !unusable) {
+                try {
+                    internals = SocketInternals.from(lookup);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    unusable = true;
+                    log.accept("sockets to tcp services connect without fail-over on this JDK ("
+                            + Runtime.version() + "): " + e);
+                }
+            }
+            return internals != null;
+        }
+    }
+
+    @Override
+    public void connect(Socket socket, TcpConnect connect) throws IOException {
+        SocketInternals jdk = internals;
+        SocketImpl original = jdk.impl(socket);
+        boolean created = jdk.created(socket);
+        boolean bound = socket.isBound();
+        IOException failure;
+        try {
+            InetSocketAddress endpoint;
+            while ((endpoint = connect.nextEndpoint()) != null) {
+                int timeout = connect.attemptTimeoutMillis();
+                if (bound) {
+                    if (attempt(jdk, original, endpoint, timeout, connect)) {
+                        jdk.markConnected(socket);
+                        connect.connected(socket);
+                        return;
+                    }
+                    break; // the failed connect closed the socket's own implementation
+                }
+                SocketImpl fresh = jdk.newImpl();
+                jdk.create(fresh);
+                if (created) {
+                    jdk.copyOptions(original, fresh);
+                }
+                if (attempt(jdk, fresh, endpoint, timeout, connect)) {
+                    jdk.install(socket, fresh, original, created);
+                    connect.connected(socket);
+                    return;
+                }
+            }
+            failure = connect.exhausted();
+        } catch (IOException noEndpoint) {
+            failure = noEndpoint;
+        }
+        try {
+            socket.close(); // as the JDK leaves a socket whose connect failed
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        throw failure;
+    }
+
+    private static boolean attempt(SocketInternals jdk, SocketImpl impl, InetSocketAddress endpoint, int timeout,
+                                   TcpConnect connect) {
+        try {
+            jdk.connect(impl, endpoint, timeout);
+            return true;
+        } catch (IOException e) {
+            jdk.closeQuietly(impl);
+            connect.failed(e);
+            return false;
+        }
+    }
+}

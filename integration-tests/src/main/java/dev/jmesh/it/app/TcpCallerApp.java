@@ -1,0 +1,154 @@
+package dev.jmesh.it.app;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * An application that opens TCP connections to a host name with plain JDK APIs and prints the
+ * first line each server sends: {@code CONNECTED MODE LINE} or {@code ERROR MODE EXCEPTION}.
+ *
+ * <pre>
+ * TcpCallerApp HOST PORT MODES COUNT [--timeout MS] [--resolve NAME]... [--await-stdin]
+ *   MODES: comma-separated, each run COUNT times: socket | channel | nonblocking | adaptor
+ *          | virtual (a Socket on a virtual thread, JDK 21+)
+ * </pre>
+ *
+ * {@code --resolve NAME} first prints {@code RESOLVED NAME ADDRESSES} or {@code UNRESOLVED NAME
+ * EXCEPTION}; {@code --await-stdin} prints {@code DONE} and waits for a line before exiting.
+ */
+public final class TcpCallerApp {
+
+    private TcpCallerApp() {}
+
+    public static void main(String[] args) throws Exception {
+        String host = args[0];
+        int port = Integer.parseInt(args[1]);
+        String[] modes = args[2].split(",");
+        int count = Integer.parseInt(args[3]);
+        int timeout = 0;
+        boolean awaitStdin = false;
+        for (int i = 4; i < args.length; i++) {
+            switch (args[i]) {
+                case "--timeout" -> timeout = Integer.parseInt(args[++i]);
+                case "--resolve" -> resolve(args[++i]);
+                case "--await-stdin" -> awaitStdin = true;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        for (String mode : modes) {
+            for (int i = 0; i < count; i++) {
+                String line;
+                try {
+                    line = "CONNECTED " + mode + " " + connect(host, port, mode, timeout);
+                } catch (Exception e) {
+                    line = "ERROR " + mode + " " + e;
+                }
+                System.out.println(line);
+            }
+        }
+        if (awaitStdin) {
+            System.out.println("DONE");
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        }
+    }
+
+    private static void resolve(String name) {
+        try {
+            System.out.println("RESOLVED " + name + " " + Arrays.toString(InetAddress.getAllByName(name)));
+        } catch (IOException e) {
+            System.out.println("UNRESOLVED " + name + " " + e.getClass().getName());
+        }
+    }
+
+    private static String connect(String host, int port, String mode, int timeout) throws Exception {
+        return switch (mode) {
+            case "socket" -> viaSocket(host, port, timeout);
+            case "channel" -> viaChannel(host, port);
+            case "nonblocking" -> viaNonBlockingChannel(host, port);
+            case "adaptor" -> viaAdaptor(host, port, timeout);
+            case "virtual" -> onVirtualThread(host, port, timeout);
+            default -> throw new IllegalArgumentException("unknown mode " + mode);
+        };
+    }
+
+    private static String viaSocket(String host, int port, int timeout) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.setSoTimeout(5000);
+            socket.connect(new InetSocketAddress(host, port), timeout);
+            return firstLine(socket);
+        }
+    }
+
+    private static String viaAdaptor(String host, int port, int timeout) throws IOException {
+        try (SocketChannel channel = SocketChannel.open()) {
+            channel.socket().connect(new InetSocketAddress(host, port), timeout);
+            return firstLine(channel.socket());
+        }
+    }
+
+    private static String viaChannel(String host, int port) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(new InetSocketAddress(host, port))) {
+            return readLine(channel);
+        }
+    }
+
+    private static String viaNonBlockingChannel(String host, int port) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(); Selector selector = Selector.open()) {
+            channel.configureBlocking(false);
+            if (!channel.connect(new InetSocketAddress(host, port))) {
+                SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT);
+                while (!channel.finishConnect()) {
+                    selector.select(5000);
+                }
+                key.cancel();
+                selector.selectNow(); // deregisters, so the channel may block again
+            }
+            channel.configureBlocking(true);
+            return readLine(channel);
+        }
+    }
+
+    private static String onVirtualThread(String host, int port, int timeout) throws Exception {
+        String[] result = new String[1];
+        Exception[] failure = new Exception[1];
+        Runnable call = () -> {
+            try {
+                boolean virtual = (boolean) Thread.class.getMethod("isVirtual").invoke(Thread.currentThread());
+                result[0] = viaSocket(host, port, timeout) + " virtual=" + virtual;
+            } catch (Exception e) {
+                failure[0] = e;
+            }
+        };
+        // Compiled for Java 17: the virtual-thread API is reached by reflection.
+        Thread thread = (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class).invoke(null, call);
+        thread.join();
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return result[0];
+    }
+
+    private static String firstLine(Socket socket) throws IOException {
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    }
+
+    private static String readLine(SocketChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(256);
+        while (buffer.position() == 0 || buffer.get(buffer.position() - 1) != '\n') {
+            if (channel.read(buffer) < 0) {
+                break;
+            }
+        }
+        return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).trim();
+    }
+}

@@ -1,0 +1,200 @@
+package dev.jmesh.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jmesh.it.app.TcpCallerApp;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Raw TCP to a {@code protocol: tcp} service by name, in real JVMs: {@code Socket},
+ * {@code SocketChannel} (blocking, non-blocking, through its socket adaptor) and a socket on a
+ * virtual thread reach line servers on loopback; the port the application asks for is
+ * replaced by the endpoint's.
+ */
+class TcpRoutingTest {
+
+    private static final int ANY_PORT = 7; // the app's port: the endpoint's port replaces it
+
+    @TempDir
+    static Path dir;
+    static LineServer one;
+    static LineServer two;
+
+    @BeforeAll
+    static void servers() throws Exception {
+        one = LineServer.named("one");
+        two = LineServer.named("two");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        one.close();
+        two.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void everyKindOfConnectReachesTheServiceByNameBalancedRoundRobin(Jdk jdk) throws Exception {
+        String modes = jdk == Jdk.JDK25 ? "socket,channel,nonblocking,adaptor,virtual" : "socket,channel,nonblocking,adaptor";
+        Path policy = Policy.write(dir, """
+                services:
+                  echo:
+                    protocol: tcp
+                    endpoints: [ %s, %s ]
+                """.formatted(one.address(), two.address()));
+        AppJvm.Result result = run(jdk, policy, "echo", modes, 4);
+
+        assertEquals(List.of(), result.errors(), result.toString());
+        for (String mode : modes.split(",")) {
+            assertEquals(Map.of("one", 2, "two", 2), servers(result, mode), mode + ": " + result);
+        }
+        if (jdk == Jdk.JDK25) {
+            assertTrue(result.stdout().stream().filter(l -> l.startsWith("CONNECTED virtual "))
+                    .allMatch(l -> l.endsWith(" virtual=true")), result.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void aSocketFailsOverToTheNextEndpointWithinOneConnect(Jdk jdk) throws Exception {
+        Path policy = Policy.write(dir, """
+                services:
+                  echo:
+                    protocol: tcp
+                    endpoints: [ %s, %s ]
+                """.formatted(DeadPort.address(), one.address()));
+        AppJvm.Result result = run(jdk, policy, "echo", "socket,adaptor", 6, "--timeout", "2000");
+
+        // adaptor connects are channel connects: a refused one closed its channel, no fail-over
+        assertEquals(Map.of("one", 6), servers(result, "socket"), result.toString());
+        assertEquals(3, servers(result, "adaptor").get("one"), result.toString());
+    }
+
+    @Test
+    void connectFailuresFeedOutlierDetectionSoChannelsStopPickingADeadEndpoint() throws Exception {
+        Path policy = Policy.write(dir, """
+                services:
+                  echo:
+                    protocol: tcp
+                    endpoints: [ %s, %s ]
+                    outlierDetection: { consecutiveErrors: 1, interval: 1s, baseEjectionTime: 30s }
+                """.formatted(DeadPort.address(), two.address()));
+        AppJvm.Result result = run(Jdk.JDK17, policy, "echo", "channel", 6);
+
+        List<String> lines = result.stdout().stream().filter(l -> l.contains(" channel ")).toList();
+        assertTrue(lines.get(0).startsWith("ERROR channel java.net.ConnectException"), lines.toString());
+        assertEquals(List.of(), lines.subList(1, lines.size()).stream().filter(l -> !l.equals("CONNECTED channel two"))
+                .toList(), "after one refused connect, every connect goes to the live endpoint: " + lines);
+    }
+
+    @Test
+    void ringHashOnTheSourceAddressKeepsEveryConnectionOnOneEndpoint() throws Exception {
+        Path policy = Policy.write(dir, """
+                services:
+                  echo:
+                    protocol: tcp
+                    endpoints: [ %s, %s ]
+                    balancer: ring-hash
+                    hashKey: source-ip
+                """.formatted(one.address(), two.address()));
+        AppJvm.Result result = run(Jdk.JDK17, policy, "echo", "socket,channel", 5);
+
+        Map<String, Long> all = result.stdout().stream().filter(l -> l.startsWith("CONNECTED "))
+                .collect(Collectors.groupingBy(l -> l.substring(l.lastIndexOf(' ') + 1), Collectors.counting()));
+        assertEquals(1, all.size(), result.toString());
+        assertEquals(10, all.values().iterator().next());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void namesTheMeshDoesNotKnowResolveAndConnectAsBefore(Jdk jdk) throws Exception {
+        Path policy = Policy.write(dir, """
+                services:
+                  echo:
+                    protocol: tcp
+                    endpoints: [ %s ]
+                """.formatted(one.address()));
+        List<String> args = List.of("--resolve", "localhost", "--resolve", "no-such-host.invalid", "--resolve", "echo");
+        AppJvm.Result routed = run(jdk, policy, "localhost", two.port(), "socket,channel", 1, args);
+        AppJvm.Result plain = run(jdk, null, "localhost", two.port(), "socket,channel", 1, args);
+
+        assertEquals(lines(plain, "RESOLVED localhost"), lines(routed, "RESOLVED localhost"));
+        assertEquals(List.of("UNRESOLVED no-such-host.invalid java.net.UnknownHostException"),
+                lines(routed, "UNRESOLVED no-such-host.invalid"));
+        assertEquals(List.of("CONNECTED socket two", "CONNECTED channel two"), lines(routed, "CONNECTED"));
+        assertEquals(List.of("RESOLVED echo [echo/127.0.0.1]"), lines(routed, "RESOLVED echo"),
+                "a tcp service's name resolves to its endpoints without a resolver");
+        assertEquals(List.of("UNRESOLVED echo java.net.UnknownHostException"), lines(plain, "UNRESOLVED echo"));
+    }
+
+    @Test
+    void connectionsAreCountedOpenedClosedAndFailed() throws Exception {
+        int adminPort = FreePort.pick();
+        Path policy = Policy.write(dir, """
+                workload: tcp-caller
+                admin: { port: %d }
+                services:
+                  echo:
+                    protocol: tcp
+                    endpoints: [ %s, %s ]
+                    retries: { attempts: 2 }
+                """.formatted(adminPort, DeadPort.address(), two.address()));
+        try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath())
+                .run(TcpCallerApp.class.getName(), List.of("echo", "1", "socket", "4", "--await-stdin"))) {
+            app.awaitLine("DONE"::equals);
+            String metrics = Http.get("http://127.0.0.1:" + adminPort + "/metrics").body();
+            String labels = "reporter=\"source\",source_workload=\"tcp-caller\",destination_service=\"echo\",response_flags=\"-\"";
+            assertEquals(4, MetricsTest.value(metrics, "istio_tcp_connections_opened_total{" + labels + "}"), metrics);
+            assertEquals(4, MetricsTest.value(metrics, "istio_tcp_connections_closed_total{" + labels + "}"), metrics);
+            // round-robin sends every other connect to the dead endpoint first
+            assertEquals(2, MetricsTest.value(metrics, "jmesh_tcp_connect_failures_total{destination_service=\"echo\"}"));
+            assertEquals(4, MetricsTest.value(metrics,
+                    "jmesh_tcp_connect_duration_milliseconds_count{destination_service=\"echo\"}"));
+            assertEquals(0, MetricsTest.value(metrics, "jmesh_endpoint_active_requests{destination_service=\"echo\",endpoint=\""
+                    + two.address() + "\"}"), "closed connections are no longer open");
+            app.writeLine("");
+        }
+    }
+
+    private static AppJvm.Result run(Jdk jdk, Path policy, String host, String modes, int count, String... options)
+            throws Exception {
+        return run(jdk, policy, host, ANY_PORT, modes, count, List.of(options));
+    }
+
+    private static AppJvm.Result run(Jdk jdk, Path policy, String host, int port, String modes, int count,
+                                     List<String> options) throws Exception {
+        AppJvm.Builder builder = AppJvm.on(jdk).classPath(AppJvm.classPath());
+        if (policy != null) {
+            builder.withAgent(policy);
+        }
+        List<String> args = new java.util.ArrayList<>(List.of(host, Integer.toString(port), modes, Integer.toString(count)));
+        args.addAll(options);
+        try (AppJvm app = builder.run(TcpCallerApp.class.getName(), args)) {
+            AppJvm.Result result = app.await();
+            assertEquals(0, result.exitCode(), result.toString());
+            return result;
+        }
+    }
+
+    /** Connections per server, for one mode. */
+    private static Map<String, Integer> servers(AppJvm.Result result, String mode) {
+        return result.stdout().stream().filter(l -> l.startsWith("CONNECTED " + mode + " "))
+                .map(l -> l.split(" ")[2])
+                .collect(Collectors.toMap(Function.identity(), s -> 1, Integer::sum));
+    }
+
+    private static List<String> lines(AppJvm.Result result, String prefix) {
+        return result.stdout().stream().filter(l -> l.startsWith(prefix)).toList();
+    }
+}
