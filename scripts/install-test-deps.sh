@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the integration tests run besides JVMs: a real Prometheus server (Debian's
-# package). Idempotent; needs root (or sudo) only when something is missing.
+# Installs what the integration tests run besides JVMs: a real Prometheus server and
+# PostgreSQL (Debian's packages; the tests run their own servers with initdb/pg_ctl, never the
+# system service). Idempotent; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 missing=()
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
