@@ -1,0 +1,195 @@
+package dev.jmesh.agent.mesh;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jmesh.agent.config.ConfigParser;
+import dev.jmesh.agent.metrics.MeshMetrics;
+import dev.jmesh.bootstrap.TcpConnect;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The mesh's side of opening tcp connections: which endpoints, how long, and what is counted. */
+class MeshTcpConnectTest {
+
+    private static final InetSocketAddress A = new InetSocketAddress("10.0.2.1", 5432);
+    private static final InetSocketAddress B = new InetSocketAddress("10.0.2.2", 5432);
+    private static final InetSocketAddress C = new InetSocketAddress("10.0.2.3", 5433);
+
+    private final List<RouteTable> tables = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        tables.forEach(RouteTable::close);
+    }
+
+    private MeshRouter router(String serviceBody) throws Exception {
+        return routerFor("""
+                services:
+                  web:
+                    endpoints: [ 10.0.1.1:80 ]
+                  db:
+                    protocol: tcp
+                    endpoints: [ 10.0.2.1:5432, 10.0.2.2:5432, 10.0.2.3:5433 ]
+                """ + serviceBody);
+    }
+
+    /** Two endpoints, where least-request's two random choices are always both of them. */
+    private MeshRouter leastRequestPair() throws Exception {
+        return routerFor("""
+                services:
+                  db:
+                    protocol: tcp
+                    endpoints: [ 10.0.2.1:5432, 10.0.2.2:5432 ]
+                    balancer: least-request
+                """);
+    }
+
+    private MeshRouter routerFor(String policy) throws Exception {
+        RouteTable table = RouteTable.of(ConfigParser.parse(policy, "test").orThrow(), new MeshMetrics(null));
+        tables.add(table);
+        return new MeshRouter(table);
+    }
+
+    @Test
+    void aTcpNameResolvesToItsEndpointsAndOnlyTcpNamesDo() throws Exception {
+        MeshRouter router = router("");
+        InetAddress[] addresses = router.resolveTcp("db");
+        assertEquals(3, addresses.length);
+        assertEquals("db", addresses[0].getHostName());
+        assertArrayEquals(A.getAddress().getAddress(), addresses[0].getAddress());
+        addresses[0] = null;
+        assertEquals("db", router.resolveTcp("DB.")[0].getHostName(), "callers get their own array");
+
+        assertNull(router.resolveTcp("web"), "http services are routed per request, not by name lookups");
+        assertNull(router.beginTcpConnect("web", 0));
+        assertNull(router.beginHttpCall("db", "GET", "/", null), "tcp services are routed per connection");
+        assertNull(router.resolveTcp("example.com"));
+    }
+
+    @Test
+    void eachAttemptGoesToAnotherEndpointUpToTheAttemptsAllowed() throws Exception {
+        TcpConnect connect = router("    retries: { attempts: 3 }\n").beginTcpConnect("db", 0);
+        List<InetSocketAddress> tried = new ArrayList<>();
+        for (InetSocketAddress e; (e = connect.nextEndpoint()) != null; ) {
+            tried.add(e);
+            connect.failed(new ConnectException("Connection refused"));
+        }
+        assertEquals(3, tried.size());
+        assertEquals(3, tried.stream().distinct().count(), "no endpoint twice: " + tried);
+
+        IOException error = connect.exhausted();
+        assertInstanceOf(ConnectException.class, error);
+        assertTrue(error.getMessage().startsWith("jmesh: db: no endpoint accepted the connection after 3 attempt(s): "),
+                error.getMessage());
+        assertTrue(error.getMessage().contains("10.0.2.3:5433 (Connection refused)"), error.getMessage());
+    }
+
+    @Test
+    void neverMoreAttemptsThanEndpoints() throws Exception {
+        TcpConnect connect = router("    retries: { attempts: 5 }\n").beginTcpConnect("db", 0);
+        int attempts = 0;
+        while (connect.nextEndpoint() != null) {
+            attempts++;
+            connect.failed(new ConnectException("Connection refused"));
+        }
+        assertEquals(3, attempts);
+    }
+
+    @Test
+    void aFailOverWalksOnFromTheFailedEndpointSoRoundRobinStaysFair() throws Exception {
+        MeshRouter router = router("");
+        // Round-robin starts each connection where the last one started, plus one.
+        List<InetSocketAddress> firstChoices = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TcpConnect connect = router.beginTcpConnect("db", 0);
+            InetSocketAddress first = connect.nextEndpoint();
+            firstChoices.add(first);
+            connect.failed(new ConnectException("Connection refused"));
+            assertNotEquals(first, connect.nextEndpoint());
+        }
+        assertEquals(3, firstChoices.stream().distinct().count(), "the retries did not consume round-robin turns");
+    }
+
+    @Test
+    void attemptsAreBoundedByTheCallerThePolicyAndPerTry() throws Exception {
+        assertEquals(0, router("").beginTcpConnect("db", 0).attemptTimeoutMillis(), "no bound anywhere");
+        assertEquals(300, router("    retries: { perTryTimeout: 300ms }\n").beginTcpConnect("db", 0).attemptTimeoutMillis());
+        assertEquals(300, router("    retries: { perTryTimeout: 300ms }\n").beginTcpConnect("db", 5000).attemptTimeoutMillis());
+        int callerBound = router("").beginTcpConnect("db", 1000).attemptTimeoutMillis();
+        assertTrue(callerBound > 900 && callerBound <= 1000, "caller's timeout: " + callerBound);
+        int policyBound = router("    timeout: 200ms\n").beginTcpConnect("db", 1000).attemptTimeoutMillis();
+        assertTrue(policyBound > 100 && policyBound <= 200, "the tighter of the caller's and the policy's: " + policyBound);
+    }
+
+    @Test
+    void noAttemptStartsAfterTheDeadlineAndTheCallerGetsATimeout() throws Exception {
+        TcpConnect connect = router("    timeout: 1ms\n").beginTcpConnect("db", 0);
+        InetSocketAddress first = connect.nextEndpoint();
+        Thread.sleep(5); // past the 1 ms deadline, for certain
+        connect.failed(new SocketTimeoutException("Connect timed out"));
+        assertNull(connect.nextEndpoint());
+        IOException error = connect.exhausted();
+        assertInstanceOf(SocketTimeoutException.class, error);
+        assertTrue(error.getMessage().contains("connect timed out after 1 attempt(s): " + first.getAddress().getHostAddress()),
+                error.getMessage());
+    }
+
+    @Test
+    void leastRequestCountsOpenConnectionsUntilTheyClose() throws Exception {
+        MeshRouter router = leastRequestPair();
+        Object[] sockets = {new Object(), new Object(), new Object(), new Object()};
+        List<InetSocketAddress> chosen = new ArrayList<>();
+        for (Object socket : sockets) {
+            TcpConnect connect = router.beginTcpConnect("db", 0);
+            chosen.add(connect.nextEndpoint());
+            connect.connected(socket);
+        }
+        assertNotEquals(chosen.get(0), chosen.get(1), "each new connection goes where fewer are open: " + chosen);
+        assertNotEquals(chosen.get(2), chosen.get(3), "each new connection goes where fewer are open: " + chosen);
+        Service db = router.table().service("db");
+        assertEquals(4, db.endpoints().stream().mapToInt(e -> e.load().active()).sum());
+
+        router.tcpClosed(sockets[1]);
+        router.tcpClosed(sockets[1]); // a second close is not a second connection
+        router.tcpClosed(new Object()); // nor is a close of a socket the mesh did not open
+        assertEquals(3, db.endpoints().stream().mapToInt(e -> e.load().active()).sum());
+        assertEquals(chosen.get(1), router.beginTcpConnect("db", 0).nextEndpoint(), "the endpoint with fewer open");
+    }
+
+    @Test
+    void aNonBlockingConnectCountsWhenItFinishes() throws Exception {
+        MeshRouter router = leastRequestPair();
+        Service db = router.table().service("db");
+        Object channel = new Object();
+        TcpConnect connect = router.beginTcpConnect("db", 0);
+        connect.nextEndpoint();
+        connect.pending(channel);
+        assertEquals(0, db.endpoints().stream().mapToInt(e -> e.load().active()).sum());
+
+        router.tcpConnectFinished(channel, null);
+        router.tcpConnectFinished(channel, null); // reported once only
+        assertEquals(1, db.endpoints().stream().mapToInt(e -> e.load().active()).sum());
+        router.tcpClosed(channel);
+        assertEquals(0, db.endpoints().stream().mapToInt(e -> e.load().active()).sum());
+
+        Object failing = new Object();
+        TcpConnect second = router.beginTcpConnect("db", 0);
+        second.nextEndpoint();
+        second.pending(failing);
+        router.tcpConnectFinished(failing, new ConnectException("Connection refused"));
+        assertEquals(1, db.endpoints().stream().mapToLong(e -> e.stats().failures()).sum());
+        assertEquals(0, db.endpoints().stream().mapToInt(e -> e.load().active()).sum());
+    }
+}
