@@ -123,6 +123,7 @@ final class PolicyReader {
         ServiceDraft draft = new ServiceDraft();
         new KeyTable("service '" + entry.name() + "'")
                 .required("endpoints", e -> draft.endpoints = endpoints(e.value()))
+                .optional("protocol", e -> draft.protocol = protocol(e.value()))
                 .optional("balancer", e -> {
                     draft.balancerNode = e.value();
                     draft.balancer = balancer(e.value());
@@ -146,7 +147,6 @@ final class PolicyReader {
                     draft.httpOnlyKeys.add(e.key());
                     draft.healthCheck = resilience.healthCheck(e);
                 })
-                .optional("protocol", e -> draft.protocol = protocol(e.value()))
                 .walk(mapping, entry.key(), problems);
         if (draft.balancer == BalancerKind.ROUND_ROBIN) {
             warnIgnoredWeights(draft.endpoints);

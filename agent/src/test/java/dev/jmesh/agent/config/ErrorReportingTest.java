@@ -34,7 +34,7 @@ class ErrorReportingTest {
                     "services:",
                     "  orders:",
                     "    endpoints: [10.0.0.1:80]",
-                    "    retires: 3"), 4, 5, "unknown key 'retires' (expected one of: endpoints, balancer, hashKey,"
+                    "    retires: 3"), 4, 5, "unknown key 'retires' (expected one of: endpoints, protocol, balancer, hashKey,"
                     + " slowStart, timeout, retries, circuitBreaker, outlierDetection, healthCheck)");
         }
 
