@@ -1,0 +1,54 @@
+package dev.jmesh.agent.inbound;
+
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * How an inbound port treats callers.
+ *
+ * @param acceptsPlaintext  whether plaintext callers are joined too ({@code permissive})
+ * @param tls               the server context that authenticates callers (client certificate
+ *                          required, checked against the trust bundle and {@code allow}), or
+ *                          {@code null} when the identity could not be loaded: then mTLS
+ *                          callers are refused (fail closed)
+ * @param unavailableReason why {@code tls} is null
+ * @param localIdentity     this workload's SPIFFE ID, the {@code By=} of the caller header
+ */
+public record InboundPolicy(boolean acceptsPlaintext, SSLContext tls, String unavailableReason, String localIdentity) {
+
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /**
+     * The application behind the port is reached as it is, so only HTTP/1.1 is agreed over
+     * ALPN: an HTTP/2 client then speaks HTTP/1.1 rather than h2 the application may not serve.
+     */
+    private static final String[] ALPN = {"http/1.1"};
+
+    SSLParameters serverParameters(SSLParameters defaults) {
+        defaults.setProtocols(PROTOCOLS);
+        defaults.setNeedClientAuth(true);
+        defaults.setApplicationProtocols(ALPN);
+        return defaults;
+    }
+
+    /** The caller's SPIFFE ID: the {@code spiffe://} URI in its certificate's subject alternative names. */
+    String identityOf(X509Certificate peer) {
+        try {
+            Collection<List<?>> names = peer.getSubjectAlternativeNames();
+            if (names != null) {
+                for (List<?> name : names) {
+                    if (Integer.valueOf(6).equals(name.get(0)) && name.get(1) instanceof String uri
+                            && uri.startsWith("spiffe://")) {
+                        return uri;
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            // the trust manager accepted it, so this cannot happen for a mesh certificate
+        }
+        return "unknown";
+    }
+}

@@ -1,0 +1,92 @@
+package dev.jmesh.agent.inbound;
+
+import dev.jmesh.agent.AgentLog;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * The network side of the application's listening port: the agent accepts there, applies the
+ * {@link InboundPolicy}, and joins callers to the application, which the agent made listen on
+ * a loopback-only ephemeral port instead. The application serves plaintext and changes nothing.
+ */
+public final class InboundPort implements AutoCloseable {
+
+    private final InetSocketAddress appAddress;
+    private final ServerSocket listener;
+    private final InboundEvents events;
+    private final InboundPolicy policy;
+
+    private InboundPort(ServerSocket listener, InetSocketAddress appAddress, InboundPolicy policy, InboundEvents events) {
+        this.listener = listener;
+        this.appAddress = appAddress;
+        this.policy = policy;
+        this.events = events;
+    }
+
+    /**
+     * Listens on {@code publicAddress} for the application listening at {@code appAddress}.
+     *
+     * @throws IOException when the public address cannot be bound
+     */
+    public static InboundPort open(InetSocketAddress publicAddress, InetSocketAddress appAddress, InboundPolicy policy,
+                                   InboundEvents events) throws IOException {
+        ServerSocket listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(publicAddress, 128);
+        InboundPort port = new InboundPort(listener, appAddress, policy, events);
+        port.start("jmesh-inbound-" + listener.getLocalPort(), port::acceptLoop);
+        return port;
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    InboundPolicy policy() {
+        return policy;
+    }
+
+    InetSocketAddress appAddress() {
+        return appAddress;
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            try {
+                Socket accepted = listener.accept();
+                accepted.setTcpNoDelay(true);
+                start("jmesh-inbound-in", new InboundConnection(accepted, this));
+            } catch (IOException e) {
+                if (!listener.isClosed()) {
+                    AgentLog.line("inbound port " + port() + ": accept failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    Thread start(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    void opened(String principal) {
+        events.opened(principal);
+    }
+
+    void closed(String principal) {
+        events.closed(principal);
+    }
+
+    void refused(String why) {
+        events.refused(why);
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+    }
+}
