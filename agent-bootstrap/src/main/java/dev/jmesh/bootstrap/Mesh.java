@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -229,6 +231,36 @@ public final class Mesh {
             current.tcpClosed(connection);
         } catch (Throwable t) {
             // bookkeeping only
+        }
+    }
+
+    // ---- inbound -----------------------------------------------------------------------------
+
+    /** The address a server socket binds instead of {@code requested}, or {@code null} for as asked. */
+    public static SocketAddress inboundBind(SocketAddress requested) {
+        Router current = router;
+        if (current == null || !(requested instanceof InetSocketAddress address)) {
+            return null;
+        }
+        try {
+            return current.inboundBind(address);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** {@code server}, a {@code ServerSocket} or {@code ServerSocketChannel}, is bound in place of {@code requested}. */
+    public static void inboundBound(Object server, SocketAddress requested) {
+        Router current = router;
+        if (current == null) {
+            return;
+        }
+        try {
+            SocketAddress actual = server instanceof ServerSocket socket ? socket.getLocalSocketAddress()
+                    : ((ServerSocketChannel) server).getLocalAddress();
+            current.inboundBound((InetSocketAddress) requested, (InetSocketAddress) actual);
+        } catch (Throwable t) {
+            // the application's server runs on its loopback port; the agent said why it could not open the real one
         }
     }
 }

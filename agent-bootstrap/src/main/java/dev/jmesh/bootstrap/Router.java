@@ -53,4 +53,14 @@ public interface Router {
 
     /** {@code connection}, a socket or channel, was closed; any may be reported, mesh or not. */
     void tcpClosed(Object connection);
+
+    /**
+     * Where the application's server socket should really bind when it asks for
+     * {@code requested}: a loopback ephemeral address when the agent owns that port (inbound
+     * mTLS), else {@code null} to bind as asked.
+     */
+    InetSocketAddress inboundBind(InetSocketAddress requested);
+
+    /** The application's server socket asked for {@code requested} is bound at {@code actual}. */
+    void inboundBound(InetSocketAddress requested, InetSocketAddress actual);
 }

@@ -1,6 +1,7 @@
 package dev.jmesh.agent.mesh;
 
 import dev.jmesh.agent.config.Protocol;
+import dev.jmesh.agent.inbound.InboundPorts;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.Router;
@@ -16,10 +17,17 @@ import java.net.InetSocketAddress;
 public final class MeshRouter implements Router {
 
     private final RouteTable table;
+    private final InboundPorts inbound;
     private final TcpConnections connections = new TcpConnections();
 
+    /** A router without an inbound policy. */
     public MeshRouter(RouteTable table) {
+        this(table, InboundPorts.NONE);
+    }
+
+    public MeshRouter(RouteTable table, InboundPorts inbound) {
         this.table = table;
+        this.inbound = inbound;
     }
 
     public RouteTable table() {
@@ -74,6 +82,16 @@ public final class MeshRouter implements Router {
     @Override
     public void tcpClosed(Object connection) {
         connections.closed(connection);
+    }
+
+    @Override
+    public InetSocketAddress inboundBind(InetSocketAddress requested) {
+        return inbound.moveBind(requested);
+    }
+
+    @Override
+    public void inboundBound(InetSocketAddress requested, InetSocketAddress actual) {
+        inbound.bound(requested, actual);
     }
 
     private Service service(String host, Protocol protocol) {

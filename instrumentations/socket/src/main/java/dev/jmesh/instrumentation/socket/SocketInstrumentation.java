@@ -22,7 +22,9 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  *   <li>{@code SocketChannel} connects (blocking, non-blocking, and through its socket adaptor)
  *       go to an endpoint chosen by the mesh; a channel closed by a failed connect cannot be
  *       reused, so a failure is reported (outlier detection) but not failed over;</li>
- *   <li>closes are counted, so {@code least-request} sees open connections.</li>
+ *   <li>closes are counted, so {@code least-request} sees open connections;</li>
+ *   <li>a server socket binding the port the agent owns (inbound mTLS) binds a loopback
+ *       ephemeral port instead ({@link BindAdvice}).</li>
  * </ul>
  *
  * The endpoint's port replaces the port the application asked for: the name alone selects
@@ -33,6 +35,8 @@ public final class SocketInstrumentation implements MeshInstrumentation {
     static final String INET_ADDRESS = "java.net.InetAddress";
     static final String SOCKET = "java.net.Socket";
     static final String SOCKET_CHANNEL = "sun.nio.ch.SocketChannelImpl";
+    static final String SERVER_SOCKET = "java.net.ServerSocket";
+    static final String SERVER_SOCKET_CHANNEL = "sun.nio.ch.ServerSocketChannelImpl";
 
     @Override
     public String name() {
@@ -41,7 +45,7 @@ public final class SocketInstrumentation implements MeshInstrumentation {
 
     @Override
     public Set<String> typeNames() {
-        return Set.of(INET_ADDRESS, SOCKET, SOCKET_CHANNEL);
+        return Set.of(INET_ADDRESS, SOCKET, SOCKET_CHANNEL, SERVER_SOCKET, SERVER_SOCKET_CHANNEL);
     }
 
     @Override
@@ -65,6 +69,9 @@ public final class SocketInstrumentation implements MeshInstrumentation {
                         FinishConnectAdvice.class.getName())
                 .advice(isDeclaredBy(named(SOCKET_CHANNEL)).and(named("implCloseSelectableChannel"))
                                 .and(takesArguments(0)),
-                        ClosedAdvice.class.getName());
+                        ClosedAdvice.class.getName())
+                .advice(isDeclaredBy(named(SERVER_SOCKET).or(named(SERVER_SOCKET_CHANNEL))).and(named("bind"))
+                                .and(takesArguments(SocketAddress.class, int.class)),
+                        BindAdvice.class.getName());
     }
 }

@@ -1,0 +1,61 @@
+package dev.jmesh.agent.inbound;
+
+import dev.jmesh.agent.AgentLog;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * Takes over the application's listening port for inbound mTLS: the application's bind of
+ * that port is moved to a loopback-only ephemeral port, and an {@link InboundPort} opens the
+ * real one in front of it. Seen from the network, the port speaks what the policy says.
+ */
+public final class InboundPorts {
+
+    /** No inbound policy: every bind happens as asked. */
+    public static final InboundPorts NONE = new InboundPorts(0, null, null);
+
+    /** Set while the agent binds its own listener, whose bind must not be moved. */
+    private static final ThreadLocal<Boolean> OWN_BIND = new ThreadLocal<>();
+
+    private final int port;
+    private final InboundPolicy policy;
+    private final InboundEvents events;
+    private volatile InboundPort open;
+
+    /** @param port the application's port the agent owns; 0 = none */
+    public InboundPorts(int port, InboundPolicy policy, InboundEvents events) {
+        this.port = port;
+        this.policy = policy;
+        this.events = events;
+    }
+
+    /** Where the application binds instead of {@code requested}, or {@code null} for as asked. */
+    public InetSocketAddress moveBind(InetSocketAddress requested) {
+        if (port == 0 || requested.getPort() != port || OWN_BIND.get() != null) {
+            return null;
+        }
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /** The application's server, which asked for {@code requested}, listens at {@code actual}: open the real port. */
+    public synchronized void bound(InetSocketAddress requested, InetSocketAddress actual) {
+        InetSocketAddress app = new InetSocketAddress(InetAddress.getLoopbackAddress(), actual.getPort());
+        OWN_BIND.set(Boolean.TRUE);
+        try {
+            InboundPort previous = open;
+            if (previous != null) {
+                previous.close(); // the application re-bound its port: follow it
+            }
+            open = InboundPort.open(requested, app, policy, events);
+            AgentLog.line("inbound port " + port + " (" + (policy.acceptsPlaintext() ? "mtls: permissive" : "mtls: strict")
+                    + ") in front of the application's " + app
+                    + (policy.tls() == null ? "; mTLS callers refused: " + policy.unavailableReason() : ""));
+        } catch (IOException e) {
+            AgentLog.line("inbound port " + port + " could not be opened, the application is reachable only on "
+                    + app + ": " + e.getMessage());
+        } finally {
+            OWN_BIND.remove();
+        }
+    }
+}
