@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.CompletableFuture;
@@ -148,20 +149,31 @@ public final class Mesh {
             return false;
         }
         TcpConnect connect;
+        boolean ready;
         try {
-            connect = current.beginTcpConnect(address.getHostString(), timeoutMillis);
-            if (connect == null || !driver.ready(lookup)) {
+            connect = current.beginTcpConnect(address, timeoutMillis, true);
+            if (connect == null) {
                 return false;
             }
+            ready = driver.ready(lookup);
         } catch (Throwable t) {
             return false;
         }
         try {
-            driver.connect(socket, connect);
-            return true;
+            if (ready) {
+                driver.connect(socket, connect);
+                return true;
+            }
         } catch (RuntimeException | LinkageError e) {
+            if (connect.tls() != null) {
+                throw new SocketException("jmesh: mutual TLS required for " + address + ", not connected: " + e);
+            }
             return false; // an agent fault: the JDK connects as asked
         }
+        if (connect.tls() != null) {
+            throw new SocketException("jmesh: mutual TLS required for " + address + ", but sockets cannot be secured on this JDK");
+        }
+        return false;
     }
 
     /** Begins a channel connect to {@code target}, or returns {@code null} to pass it through. */
@@ -171,7 +183,27 @@ public final class Mesh {
             return null;
         }
         try {
-            return current.beginTcpConnect(address.getHostString(), 0);
+            return current.beginTcpConnect(address, 0, false);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** Whether the JDK client should run {@code http://host/...} over mutual TLS. */
+    public static boolean securesHttp(String host) {
+        Router current = router;
+        try {
+            return current != null && host != null && current.securesHttp(host);
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /** The mesh's TLS for an engine the JDK client creates to {@code host:port}, or {@code null}. */
+    public static TlsOrigination tlsTo(String host, int port) {
+        Router current = router;
+        try {
+            return current == null || host == null ? null : current.tlsTo(host, port);
         } catch (Throwable t) {
             return null;
         }

@@ -37,12 +37,23 @@ public interface Router {
     InetAddress[] resolveTcp(String host);
 
     /**
-     * Begins opening a connection to {@code host}.
+     * Begins opening a connection to {@code target}: balanced over the endpoints when its host
+     * names a tcp service; to {@code target} itself, with mutual TLS, when it is an endpoint of
+     * a service that requires it and the caller can secure the connection.
      *
      * @param timeoutMillis the connect timeout the application set; 0 = none
-     * @return the connect, or {@code null} when {@code host} is not a tcp service
+     * @param canSecure     whether the caller can layer TLS over the connection (a {@code Socket}
+     *                      can, a {@code SocketChannel} cannot: a tcp service requiring mutual
+     *                      TLS then fails closed)
+     * @return the connect, or {@code null} when the mesh has nothing to do with {@code target}
      */
-    TcpConnect beginTcpConnect(String host, int timeoutMillis);
+    TcpConnect beginTcpConnect(InetSocketAddress target, int timeoutMillis, boolean canSecure);
+
+    /** Whether {@code http://host/...} requests are upgraded to mutual TLS by the mesh. */
+    boolean securesHttp(String host);
+
+    /** The mutual TLS for a connection to the endpoint {@code host:port}, or {@code null}. */
+    TlsOrigination tlsTo(String host, int port);
 
     /**
      * A connection that was {@link TcpConnect#pending pending} has finished connecting.

@@ -44,4 +44,7 @@ public interface TcpConnect {
 
     /** What the application gets once {@link #nextEndpoint()} has returned {@code null}. */
     IOException exhausted();
+
+    /** The mutual TLS each attempt's connection gets before it counts as connected; {@code null} for plaintext. */
+    TlsOrigination tls();
 }

@@ -3,6 +3,7 @@ package dev.jmesh.agent.mesh;
 import dev.jmesh.agent.config.RetryPolicy;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.bootstrap.TcpConnect;
+import dev.jmesh.bootstrap.TlsOrigination;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -16,6 +17,10 @@ import java.time.Duration;
  * most {@code retries.attempts} attempts. No backoff: a refused connect says nothing about
  * the next endpoint. Once open, the connection stays with its endpoint until closed
  * (counted in {@link TcpConnections}).
+ *
+ * <p>A connect the application aims at one endpoint of a service the mesh secures (an HTTP
+ * client that was given that endpoint) makes one attempt, to that endpoint, with the
+ * service's mutual TLS.
  */
 final class MeshTcpConnect implements TcpConnect {
 
@@ -27,6 +32,8 @@ final class MeshTcpConnect implements TcpConnect {
     private final long deadlineNanos; // 0 = none
     private final long requestHash;
     private final Endpoint[] tried;
+    private final Endpoint fixed; // the one endpoint the application chose, or null to balance
+    private final TlsOrigination tls;
     private final StringBuilder failures = new StringBuilder();
     private int attempts;
     private Endpoint current;
@@ -35,11 +42,19 @@ final class MeshTcpConnect implements TcpConnect {
     /** The endpoint of the open connection; null before it opens and after it closed. */
     private Endpoint openTo;
 
+    /** A connection balanced over the service's endpoints. */
     MeshTcpConnect(Service service, TcpConnections connections, int callerTimeoutMillis, long nowNanos) {
+        this(service, null, connections, callerTimeoutMillis, nowNanos);
+    }
+
+    /** A connection to {@code fixed}, an endpoint of {@code service}, or balanced when null. */
+    MeshTcpConnect(Service service, Endpoint fixed, TcpConnections connections, int callerTimeoutMillis, long nowNanos) {
         this.service = service;
         this.connections = connections;
+        this.fixed = fixed;
+        this.tls = service.tls();
         RetryPolicy retries = service.config().retries();
-        this.maxAttempts = retries.attempts();
+        this.maxAttempts = fixed != null ? 1 : retries.attempts();
         this.perTryMillis = retries.perTryTimeout() == null ? 0 : retries.perTryTimeout().toMillis();
         this.startNanos = nowNanos;
         Duration timeout = service.config().timeout();
@@ -57,12 +72,13 @@ final class MeshTcpConnect implements TcpConnect {
             return null;
         }
         Rotation rotation = service.rotation();
-        if (rotation.isEmpty()) {
+        if (fixed == null && rotation.isEmpty()) {
             throw new ConnectException(prefix() + "no healthy endpoint (" + service.noEndpointReason() + ")");
         }
         // One balancer pick per connection; a fail-over walks on from the endpoint that failed,
         // so a dead endpoint does not take the first attempt of every connection.
-        Endpoint picked = attempts == 0 ? rotation.balancer().pick(requestHash)
+        Endpoint picked = fixed != null ? fixed
+                : attempts == 0 ? rotation.balancer().pick(requestHash)
                 : untried(rotation, rotation.after(tried[attempts - 1]));
         if (picked == null) {
             return null;
@@ -155,6 +171,11 @@ final class MeshTcpConnect implements TcpConnect {
             endpoint.load().finished(-1, System.nanoTime());
             service.metrics().recordTcpClosed();
         }
+    }
+
+    @Override
+    public TlsOrigination tls() {
+        return tls;
     }
 
     @Override

@@ -28,11 +28,16 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  *
  * <p>The pick is kept in the request's {@code authority} field, which the JDK uses only for
  * requests without a URI (proxy {@code CONNECT}), and which a constructor may assign.
+ *
+ * <p>For a service the mesh secures with mutual TLS, the per-send copy is also marked
+ * {@code secure}, so the client opens a TLS connection (pooled apart from plaintext ones), and
+ * the engine it creates for it gets the mesh's context.
  */
 public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
 
     static final String REQUEST_IMPL = "jdk.internal.net.http.HttpRequestImpl";
     static final String CLIENT_IMPL = "jdk.internal.net.http.HttpClientImpl";
+    static final String SSL_CONNECTION = "jdk.internal.net.http.AbstractAsyncSSLConnection";
 
     @Override
     public String name() {
@@ -41,7 +46,7 @@ public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
 
     @Override
     public Set<String> typeNames() {
-        return Set.of(REQUEST_IMPL, CLIENT_IMPL);
+        return Set.of(REQUEST_IMPL, CLIENT_IMPL, SSL_CONNECTION);
     }
 
     @Override
@@ -57,6 +62,8 @@ public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
                                         .or(takesArgument(0, URI.class))),
                         PickEndpointAdvice.class.getName())
                 .advice(isDeclaredBy(named(REQUEST_IMPL)).and(named("getAddress")).and(takesNoArguments()),
-                        PickedEndpointAdvice.class.getName());
+                        PickedEndpointAdvice.class.getName())
+                .advice(isDeclaredBy(named(SSL_CONNECTION)).and(named("createEngine")).and(takesArguments(4)),
+                        EngineAdvice.class.getName());
     }
 }

@@ -2,12 +2,15 @@ package dev.jmesh.instrumentation.socket;
 
 import dev.jmesh.bootstrap.SocketDriver;
 import dev.jmesh.bootstrap.TcpConnect;
+import dev.jmesh.bootstrap.TlsOrigination;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketImpl;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Connects a {@link Socket} for the mesh with fail-over inside one {@code connect} call.
@@ -19,6 +22,10 @@ import java.util.function.Consumer;
  * installed in the application's socket, exactly as {@code accept} installs its own. A socket
  * the application bound to a local address first keeps its implementation: it gets one
  * attempt, without fail-over.
+ *
+ * <p>When the service requires mutual TLS, each connected attempt is secured before it counts
+ * (a failed handshake fails over like a failed connect), and the application's socket gets a
+ * {@link TlsSocketImpl}: it keeps speaking plaintext to its own {@code Socket}.
  */
 public final class PlatformSocketDriver implements SocketDriver {
 
@@ -64,8 +71,13 @@ public final class PlatformSocketDriver implements SocketDriver {
         SocketImpl original = jdk.impl(socket);
         boolean created = jdk.created(socket);
         boolean bound = socket.isBound();
+        TlsOrigination tls = connect.tls();
         IOException failure;
         try {
+            if (bound && tls != null) {
+                throw new SocketException("jmesh: a socket bound to a local address before connecting cannot be"
+                        + " secured with mutual TLS by the mesh; not connected");
+            }
             InetSocketAddress endpoint;
             while ((endpoint = connect.nextEndpoint()) != null) {
                 int timeout = connect.attemptTimeoutMillis();
@@ -82,8 +94,12 @@ public final class PlatformSocketDriver implements SocketDriver {
                 if (created) {
                     jdk.copyOptions(original, fresh);
                 }
-                if (attempt(jdk, fresh, endpoint, timeout, connect)) {
-                    jdk.install(socket, fresh, original, created);
+                if (!attempt(jdk, fresh, endpoint, timeout, connect)) {
+                    continue;
+                }
+                SocketImpl connected = tls == null ? fresh : secure(jdk, fresh, endpoint, timeout, connect);
+                if (connected != null) {
+                    jdk.install(socket, connected, original, created);
                     connect.connected(socket);
                     return;
                 }
@@ -98,6 +114,19 @@ public final class PlatformSocketDriver implements SocketDriver {
             failure.addSuppressed(e);
         }
         throw failure;
+    }
+
+    /** Mutual TLS over the connected {@code plain}; null (the attempt failed) when the handshake fails. */
+    private static SocketImpl secure(SocketInternals jdk, SocketImpl plain, InetSocketAddress endpoint, int timeout,
+                                     TcpConnect connect) {
+        try {
+            SSLSocket secured = connect.tls().secure(jdk.socketOver(plain), timeout);
+            return new TlsSocketImpl(secured, endpoint);
+        } catch (IOException e) {
+            jdk.closeQuietly(plain);
+            connect.failed(e);
+            return null;
+        }
     }
 
     private static boolean attempt(SocketInternals jdk, SocketImpl impl, InetSocketAddress endpoint, int timeout,

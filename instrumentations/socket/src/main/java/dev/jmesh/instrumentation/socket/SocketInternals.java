@@ -41,6 +41,7 @@ final class SocketInternals {
     private final MethodHandle setConnectedImpl; // JDK 22+, else null
     private final MethodHandle setImpl;          // JDK 17–21, else null
     private final MethodHandle markConnected;    // postAccept() (JDK 17–21) or setConnected()
+    private final MethodHandle newSocket;        // the protected Socket(SocketImpl)
 
     private SocketInternals(MethodHandles.Lookup java) throws ReflectiveOperationException {
         impl = java.findVarHandle(Socket.class, "impl", SocketImpl.class);
@@ -56,6 +57,7 @@ final class SocketInternals {
                 MethodType.methodType(Object.class, SocketOption.class));
         setOption = java.findVirtual(SocketImpl.class, "setOption",
                 MethodType.methodType(void.class, SocketOption.class, Object.class));
+        newSocket = java.findConstructor(Socket.class, MethodType.methodType(void.class, SocketImpl.class));
         MethodHandle connectedImpl;
         try {
             connectedImpl = java.findVirtual(Socket.class, "setConnectedImpl",
@@ -157,6 +159,17 @@ final class SocketInternals {
             }
         } catch (IOException e) {
             throw e;
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** A plain socket of the mesh's own around a connected implementation, to layer TLS over. */
+    Socket socketOver(SocketImpl connected) {
+        try {
+            Socket socket = (Socket) newSocket.invoke(connected);
+            markConnected.invoke(socket);
+            return socket;
         } catch (Throwable t) {
             throw unchecked(t);
         }
