@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.net.ssl.SSLEngine;
@@ -108,12 +109,12 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
         }
         IdentityMaterial material = identity.current();
         X509Certificate leaf = chain[0];
-        String who = SpiffeId.fromCertificate(leaf).map(SpiffeId::toString)
-                .orElse(leaf.getSubjectX500Principal().getName());
+        Optional<SpiffeId> id = SpiffeId.fromCertificate(leaf);
+        String who = id.map(SpiffeId::toString).orElse(leaf.getSubjectX500Principal().getName());
         checkValidity(leaf, role, who);
         checkPath(chain, material, role, who);
         checkKeyUsage(leaf, peerIsServer ? SERVER_AUTH : CLIENT_AUTH, role, who);
-        SpiffeId peer = SpiffeId.fromCertificate(leaf).orElseThrow(() -> new CertificateException(
+        SpiffeId peer = id.orElseThrow(() -> new CertificateException(
                 "jmesh: the " + role + " certificate (" + who + ") has no single SPIFFE ID URI SAN"));
         if (peerIsServer) {
             if (!peer.equals(serverIdentity)) {

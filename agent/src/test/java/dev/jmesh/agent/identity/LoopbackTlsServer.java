@@ -42,11 +42,14 @@ final class LoopbackTlsServer implements AutoCloseable {
         return serverSocket;
     }
 
-    /** One call from a client context; throws what the client saw fail. */
-    Reply call(SSLContext client) throws IOException {
+    /** One call from a client context, optionally restricted to {@code protocols}; throws what the client saw fail. */
+    Reply call(SSLContext client, String... protocols) throws IOException {
         try (SSLSocket socket = (SSLSocket) client.getSocketFactory()
                 .createSocket(InetAddress.getLoopbackAddress().getHostAddress(), serverSocket.getLocalPort())) {
             socket.setSoTimeout(TIMEOUT_MILLIS);
+            if (protocols.length > 0) {
+                socket.setEnabledProtocols(protocols);
+            }
             socket.startHandshake();
             socket.getOutputStream().write(42);
             socket.getOutputStream().flush();

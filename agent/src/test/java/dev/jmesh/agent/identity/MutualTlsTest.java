@@ -39,6 +39,18 @@ class MutualTlsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"JDK", "Conscrypt"})
+    void tls12WorksToo(String providerName) throws Exception {
+        TlsProvider provider = TestPki.provider(providerName);
+        try (LoopbackTlsServer server = server(provider, Set.of(id("frontend")))) {
+            LoopbackTlsServer.Reply reply = server.call(client(provider, frontend, id("orders")), "TLSv1.2");
+            assertEquals("TLSv1.2", reply.protocol());
+            assertEquals(Optional.of(id("orders")), reply.server());
+            assertEquals(Optional.of(id("frontend")), server.nextSeen().client());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"JDK", "Conscrypt"})
     void anEmptyAllowListAdmitsAnyWorkloadOfTheTrustDomain(String providerName) throws Exception {
         TlsProvider provider = TestPki.provider(providerName);
         try (LoopbackTlsServer server = server(provider, Set.of())) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
@@ -45,13 +46,7 @@ public final class MeshTls {
 
     /** For calls to a service: the server must present exactly {@code serverIdentity}. */
     public SSLContext clientContext(SpiffeId serverIdentity) throws GeneralSecurityException {
-        SSLContext context = clients.get(serverIdentity);
-        if (context == null) {
-            context = context(SpiffeTrustManager.forClient(identity, serverIdentity), false);
-            SSLContext raced = clients.putIfAbsent(serverIdentity, context);
-            context = raced != null ? raced : context;
-        }
-        return context;
+        return cached(clients, serverIdentity, () -> SpiffeTrustManager.forClient(identity, serverIdentity), false);
     }
 
     /**
@@ -61,13 +56,7 @@ public final class MeshTls {
      */
     public SSLContext serverContext(Set<SpiffeId> allow) throws GeneralSecurityException {
         Set<SpiffeId> key = Set.copyOf(allow);
-        SSLContext context = servers.get(key);
-        if (context == null) {
-            context = context(SpiffeTrustManager.forServer(identity, key), true);
-            SSLContext raced = servers.putIfAbsent(key, context);
-            context = raced != null ? raced : context;
-        }
-        return context;
+        return cached(servers, key, () -> SpiffeTrustManager.forServer(identity, key), true);
     }
 
     public TlsProvider provider() {
@@ -76,6 +65,17 @@ public final class MeshTls {
 
     public WorkloadIdentity identity() {
         return identity;
+    }
+
+    private <K> SSLContext cached(Map<K, SSLContext> contexts, K key, Supplier<SpiffeTrustManager> trustManager,
+            boolean server) throws GeneralSecurityException {
+        SSLContext context = contexts.get(key);
+        if (context == null) {
+            context = context(trustManager.get(), server);
+            SSLContext raced = contexts.putIfAbsent(key, context);
+            context = raced != null ? raced : context;
+        }
+        return context;
     }
 
     private SSLContext context(SpiffeTrustManager trustManager, boolean server) throws GeneralSecurityException {
