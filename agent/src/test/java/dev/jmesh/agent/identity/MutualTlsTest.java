@@ -62,23 +62,15 @@ class MutualTlsTest {
     @ParameterizedTest
     @ValueSource(strings = {"JDK", "Conscrypt"})
     void aClientNotInTheAllowListIsRefused(String providerName) throws Exception {
-        TlsProvider provider = TestPki.provider(providerName);
-        try (LoopbackTlsServer server = server(provider, Set.of(id("frontend")))) {
-            assertThrows(IOException.class,
-                    () -> server.call(client(provider, TestPki.identity(ca, "intruder"), id("orders"))));
-            assertRefused(server, "client spiffe://example.org/ns/default/sa/intruder is not allowed");
-        }
+        assertFrontendPortRefuses(providerName, TestPki.identity(ca, "intruder"),
+                "client spiffe://example.org/ns/default/sa/intruder is not allowed");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"JDK", "Conscrypt"})
     void anExpiredClientCertificateIsRefused(String providerName) throws Exception {
-        TlsProvider provider = TestPki.provider(providerName);
-        try (LoopbackTlsServer server = server(provider, Set.of(id("frontend")))) {
-            assertThrows(IOException.class,
-                    () -> server.call(client(provider, TestPki.expiredIdentity(ca, "frontend"), id("orders"))));
-            assertRefused(server, "certificate of spiffe://example.org/ns/default/sa/frontend expired at");
-        }
+        assertFrontendPortRefuses(providerName, TestPki.expiredIdentity(ca, "frontend"),
+                "certificate of spiffe://example.org/ns/default/sa/frontend expired at");
     }
 
     @ParameterizedTest
@@ -96,12 +88,8 @@ class MutualTlsTest {
     @ParameterizedTest
     @ValueSource(strings = {"JDK", "Conscrypt"})
     void aClientSignedByAnotherCaIsRefused(String providerName) throws Exception {
-        TlsProvider provider = TestPki.provider(providerName);
         WorkloadIdentity impostor = TestPki.identity(TestPki.ca(), ca, "frontend"); // same ID, other CA
-        try (LoopbackTlsServer server = server(provider, Set.of(id("frontend")))) {
-            assertThrows(IOException.class, () -> server.call(client(provider, impostor, id("orders"))));
-            assertRefused(server, "is not trusted: it does not chain to the trust bundle");
-        }
+        assertFrontendPortRefuses(providerName, impostor, "is not trusted: it does not chain to the trust bundle");
     }
 
     @ParameterizedTest
@@ -143,10 +131,16 @@ class MutualTlsTest {
         return TestPki.tls(identity, provider).clientContext(serverIdentity);
     }
 
-    private static void assertRefused(LoopbackTlsServer server, String reason) throws InterruptedException {
-        LoopbackTlsServer.Seen seen = server.nextSeen();
-        assertNotNull(seen.error(), "the server accepted the client");
-        assertCauseMentions(seen.error(), reason);
+    /** A server that allows only frontend refuses {@code caller} and says {@code reason}. */
+    private void assertFrontendPortRefuses(String providerName, WorkloadIdentity caller, String reason)
+            throws Exception {
+        TlsProvider provider = TestPki.provider(providerName);
+        try (LoopbackTlsServer server = server(provider, Set.of(id("frontend")))) {
+            assertThrows(IOException.class, () -> server.call(client(provider, caller, id("orders"))));
+            LoopbackTlsServer.Seen seen = server.nextSeen();
+            assertNotNull(seen.error(), "the server accepted the client");
+            assertCauseMentions(seen.error(), reason);
+        }
     }
 
     static void assertCauseMentions(Throwable error, String text) {
