@@ -111,8 +111,7 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
         X509Certificate leaf = chain[0];
         Optional<SpiffeId> id = SpiffeId.fromCertificate(leaf);
         String who = id.map(SpiffeId::toString).orElse(leaf.getSubjectX500Principal().getName());
-        checkValidity(leaf, role, who);
-        checkPath(chain, material, role, who);
+        checkChain(chain, material, role, who);
         checkKeyUsage(leaf, peerIsServer ? SERVER_AUTH : CLIENT_AUTH, role, who);
         SpiffeId peer = id.orElseThrow(() -> new CertificateException(
                 "jmesh: the " + role + " certificate (" + who + ") has no single SPIFFE ID URI SAN"));
@@ -130,6 +129,13 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
             throw new CertificateException("jmesh: client " + peer + " is not allowed; allowed: "
                     + new TreeSet<>(allow.stream().map(SpiffeId::toString).toList()));
         }
+    }
+
+    /** The leaf is within its validity and the chain leads to {@code material}'s trust bundle (PKIX). */
+    static void checkChain(X509Certificate[] chain, IdentityMaterial material, String role, String who)
+            throws CertificateException {
+        checkValidity(chain[0], role, who);
+        checkPath(chain, material, role, who);
     }
 
     private static void checkValidity(X509Certificate leaf, String role, String who) throws CertificateException {

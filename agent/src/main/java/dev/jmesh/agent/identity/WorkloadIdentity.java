@@ -4,6 +4,8 @@ import dev.jmesh.agent.AgentLog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -15,9 +17,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * This workload's identity, kept current: one immutable {@link IdentityMaterial} snapshot
- * behind a volatile field, replaced when the files change and the new files are all usable.
- * A half-written or mismatched rotation never replaces good material: the last good snapshot
- * stays, and one line says why the new files were refused.
+ * behind a volatile field, replaced when the files change and the new files are all usable —
+ * they parse, the key belongs to the certificate, and the certificate is valid now and chains to
+ * the new bundle. A half-written, mismatched or unusable rotation never replaces good material:
+ * the last good snapshot stays, and one line says why the new files were refused.
  *
  * <p>Handshakes read the snapshot through {@link #keyManager()} and the trust managers of
  * {@link SpiffeTrustManager}, so SSLContexts built once keep working across rotations and new
@@ -58,6 +61,11 @@ public final class WorkloadIdentity implements AutoCloseable {
     public static WorkloadIdentity watch(IdentityFiles files, Duration pollInterval) throws IdentityException {
         Contents contents = Contents.read(files);
         IdentityMaterial initial = IdentityMaterial.parse(files, contents.certificate, contents.key, contents.bundle);
+        String problem = ownChainProblem(initial);
+        if (problem != null) {
+            // Nothing better to fall back on at start: handshakes will say the same to peers.
+            AgentLog.line("identity: warning: " + files.certificate() + ": " + problem);
+        }
         WorkloadIdentity identity = new WorkloadIdentity(files, initial, contents.digest());
         long millis = Math.max(1, pollInterval.toMillis());
         identity.poller.scheduleWithFixedDelay(identity::pollQuietly, millis, millis, TimeUnit.MILLISECONDS);
@@ -119,6 +127,11 @@ public final class WorkloadIdentity implements AutoCloseable {
         lastSeen = digest;
         try {
             IdentityMaterial next = IdentityMaterial.parse(files, contents.certificate, contents.key, contents.bundle);
+            String problem = ownChainProblem(next);
+            if (problem != null) {
+                // Taking it would fail every handshake; the material in use may still be good.
+                throw new IdentityException(files.certificate() + ": " + problem);
+            }
             lastRefusal = null;
             State old = state;
             state = new State(old.generation() + 1, next, old.current());
@@ -144,6 +157,17 @@ public final class WorkloadIdentity implements AutoCloseable {
             AgentLog.line("identity: keeping " + current().spiffeId() + "; new files refused: " + e.getMessage());
         }
         return false;
+    }
+
+    /** Why peers would refuse this material's own certificate, or null: expired, or not from the bundle's CA. */
+    private static String ownChainProblem(IdentityMaterial material) {
+        try {
+            SpiffeTrustManager.checkChain(material.chain().toArray(new X509Certificate[0]), material,
+                    "workload's own", material.spiffeId().toString());
+            return null;
+        } catch (CertificateException e) {
+            return e.getMessage().replaceFirst("^jmesh: ", "");
+        }
     }
 
     private void pollQuietly() {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -109,6 +110,30 @@ class RotationTest {
             assertFalse(orders.reload());
             assertEquals(first.certificate(), orders.current().certificate());
             assertEquals(id("orders"), orders.spiffeId());
+        }
+    }
+
+    @Test
+    void aRotationToACertificatePeersWouldRefuseIsNotTaken() throws Exception {
+        IssuedIdentity first = issue();
+        IdentityFiles files = first.writeTo(dir);
+        try (WorkloadIdentity orders = WorkloadIdentity.watch(files, Duration.ofHours(1))) {
+            Instant now = Instant.now();
+            ca.issue(id("orders"), now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1))).writeTo(dir);
+            assertFalse(orders.reload(), "an expired certificate");
+
+            IssuedIdentity otherCa = TestPki.ca().issue("default", "orders", Duration.ofHours(1));
+            IdentityFiles elsewhere = otherCa.writeTo(dir.resolve("other"));
+            Files.copy(elsewhere.key(), files.key(), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(elsewhere.certificate(), files.certificate(), StandardCopyOption.REPLACE_EXISTING);
+            first.writeTo(dir.resolve("first"));
+            Files.copy(dir.resolve("first/bundle.pem"), files.trustBundle(), StandardCopyOption.REPLACE_EXISTING);
+            assertFalse(orders.reload(), "a certificate from a CA outside the bundle");
+            assertEquals(first.certificate(), orders.current().certificate());
+
+            otherCa.writeTo(dir); // a new CA with its bundle: a deliberate CA change, taken
+            assertTrue(orders.reload());
+            assertEquals(otherCa.certificate(), orders.current().certificate());
         }
     }
 
