@@ -104,7 +104,7 @@ public final class Pem {
     }
 
     /** The whole file; identity files are small. */
-    public static byte[] read(Path file) throws IdentityException {
+    static byte[] read(Path file) throws IdentityException {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
