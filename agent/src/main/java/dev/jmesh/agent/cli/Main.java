@@ -30,6 +30,8 @@ public final class Main {
                 return AttachCommand.run(rest, out, err);
             case "status":
                 return StatusCommand.run(rest, out, err);
+            case "ca":
+                return CaCommand.run(rest, out, err);
             case "version":
             case "--version":
                 out.println("jmesh " + Version.get());
@@ -52,6 +54,8 @@ public final class Main {
         out.println("  check FILE                 validate a policy file; errors name line and column");
         out.println("  attach PID [config=PATH]   load the agent into a running JVM");
         out.println("  status [ADMIN_PORT]        services, endpoints, health and latency of a running agent");
+        out.println("  ca init DIR                a certificate authority for a trust domain ('ca' for options)");
+        out.println("  ca issue DIR WORKLOAD      a workload certificate, key and trust bundle from it");
         out.println("  version                    print the agent version");
         out.println();
         out.println("as an agent: java -javaagent:jmesh-agent.jar=config=mesh.yaml -jar app.jar");
