@@ -18,11 +18,12 @@ import java.util.Objects;
  * @param outlierDetection when endpoints are ejected; null = never
  * @param healthCheck      active probing; null = none
  * @param protocol         whether calls are balanced per HTTP request or per TCP connection
+ * @param tls              mutual TLS added by the mesh; null = plaintext ({@code tls: {mode: disable}})
  */
 public record ServiceConfig(String name, List<EndpointConfig> endpoints, BalancerKind balancer,
                             HashKey hashKey, Duration slowStart, Duration timeout, RetryPolicy retries,
                             CircuitBreakerPolicy circuitBreaker, OutlierDetectionPolicy outlierDetection,
-                            HealthCheckPolicy healthCheck, Protocol protocol) {
+                            HealthCheckPolicy healthCheck, Protocol protocol, TlsPolicy tls) {
 
     public ServiceConfig {
         Objects.requireNonNull(name, "name");
@@ -48,6 +49,6 @@ public record ServiceConfig(String name, List<EndpointConfig> endpoints, Balance
     /** An HTTP service with default policies. */
     public ServiceConfig(String name, List<EndpointConfig> endpoints, BalancerKind balancer) {
         this(name, endpoints, balancer, null, null, null, RetryPolicy.DEFAULT, CircuitBreakerPolicy.DEFAULT, null, null,
-                Protocol.HTTP);
+                Protocol.HTTP, null);
     }
 }

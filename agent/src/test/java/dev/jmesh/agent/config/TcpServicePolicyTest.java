@@ -95,10 +95,10 @@ class TcpServicePolicyTest {
         List<EndpointConfig> endpoints = List.of(new EndpointConfig("10.0.0.1", 5432, 1, null));
         assertThrows(IllegalArgumentException.class, () -> new ServiceConfig("db", endpoints, BalancerKind.RING_HASH,
                 new HashKey(HashKey.Source.PATH, null), null, null, RetryPolicy.DEFAULT, CircuitBreakerPolicy.DEFAULT,
-                null, null, Protocol.TCP));
+                null, null, Protocol.TCP, null));
         assertThrows(IllegalArgumentException.class, () -> new ServiceConfig("db", endpoints, BalancerKind.ROUND_ROBIN,
                 null, null, null, RetryPolicy.DEFAULT, CircuitBreakerPolicy.DEFAULT, null,
-                new HealthCheckPolicy("/", Duration.ofSeconds(1), Duration.ofSeconds(1)), Protocol.TCP));
+                new HealthCheckPolicy("/", Duration.ofSeconds(1), Duration.ofSeconds(1)), Protocol.TCP, null));
     }
 
     @Test

@@ -252,7 +252,7 @@ class ValidPolicyTest {
                 new CircuitBreakerPolicy(100, 0),
                 new OutlierDetectionPolicy(3, Duration.ofMillis(1500), Duration.ofMinutes(1), 100),
                 new HealthCheckPolicy("/healthz?full=1", Duration.ofSeconds(5), Duration.ofSeconds(1)),
-                Protocol.HTTP), orders);
+                Protocol.HTTP, null), orders);
 
         ServiceConfig users = config.services().get("users");
         assertEquals(BalancerKind.MAGLEV, users.balancer());

@@ -54,7 +54,7 @@ class MeshHttpCallTest {
             live.add(new Endpoint(new InetSocketAddress("10.0.0." + (i + 1), 80), 1, null));
         }
         ServiceConfig config = new ServiceConfig("orders", configs, BalancerKind.ROUND_ROBIN, null, null, timeout,
-                retries, breaker, outliers, null, Protocol.HTTP);
+                retries, breaker, outliers, null, Protocol.HTTP, null);
         Service service = new Service(config, live, new MeshMetrics(null).service("orders"));
         services.add(service);
         return service;
