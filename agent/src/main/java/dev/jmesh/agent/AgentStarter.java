@@ -4,6 +4,7 @@ import dev.jmesh.agent.admin.AdminServer;
 import dev.jmesh.agent.config.ConfigParser;
 import dev.jmesh.agent.config.MeshConfig;
 import dev.jmesh.agent.config.ParseResult;
+import dev.jmesh.agent.control.ControlLink;
 import dev.jmesh.agent.mesh.MeshRouter;
 import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.metrics.MeshMetrics;
@@ -16,6 +17,7 @@ import dev.jmesh.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import dev.jmesh.instrumentation.okhttp.OkHttpInstrumentation;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Loads the policy, installs the router and the instrumentations, and says so in one line. */
 final class AgentStarter {
@@ -29,10 +31,11 @@ final class AgentStarter {
     private AgentStarter() {}
 
     /** Off the main thread: the application's start does not wait for the admin endpoint. */
-    private static void startAdmin(MeshConfig config, MeshRouter router, MeshMetrics metrics, String source) {
+    private static void startAdmin(MeshConfig config, MeshRouter router, MeshMetrics metrics,
+                                   Supplier<MeshConfig> policy, Supplier<String> source) {
         Thread starter = new Thread(() -> {
             try {
-                AdminServer.start(config.admin(), router, metrics, () -> config, source, Version.get());
+                AdminServer.start(config.admin(), router, metrics, policy, source, Version.get());
             } catch (Exception | LinkageError e) {
                 AgentLog.line("admin endpoint not started on " + config.admin().bind() + ":" + config.admin().port()
                         + ": " + e.getMessage() + "; routing goes on");
@@ -63,8 +66,11 @@ final class AgentStarter {
         metrics.configApplied(1);
         Mesh.install(router, new JdkHttpCallDriver());
         Instrumenter.install(instrumentation, INSTRUMENTATIONS, definer, new TransformFailureLog());
+        String source = "from " + options.configPath();
+        ControlLink link = config.control() == null ? null : ControlLink.start(config, router, metrics);
         if (config.admin() != null) {
-            startAdmin(config, router, metrics, "from " + options.configPath());
+            startAdmin(config, router, metrics, link == null ? () -> config : link::effective,
+                    link == null ? () -> source : () -> source + "\n" + link.describe());
         }
         System.setProperty(STARTED_PROPERTY, Version.get());
 
@@ -72,6 +78,7 @@ final class AgentStarter {
         AgentLog.line(Version.get() + (attached ? " attached" : " started") + " in " + millis + " ms: "
                 + config.services().size() + " service(s) " + config.services().keySet()
                 + " from " + options.configPath()
+                + (config.control() == null ? "" : "; control link to " + config.control().servers())
                 + (config.admin() == null ? "" : "; admin on " + config.admin().bind() + ":" + config.admin().port()));
     }
 }

@@ -46,6 +46,20 @@ public final class ConfigParser {
         return problems.result(config);
     }
 
+    /**
+     * Parses a document pushed by the control plane: only {@code services:}, with the same
+     * strict rules (and messages) as the policy file.
+     *
+     * @param sourceName name used in problems, e.g. {@code snapshot 3f2a...}
+     */
+    public static ParseResult parsePushed(String yamlText, String sourceName) {
+        Objects.requireNonNull(yamlText, "yamlText");
+        Problems problems = new Problems(sourceName == null ? STRING_SOURCE : sourceName);
+        Node root = compose(yamlText, problems);
+        MeshConfig config = root == null ? null : new PolicyReader(problems).readPushed(root);
+        return problems.result(config);
+    }
+
     /** Reads and parses a UTF-8 policy file; an unreadable file is one problem at line 0. */
     public static ParseResult parse(Path file) {
         Objects.requireNonNull(file, "file");

@@ -48,19 +48,131 @@ final class PolicyReader {
         }
         MeshDraft draft = new MeshDraft();
         new KeyTable("policy")
-                .optional("workload", e -> draft.workload = name(e.value(), "workload"))
+                .optional("workload", e -> {
+                    draft.workloadGiven = true;
+                    draft.workload = name(e.value(), "workload");
+                })
                 .optional("admin", e -> draft.admin = admin(e))
                 .optional("services", e -> draft.services = services(e.value()))
+                .optional("control", e -> {
+                    draft.controlKey = e.key();
+                    draft.control = control(e);
+                })
+                .optional("inbound", e -> {
+                    draft.inboundKey = e.key();
+                    draft.inbound = inbound(e);
+                })
                 .walk(mapping, mapping, problems);
+        if (!draft.workloadGiven) {
+            // The link subscribes and registers under the workload's name: it must have one.
+            if (draft.controlKey != null) {
+                problems.error(draft.controlKey, "control needs 'workload' (the name this agent subscribes under)");
+            }
+            if (draft.inboundKey != null) {
+                problems.error(draft.inboundKey, "inbound needs 'workload' (the name its port is registered under)");
+            }
+        }
         return problems.errorCount() == 0
-                ? new MeshConfig(draft.workload, draft.admin, draft.services)
+                ? new MeshConfig(draft.workload, draft.admin, draft.services, draft.control, draft.inbound)
                 : null;
+    }
+
+    /** Reads a document pushed by the control plane: {@code services:} and nothing else. */
+    MeshConfig readPushed(Node root) {
+        MappingNode mapping = nodes.mapping(root);
+        if (mapping == null) {
+            return null;
+        }
+        MeshDraft draft = new MeshDraft();
+        new KeyTable("pushed snapshot")
+                .required("services", e -> draft.services = services(e.value()))
+                .walk(mapping, mapping, problems);
+        return problems.errorCount() == 0 ? new MeshConfig(null, null, draft.services) : null;
     }
 
     private static final class MeshDraft {
         String workload;
         AdminConfig admin;
         Map<String, ServiceConfig> services = Map.of();
+        ControlConfig control;
+        InboundConfig inbound;
+        Node controlKey;
+        Node inboundKey;
+        boolean workloadGiven;
+    }
+
+    // ---- control and inbound ----------------------------------------------------------------
+
+    private ControlConfig control(KeyTable.Entry entry) {
+        MappingNode mapping = nodes.mapping(entry.value());
+        if (mapping == null) {
+            return null;
+        }
+        int errorsBefore = problems.errorCount();
+        ControlDraft draft = new ControlDraft();
+        new KeyTable("control")
+                .required("servers", e -> draft.servers = servers(e.value()))
+                .optional("tokenFile", e -> draft.tokenFile = path(e.value()))
+                .optional("cacheDir", e -> draft.cacheDir = path(e.value()))
+                .walk(mapping, entry.key(), problems);
+        return problems.errorCount() == errorsBefore
+                ? new ControlConfig(draft.servers, draft.tokenFile, draft.cacheDir) : null;
+    }
+
+    private static final class ControlDraft {
+        List<String> servers = List.of();
+        java.nio.file.Path tokenFile;
+        java.nio.file.Path cacheDir;
+    }
+
+    private List<String> servers(Node node) {
+        SequenceNode sequence = nodes.sequence(node);
+        if (sequence == null) {
+            return List.of();
+        }
+        if (sequence.getValue().isEmpty()) {
+            problems.error(sequence, "servers must not be empty");
+            return List.of();
+        }
+        List<String> servers = new ArrayList<>();
+        for (Node item : sequence.getValue()) {
+            Addresses.ParsedAddress address = address(item);
+            if (address != null) {
+                String text = ((ScalarNode) item).getValue();
+                if (servers.contains(text)) {
+                    problems.error(item, "duplicate server '" + text + "'");
+                } else {
+                    servers.add(text);
+                }
+            }
+        }
+        return servers;
+    }
+
+    private java.nio.file.Path path(Node node) {
+        String text = nodes.string(node);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.nio.file.Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            problems.error(node, "bad path '" + text + "': " + e.getReason());
+            return null;
+        }
+    }
+
+    private InboundConfig inbound(KeyTable.Entry entry) {
+        MappingNode mapping = nodes.mapping(entry.value());
+        if (mapping == null) {
+            return null;
+        }
+        int errorsBefore = problems.errorCount();
+        Integer[] port = new Integer[1];
+        new KeyTable("inbound")
+                .required("port", e -> port[0] = nodes.integer(e.value(), "port", 1, 65535))
+                .walk(mapping, entry.key(), problems);
+        return problems.errorCount() == errorsBefore ? new InboundConfig(port[0]) : null;
     }
 
     // ---- admin ------------------------------------------------------------------------------

@@ -21,6 +21,21 @@ public final class PolicyYaml {
             out.append("admin: { port: ").append(config.admin().port()).append(", bind: \"")
                     .append(config.admin().bind()).append("\" }\n");
         }
+        ControlConfig control = config.control();
+        if (control != null) {
+            out.append("control: { servers: [ ").append(control.servers().stream().map(s -> '"' + s + '"')
+                    .collect(Collectors.joining(", "))).append(" ]");
+            if (control.tokenFile() != null) {
+                out.append(", tokenFile: \"").append(control.tokenFile()).append('"');
+            }
+            if (control.cacheDir() != null) {
+                out.append(", cacheDir: \"").append(control.cacheDir()).append('"');
+            }
+            out.append(" }\n");
+        }
+        if (config.inbound() != null) {
+            out.append("inbound: { port: ").append(config.inbound().port()).append(" }\n");
+        }
         out.append("services:");
         if (config.services().isEmpty()) {
             out.append(" {}\n");

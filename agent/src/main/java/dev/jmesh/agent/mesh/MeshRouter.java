@@ -5,10 +5,14 @@ import dev.jmesh.bootstrap.Router;
 import dev.jmesh.agent.routing.Endpoint;
 import java.net.InetSocketAddress;
 
-/** The mesh core as instrumented code sees it: lookups in the route table. */
+/**
+ * The mesh core as instrumented code sees it: lookups in the route table. A new table (a pushed
+ * snapshot) is published with one volatile write; a call that already holds a {@link Service}
+ * finishes with it.
+ */
 public final class MeshRouter implements Router {
 
-    private final RouteTable table;
+    private volatile RouteTable table;
 
     public MeshRouter(RouteTable table) {
         this.table = table;
@@ -16,6 +20,16 @@ public final class MeshRouter implements Router {
 
     public RouteTable table() {
         return table;
+    }
+
+    /**
+     * Makes {@code next} the table calls use, then stops the timers of the services of the old
+     * table that {@code next} does not carry over. Called from one thread at a time.
+     */
+    public void publish(RouteTable next) {
+        RouteTable previous = table;
+        table = next;
+        previous.closeExcept(next);
     }
 
     @Override

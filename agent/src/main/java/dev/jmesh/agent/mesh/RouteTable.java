@@ -29,8 +29,22 @@ public final class RouteTable implements AutoCloseable {
 
     /** Builds the table for a policy, counting into {@code metrics}; endpoint names are resolved here, once. */
     public static RouteTable of(MeshConfig config, MeshMetrics metrics) {
+        return of(config, metrics, EMPTY);
+    }
+
+    /**
+     * Builds the table for a new policy. A service whose policy is unchanged from
+     * {@code previous} is carried over as it is, runtime state included (ejections, health,
+     * load, breaker), so a push that changes one service does not reset the others.
+     */
+    public static RouteTable of(MeshConfig config, MeshMetrics metrics, RouteTable previous) {
         Map<String, Service> services = new HashMap<>();
         for (ServiceConfig service : config.services().values()) {
+            Service old = previous.services.get(service.name());
+            if (old != null && old.config().equals(service)) {
+                services.put(service.name(), old);
+                continue;
+            }
             List<Endpoint> endpoints = new ArrayList<>(service.endpoints().size());
             for (EndpointConfig e : service.endpoints()) {
                 endpoints.add(new Endpoint(new InetSocketAddress(e.host(), e.port()), e.weight(), e.zone()));
@@ -66,6 +80,15 @@ public final class RouteTable implements AutoCloseable {
     @Override
     public void close() {
         services.values().forEach(Service::close);
+    }
+
+    /** Stops the timers of the services that {@code successor} did not carry over. */
+    void closeExcept(RouteTable successor) {
+        for (Service service : services.values()) {
+            if (successor.services.get(service.name()) != service) {
+                service.close();
+            }
+        }
     }
 
     /** Lower-cased and without a trailing dot; the same instance when already canonical. */

@@ -86,6 +86,19 @@ public final class PrometheusText {
         out.append("# HELP jmesh_config_version Version of the policy in effect.\n");
         out.append("# TYPE jmesh_config_version gauge\n");
         out.append("jmesh_config_version ").append(metrics.configVersion()).append('\n');
+        if (metrics.linkState() >= 0) {
+            out.append("# HELP jmesh_control_link_connected Whether the control link is up (1) or not (0).\n");
+            out.append("# TYPE jmesh_control_link_connected gauge\n");
+            out.append("jmesh_control_link_connected ").append(metrics.linkState()).append('\n');
+            out.append("# HELP jmesh_control_push_total Pushed snapshots applied (ack) or rejected (nack).\n");
+            out.append("# TYPE jmesh_control_push_total counter\n");
+            out.append("jmesh_control_push_total{result=\"ack\"} ").append(metrics.pushAcks()).append('\n');
+            out.append("jmesh_control_push_total{result=\"nack\"} ").append(metrics.pushNacks()).append('\n');
+            out.append("# HELP jmesh_control_snapshot_info The pushed snapshot in effect, always 1.\n");
+            out.append("# TYPE jmesh_control_snapshot_info gauge\n");
+            out.append("jmesh_control_snapshot_info{version=\"").append(escape(metrics.snapshotVersion()))
+                    .append("\"} 1\n");
+        }
         out.append("# HELP jmesh_build_info The agent's build, always 1.\n");
         out.append("# TYPE jmesh_build_info gauge\n");
         out.append("jmesh_build_info{version=\"").append(escape(version)).append("\",java_version=\"")
