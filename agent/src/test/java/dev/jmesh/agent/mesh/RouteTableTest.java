@@ -38,4 +38,27 @@ class RouteTableTest {
         assertEquals(false, first.isUnresolved());
         assertNull(router.pickHttpEndpoint("example.com"));
     }
+
+    @Test
+    void aPublishedTableKeepsUnchangedServicesAndTheirState() throws Exception {
+        MeshMetrics metrics = new MeshMetrics(null);
+        RouteTable first = RouteTable.of(ConfigParser.parse("""
+                services:
+                  orders: { endpoints: [ 10.0.1.5:8080 ], outlierDetection: {} }
+                  users: { endpoints: [ 10.0.1.6:8080 ] }
+                """, "v1").orThrow(), metrics);
+        MeshRouter router = new MeshRouter(first);
+        Service orders = router.table().service("orders");
+        RouteTable second = RouteTable.of(ConfigParser.parse("""
+                services:
+                  orders: { endpoints: [ 10.0.1.5:8080 ], outlierDetection: {} }
+                  users: { endpoints: [ 10.0.1.7:8080 ] }
+                """, "v2").orThrow(), metrics, router.table());
+        router.publish(second);
+        assertSame(second, router.table());
+        assertSame(orders, router.table().service("orders"), "unchanged: the same service, ejections and all");
+        assertEquals(new InetSocketAddress("10.0.1.7", 8080), router.pickHttpEndpoint("users"));
+        // A call that took the old users service before the swap still finishes with it.
+        assertEquals(new InetSocketAddress("10.0.1.6", 8080), first.service("users").endpoints().get(0).address());
+    }
 }

@@ -1,0 +1,177 @@
+package dev.jmesh.control.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jmesh.control.client.ControlLinkClient;
+import dev.jmesh.control.client.LinkOptions;
+import dev.jmesh.control.registry.InMemoryRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A replica and link clients in one JVM, over real loopback sockets. */
+class LinkTest {
+
+    @TempDir
+    Path dir;
+    final List<String> serverLog = Collections.synchronizedList(new ArrayList<>());
+    final List<AutoCloseable> toClose = new ArrayList<>();
+
+    /** What a client was pushed, and what it answered. */
+    static final class Recorder implements ControlLinkClient.Listener {
+        final List<String> versions = Collections.synchronizedList(new ArrayList<>());
+        final List<String> documents = Collections.synchronizedList(new ArrayList<>());
+        final List<String> log = Collections.synchronizedList(new ArrayList<>());
+        volatile Function<String, String> verdict = yaml -> null;
+
+        @Override
+        public String apply(String version, String yaml) {
+            versions.add(version);
+            documents.add(yaml);
+            return verdict.apply(yaml);
+        }
+
+        String last() {
+            synchronized (documents) {
+                return documents.isEmpty() ? "" : documents.get(documents.size() - 1);
+            }
+        }
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    ControlPlane plane(String token) throws IOException {
+        ControlPlane plane = ControlPlane.start(new InetSocketAddress("127.0.0.1", 0), dir, new InMemoryRegistry(), token,
+                Duration.ofSeconds(5), Duration.ofSeconds(15), serverLog::add);
+        toClose.add(plane);
+        return plane;
+    }
+
+    ControlLinkClient client(List<String> servers, String workload, String token, int inbound, Recorder recorder,
+                             String version) {
+        LinkOptions options = LinkOptions.defaults(servers, workload, () -> token, inbound, recorder.log::add);
+        ControlLinkClient client = new ControlLinkClient(options, recorder, version).start();
+        toClose.add(client);
+        return client;
+    }
+
+    @Test
+    void pushesTheConfigDirectoryAndEachChangeOfIt() throws Exception {
+        Files.writeString(dir.resolve("orders.yaml"), "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n");
+        ControlPlane plane = plane(null);
+        Recorder r = new Recorder();
+        ControlLinkClient client = client(List.of("127.0.0.1:" + plane.port()), "web", "", 0, r, "");
+        await(() -> plane.acks() == 1, "first snapshot ACKed");
+        assertTrue(client.connected());
+        assertTrue(r.last().contains("10.0.0.1:80"), r.last());
+        assertEquals(plane.version(), client.version());
+
+        long start = System.nanoTime();
+        Files.writeString(dir.resolve("orders.yaml"), "services:\n  orders:\n    endpoints: [ 10.0.0.2:80 ]\n");
+        await(() -> r.last().contains("10.0.0.2:80"), "the change pushed");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 1000, "change reached the client after " + millis + " ms");
+        await(() -> plane.acks() == 2, "second snapshot ACKed");
+
+        // A file that is not YAML: logged, its last good content kept, nothing pushed.
+        Files.writeString(dir.resolve("orders.yaml"), "services: [ unclosed\n");
+        await(() -> serverLog.stream().anyMatch(l -> l.contains("orders.yaml") && l.contains("last good content")),
+                "the bad file reported");
+        assertEquals(2, r.versions.size());
+    }
+
+    @Test
+    void aRejectedSnapshotIsNackedAndTheVersionStays() throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n");
+        ControlPlane plane = plane(null);
+        Recorder r = new Recorder();
+        ControlLinkClient client = client(List.of("127.0.0.1:" + plane.port()), "web", "", 0, r, "");
+        await(() -> plane.acks() == 1, "ACK");
+        String good = client.version();
+        r.verdict = yaml -> yaml.contains("round-robbin") ? "snapshot x:4:15: unknown balancer 'round-robbin'" : null;
+        Files.writeString(dir.resolve("a.yaml"),
+                "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n    balancer: round-robbin\n");
+        await(() -> plane.nacks() == 1, "NACK");
+        assertEquals(good, client.version());
+        await(() -> serverLog.stream().anyMatch(l -> l.startsWith("NACK from web@127.0.0.1")
+                && l.contains("unknown balancer 'round-robbin'")), "the NACK logged with its error");
+    }
+
+    @Test
+    void registeredEndpointsArePushedAndGoWithGoodbye() throws Exception {
+        ControlPlane plane = plane(null);
+        Recorder watcher = new Recorder();
+        client(List.of("127.0.0.1:" + plane.port()), "watcher", "", 0, watcher, "");
+        Recorder r = new Recorder();
+        ControlLinkClient orders = client(List.of("127.0.0.1:" + plane.port()), "orders", "", 8080, r, "");
+        await(() -> watcher.last().contains("orders:") && watcher.last().contains("127.0.0.1:8080"), "registered");
+        orders.close();
+        await(() -> !watcher.last().contains("orders:"), "deregistered at GOODBYE");
+    }
+
+    @Test
+    void aClientWithTheCurrentVersionIsNotSentItAgain() throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n");
+        ControlPlane plane = plane(null);
+        Recorder r = new Recorder();
+        ControlLinkClient client = client(List.of("127.0.0.1:" + plane.port()), "web", "", 0, r, plane.version());
+        await(client::connected, "connected");
+        Thread.sleep(300); // a snapshot would have followed the WELCOME at once
+        assertEquals(List.of(), r.versions);
+    }
+
+    @Test
+    void aWrongTokenIsRefusedWithAClearError() throws Exception {
+        ControlPlane plane = plane("right");
+        Recorder bad = new Recorder();
+        ControlLinkClient refused = client(List.of("127.0.0.1:" + plane.port()), "web", "wrong", 0, bad, "");
+        await(() -> serverLog.stream().anyMatch(l -> l.contains("refused") && l.contains("wrong token")), "refused");
+        await(() -> bad.log.stream().anyMatch(l -> l.contains("unauthorized: wrong token")), "the client says why");
+        assertFalse(refused.connected());
+        Recorder good = new Recorder();
+        client(List.of("127.0.0.1:" + plane.port()), "web", "right", 0, good, "");
+        await(() -> plane.acks() == 1, "the right token is let in");
+    }
+
+    @Test
+    void failsOverToTheNextServer() throws Exception {
+        ControlPlane plane = plane(null);
+        String dead;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dead = "127.0.0.1:" + s.getLocalPort();
+        }
+        Recorder r = new Recorder();
+        ControlLinkClient client = client(List.of(dead, "127.0.0.1:" + plane.port()), "web", "", 0, r, "");
+        await(client::connected, "connected to the live server");
+        assertEquals("127.0.0.1:" + plane.port(), client.server());
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+}
