@@ -92,6 +92,10 @@ final class AppJvm implements AutoCloseable {
         }
     }
 
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL, and wait until it is gone: no shutdown hook runs. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

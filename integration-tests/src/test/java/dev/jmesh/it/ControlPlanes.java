@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -50,10 +51,16 @@ final class ControlPlanes {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
             try (Socket s = new Socket()) {
+                // Serving, not just listening: 'srvr' (allowed by default) answers with the version.
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return zk;
+                s.setSoTimeout(1000);
+                s.getOutputStream().write("srvr".getBytes(StandardCharsets.US_ASCII));
+                if (new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).contains("Zookeeper version")) {
+                    return zk;
+                }
+                throw new IOException("not serving yet");
             } catch (IOException notYet) {
-                if (System.nanoTime() > deadline) {
+                if (System.nanoTime() > deadline || !zk.alive()) {
                     zk.close();
                     throw new AssertionError("ZooKeeper did not start: " + zk.stderrLines());
                 }
