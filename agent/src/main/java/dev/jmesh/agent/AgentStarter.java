@@ -45,6 +45,16 @@ final class AgentStarter {
         starter.start();
     }
 
+    /** Fail open: without a link, the file's policy routes on. */
+    private static ControlLink startControlLink(MeshConfig config, MeshRouter router, MeshMetrics metrics) {
+        try {
+            return ControlLink.start(config, router, metrics);
+        } catch (RuntimeException | LinkageError e) {
+            AgentLog.line("control link not started: " + e + "; the policy file routes on");
+            return null;
+        }
+    }
+
     static void start(AgentOptions options, Instrumentation instrumentation, ClassDefiner definer, boolean attached)
             throws Exception {
         long startNanos = System.nanoTime();
@@ -67,7 +77,7 @@ final class AgentStarter {
         Mesh.install(router, new JdkHttpCallDriver());
         Instrumenter.install(instrumentation, INSTRUMENTATIONS, definer, new TransformFailureLog());
         String source = "from " + options.configPath();
-        ControlLink link = config.control() == null ? null : ControlLink.start(config, router, metrics);
+        ControlLink link = config.control() == null ? null : startControlLink(config, router, metrics);
         if (config.admin() != null) {
             startAdmin(config, router, metrics, link == null ? () -> config : link::effective,
                     link == null ? () -> source : () -> source + "\n" + link.describe());

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A real ZooKeeper and two control-plane replicas: two agents, each linked to a different
  * replica, register their inbound ports and discover each other; one replica dies under load
  * and its agent reconnects to the other without a failed call; a killed agent's endpoint
- * disappears from the other agent's routes.
+ * disappears from the other agents' routes, and a cleanly stopped one deregisters at once (GOODBYE).
  *
  * <p>The agents run the caller application; a loopback backend stands in for each one's own
  * server on its {@code inbound.port}.
@@ -47,6 +47,7 @@ class ZooKeeperRegistryTest {
         int r2Port = FreePort.pick();
         int alphaAdmin = FreePort.pick();
         int betaAdmin = FreePort.pick();
+        int gammaAdmin = FreePort.pick();
         String zk = "127.0.0.1:" + zkPort;
         try (AppJvm zooKeeper = ControlPlanes.zooKeeper(dir, zkPort);
              AppJvm r1 = ControlPlanes.replica(config, r1Port, "--zookeeper", zk, "--session-timeout", "2s");
@@ -59,7 +60,11 @@ class ZooKeeperRegistryTest {
                      .run(CALLER, List.of("jdk-sync", "--await-stdin", "300*http://beta/a", "--pace", "10", "--hold"));
              AppJvm beta = AppJvm.on(Jdk.JDK25).withAgent(agentPolicy("beta", betaServer.port(), betaAdmin, r2Port, r1Port))
                      .classPath(AppJvm.classPath("okhttp4"))
-                     .run(CALLER, List.of("okhttp-sync", "--await-stdin", "300*http://alpha/b", "--pace", "10", "--hold"))) {
+                     .run(CALLER, List.of("okhttp-sync", "--await-stdin", "300*http://alpha/b", "--pace", "10", "--hold"));
+             // gamma only watches: it makes no call and has no inbound port.
+             AppJvm gamma = AppJvm.on(Jdk.JDK17).withAgent(Policy.write(dir, "workload: gamma\nadmin: { port: "
+                             + gammaAdmin + " }\ncontrol: { servers: [ \"127.0.0.1:" + r2Port + "\" ] }\n"))
+                     .classPath(AppJvm.classPath("okhttp4")).run(CALLER, List.of("jdk-sync", "--hold"))) {
             awaitPage(alphaAdmin, "/clusters", page -> page.contains("beta\t" + betaServer.address()));
             awaitPage(betaAdmin, "/clusters", page -> page.contains("alpha\t" + alphaServer.address()));
             assertTrue(awaitPage(alphaAdmin, "/config", page -> page.contains("# control: connected to"))
@@ -87,13 +92,21 @@ class ZooKeeperRegistryTest {
             Thread.sleep(2500);
             assertTrue(awaitPage(betaAdmin, "/clusters", page -> true).contains("alpha\t" + alphaServer.address()));
 
-            // A killed agent (no GOODBYE): its link drops, r2 deletes its node, beta stops routing to it.
+            // A killed agent (no GOODBYE): its link drops, r2 deletes its node, the others stop routing to it.
+            awaitPage(gammaAdmin, "/clusters", page -> page.contains("alpha\t") && page.contains("beta\t"));
             long killed = System.nanoTime();
             alpha.kill();
             awaitPage(betaAdmin, "/clusters", page -> !page.contains("alpha\t"));
             System.out.println("killed agent's endpoint gone from the other agent after "
                     + (System.nanoTime() - killed) / 1_000_000 + " ms");
+
+            // A clean exit says GOODBYE: deregistered at once.
             beta.writeLine("exit");
+            assertEquals(0, beta.await().exitCode());
+            r2.awaitErrorLine(line -> line.contains("link beta@127.0.0.1")
+                    && line.contains("GOODBYE, 127.0.0.1:" + betaServer.port() + " deregistered"));
+            awaitPage(gammaAdmin, "/clusters", page -> !page.contains("beta\t"));
+            gamma.writeLine("exit");
         }
     }
 }

@@ -115,6 +115,7 @@ final class LinkServer implements AutoCloseable {
         long lastRead = opened;
         long lastWrite = opened;
         String workload;
+        String endpoint;
         String sent = "";
         Registry.Registration registration;
         boolean closeAfterFlush;
@@ -202,7 +203,7 @@ final class LinkServer implements AutoCloseable {
         readBuffer.clear();
         int n = link.channel.read(readBuffer);
         if (n < 0) {
-            drop(link, link.workload == null ? null : "link closed by the agent");
+            drop(link, link.registration == null ? null : "link closed by the agent, " + link.endpoint + " deregistered");
             return;
         }
         link.lastRead = System.nanoTime();
@@ -234,7 +235,9 @@ final class LinkServer implements AutoCloseable {
             link.sent = hello.version();
             if (hello.inboundPort() > 0) {
                 String host = link.peer.substring(0, link.peer.lastIndexOf(':'));
-                link.registration = registry.register(hello.workload(), host + ":" + hello.inboundPort());
+                link.endpoint = host + ":" + hello.inboundPort();
+                link.registration = registry.register(hello.workload(), link.endpoint);
+                log.accept("registered " + hello.workload() + " " + link.endpoint);
             }
             Published p = published;
             enqueue(link, Frames.encode(new Message.Welcome(serverName, p == null ? "" : p.version())));
@@ -252,7 +255,7 @@ final class LinkServer implements AutoCloseable {
         } else if (message instanceof Message.Ping) {
             enqueue(link, Frames.encode(new Message.Pong()));
         } else if (message instanceof Message.Goodbye) {
-            drop(link, null);
+            drop(link, link.registration == null ? null : "GOODBYE, " + link.endpoint + " deregistered");
         } else if (!(message instanceof Message.Pong)) {
             refuse(link, "protocol error: unexpected " + message.getClass().getSimpleName());
         }
