@@ -165,6 +165,35 @@ class LinkTest {
         assertEquals("127.0.0.1:" + plane.port(), client.server());
     }
 
+    /** A server that answers HELLO with garbage, or an oversized frame: the client gives up on it and retries. */
+    @Test
+    void aHostileServerIsDroppedNeverBelieved() throws Exception {
+        for (byte[] answer : List.of("HTTP/1.1 200 OK\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                java.nio.ByteBuffer.allocate(6).put((byte) 'J').put((byte) 3).putInt(64 << 20).array())) {
+            try (ServerSocket hostile = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                Thread server = new Thread(() -> {
+                    while (!hostile.isClosed()) {
+                        try (java.net.Socket s = hostile.accept()) {
+                            s.getOutputStream().write(answer);
+                            s.getOutputStream().flush();
+                            Thread.sleep(200);
+                        } catch (IOException | InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+                server.setDaemon(true);
+                server.start();
+                Recorder r = new Recorder();
+                ControlLinkClient client = client(List.of("127.0.0.1:" + hostile.getLocalPort()), "web", "", 0, r, "");
+                await(() -> r.log.stream().anyMatch(l -> l.contains("protocol error")), "the protocol error logged");
+                assertFalse(client.connected());
+                assertEquals(List.of(), r.versions);
+                client.close();
+            }
+        }
+    }
+
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
