@@ -2,6 +2,7 @@ package dev.jmesh.control.client;
 
 import dev.jmesh.control.protocol.FrameDecoder;
 import dev.jmesh.control.protocol.Frames;
+import dev.jmesh.control.protocol.HostPort;
 import dev.jmesh.control.protocol.Message;
 import dev.jmesh.control.protocol.ProtocolException;
 import java.io.IOException;
@@ -295,28 +296,17 @@ public final class ControlLinkClient implements AutoCloseable {
         }
     }
 
-    /** {@code host:port} or {@code [v6]:port}. */
+    /** The server's address, resolved now (each connect resolves again). */
     static InetSocketAddress address(String server) throws IOException {
-        int colon = server.lastIndexOf(':');
-        if (colon <= 0 || colon == server.length() - 1) {
-            throw new IOException("bad server address '" + server + "': expected host:port");
-        }
-        String host = server.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
+        InetSocketAddress written;
         try {
-            port = Integer.parseInt(server.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IOException("bad server port in '" + server + "'");
+            written = HostPort.parse(server, false);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage());
         }
-        if (port < 1 || port > 65535) {
-            throw new IOException("bad server port in '" + server + "'");
-        }
-        InetSocketAddress address = new InetSocketAddress(host, port);
+        InetSocketAddress address = new InetSocketAddress(written.getHostString(), written.getPort());
         if (address.isUnresolved()) {
-            throw new IOException("cannot resolve " + host);
+            throw new IOException("cannot resolve " + written.getHostString());
         }
         return address;
     }

@@ -1,5 +1,6 @@
 package dev.jmesh.control.server;
 
+import dev.jmesh.control.protocol.HostPort;
 import dev.jmesh.control.registry.InMemoryRegistry;
 import dev.jmesh.control.registry.Registry;
 import dev.jmesh.control.registry.ZooKeeperRegistry;
@@ -97,19 +98,8 @@ public final class ControlMain {
     }
 
     static InetSocketAddress address(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("bad --listen '" + hostPort + "': expected HOST:PORT");
-        }
-        String host = hostPort.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        try {
-            return new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1)));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad --listen '" + hostPort + "': expected HOST:PORT");
-        }
+        InetSocketAddress written = HostPort.parse(hostPort, true);
+        return new InetSocketAddress(written.getHostString(), written.getPort());
     }
 
     private static Duration duration(String option, String value) {

@@ -74,13 +74,28 @@ class LinkTest {
         return client;
     }
 
+    /** A client of workload web, without token or inbound port, linked to {@code plane}. */
+    ControlLinkClient web(ControlPlane plane, Recorder r) {
+        return client(List.of("127.0.0.1:" + plane.port()), "web", "", 0, r, "");
+    }
+
+    static final String ORDERS_V1 = "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n";
+
+    /** A plane serving {@code ORDERS_V1} in {@code file}, and the plane once the client's first ACK is in. */
+    ControlPlane servingOrders(String file, Recorder r, ControlLinkClient[] client) throws Exception {
+        Files.writeString(dir.resolve(file), ORDERS_V1);
+        ControlPlane plane = plane(null);
+        client[0] = web(plane, r);
+        await(() -> plane.acks() == 1, "first snapshot ACKed");
+        return plane;
+    }
+
     @Test
     void pushesTheConfigDirectoryAndEachChangeOfIt() throws Exception {
-        Files.writeString(dir.resolve("orders.yaml"), "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n");
-        ControlPlane plane = plane(null);
         Recorder r = new Recorder();
-        ControlLinkClient client = client(List.of("127.0.0.1:" + plane.port()), "web", "", 0, r, "");
-        await(() -> plane.acks() == 1, "first snapshot ACKed");
+        ControlLinkClient[] linked = new ControlLinkClient[1];
+        ControlPlane plane = servingOrders("orders.yaml", r, linked);
+        ControlLinkClient client = linked[0];
         assertTrue(client.connected());
         assertTrue(r.last().contains("10.0.0.1:80"), r.last());
         assertEquals(plane.version(), client.version());
@@ -101,17 +116,15 @@ class LinkTest {
 
     @Test
     void aRejectedSnapshotIsNackedAndTheVersionStays() throws Exception {
-        Files.writeString(dir.resolve("a.yaml"), "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n");
-        ControlPlane plane = plane(null);
         Recorder r = new Recorder();
-        ControlLinkClient client = client(List.of("127.0.0.1:" + plane.port()), "web", "", 0, r, "");
-        await(() -> plane.acks() == 1, "ACK");
-        String good = client.version();
+        ControlLinkClient[] linked = new ControlLinkClient[1];
+        ControlPlane plane = servingOrders("a.yaml", r, linked);
+        String good = linked[0].version();
         r.verdict = yaml -> yaml.contains("round-robbin") ? "snapshot x:4:15: unknown balancer 'round-robbin'" : null;
         Files.writeString(dir.resolve("a.yaml"),
                 "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n    balancer: round-robbin\n");
         await(() -> plane.nacks() == 1, "NACK");
-        assertEquals(good, client.version());
+        assertEquals(good, linked[0].version());
         await(() -> serverLog.stream().anyMatch(l -> l.startsWith("NACK from web@127.0.0.1")
                 && l.contains("unknown balancer 'round-robbin'")), "the NACK logged with its error");
     }
@@ -130,7 +143,7 @@ class LinkTest {
 
     @Test
     void aClientWithTheCurrentVersionIsNotSentItAgain() throws Exception {
-        Files.writeString(dir.resolve("a.yaml"), "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n");
+        Files.writeString(dir.resolve("a.yaml"), ORDERS_V1);
         ControlPlane plane = plane(null);
         Recorder r = new Recorder();
         ControlLinkClient client = client(List.of("127.0.0.1:" + plane.port()), "web", "", 0, r, plane.version());
