@@ -40,9 +40,4 @@ public record LinkOptions(List<String> servers, String workload, Supplier<String
         return new LinkOptions(servers, workload, token, inboundPort, Duration.ofSeconds(5), Duration.ofSeconds(15),
                 Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(5), log);
     }
-
-    public LinkOptions withTimings(Duration pingInterval, Duration deadAfter) {
-        return new LinkOptions(servers, workload, token, inboundPort, pingInterval, deadAfter, connectTimeout,
-                backoffBase, backoffMax, log);
-    }
 }

@@ -54,6 +54,8 @@ public final class ZooKeeperRegistry implements Registry {
     private final Map<Node, String> nodes = new ConcurrentHashMap<>(); // registration -> its path, "" until written
     private final List<Consumer<Map<String, List<String>>>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    /** One watcher object: ZooKeeper keeps a watcher once per path, however often it is added again. */
+    private final Watcher treeWatcher = event -> scheduleRefresh();
     private volatile ZooKeeper zk;
     private volatile boolean closed;
     private Map<String, List<String>> last; // worker thread only
@@ -126,7 +128,7 @@ public final class ZooKeeperRegistry implements Registry {
     private void sync() {
         try {
             ensurePath(ROOT);
-            zk.addWatch(ROOT, event -> scheduleRefresh(), AddWatchMode.PERSISTENT_RECURSIVE);
+            zk.addWatch(ROOT, treeWatcher, AddWatchMode.PERSISTENT_RECURSIVE);
             for (Map.Entry<Node, String> e : nodes.entrySet()) {
                 if (e.getValue().isEmpty() && !e.getKey().done.get()) {
                     create(e.getKey());

@@ -48,6 +48,7 @@ final class ConfigDirectory implements AutoCloseable {
     private volatile boolean closed;
     private WatchService watch;
     private Map<Path, String> fingerprint = Map.of();
+    private String lastProblem;
 
     ConfigDirectory(Path dir, Consumer<Map<String, Object>> onChange, Consumer<String> log) {
         this.dir = dir;
@@ -99,8 +100,14 @@ final class ConfigDirectory implements AutoCloseable {
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                log.accept("config directory " + dir + ": " + e.getMessage());
+                String problem = "config directory " + dir + ": " + e.getMessage();
+                if (!problem.equals(lastProblem)) { // once, not every 250 ms
+                    log.accept(problem + "; serving its last good content");
+                    lastProblem = problem;
+                }
+                continue;
             }
+            lastProblem = null;
         }
     }
 

@@ -66,14 +66,14 @@ public final class ControlPlane implements AutoCloseable {
             if (!snapshot.version().equals(version)) {
                 version = snapshot.version();
                 links.publish(snapshot.version(), snapshot.yaml());
-                log.accept("snapshot " + snapshot.version() + ": " + serviceCount(snapshot) + " service(s)");
+                log.accept("snapshot " + snapshot.version() + ": " + serviceCount() + " service(s)");
             }
         } catch (RuntimeException e) {
             log.accept("cannot compose a snapshot, the last one stays: " + e);
         }
     }
 
-    private int serviceCount(Snapshots.Snapshot snapshot) {
+    private int serviceCount() {
         return configured.size() + (int) registered.keySet().stream().filter(w -> !configured.containsKey(w)).count();
     }
 
