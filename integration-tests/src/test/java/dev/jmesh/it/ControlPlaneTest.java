@@ -35,14 +35,14 @@ class ControlPlaneTest {
                 + "    retries: { attempts: 3, retryOn: [ connect-failure, reset ] }\n" + extra;
     }
 
-    Path agentPolicy(int controlPort, int adminPort) {
+    Path agentPolicy(int controlPort, int adminPort, String extra) {
         return Policy.write(dir, """
                 workload: web
                 admin: { port: %d }
                 control:
                   servers: [ "127.0.0.1:%d" ]
                   cacheDir: %s
-                """.formatted(adminPort, controlPort, dir.resolve("cache")));
+                """.formatted(adminPort, controlPort, dir.resolve("cache")) + extra);
     }
 
     @Test
@@ -54,7 +54,7 @@ class ControlPlaneTest {
             int controlPort = FreePort.pick();
             int adminPort = FreePort.pick();
             try (AppJvm replica = ControlPlanes.replica(config, controlPort);
-                 AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(agentPolicy(controlPort, adminPort))
+                 AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(agentPolicy(controlPort, adminPort, ""))
                          .classPath(AppJvm.classPath("okhttp4"))
                          .run(CALLER, List.of("jdk-sync", "--await-stdin", "600*" + URL, "--pace", "5"))) {
                 awaitPage(adminPort, "/clusters", page -> page.contains("orders\t" + x.address()));
@@ -110,8 +110,10 @@ class ControlPlaneTest {
             Files.writeString(config.resolve("orders.yaml"), orders(x.address(), ""));
             int controlPort = FreePort.pick();
             int adminPort = FreePort.pick();
-            Path policy = agentPolicy(controlPort, adminPort);
-            try (AppJvm replica = ControlPlanes.replica(config, controlPort);
+            // With a token this time: the replica requires it, the agent reads it from control.tokenFile.
+            Path token = Files.writeString(dir.resolve("token"), "s3cr3t-token\n");
+            Path policy = agentPolicy(controlPort, adminPort, "  tokenFile: " + token + "\n");
+            try (AppJvm replica = ControlPlanes.replica(config, controlPort, "--token-file", token.toString());
                  AppJvm app = AppJvm.on(Jdk.JDK25).withAgent(policy).classPath(AppJvm.classPath("okhttp4"))
                          .run(CALLER, List.of("okhttp-sync", "--await-stdin", "300*" + URL, "--pace", "5"))) {
                 awaitPage(adminPort, "/clusters", page -> page.contains("orders\t" + x.address()));

@@ -207,6 +207,58 @@ class LinkTest {
         }
     }
 
+    /** Keepalive, client side: a server that WELCOMEs and then falls silent is given up on after deadAfter. */
+    @Test
+    void aSilentServerIsDetectedByTheKeepalive() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> accepted = Collections.synchronizedList(new ArrayList<>());
+            Thread server = new Thread(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        java.net.Socket s = silent.accept();
+                        accepted.add(s); // kept open, never read again: a hung replica
+                        s.getOutputStream().write(dev.jmesh.control.protocol.Frames.encode(
+                                new dev.jmesh.control.protocol.Message.Welcome("silent:1", "")));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            Recorder r = new Recorder();
+            LinkOptions options = new LinkOptions(List.of("127.0.0.1:" + silent.getLocalPort()), "web", () -> "", 0,
+                    Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2), Duration.ofMillis(10),
+                    Duration.ofMillis(50), r.log::add);
+            ControlLinkClient client = new ControlLinkClient(options, r, "").start();
+            toClose.add(client);
+            await(() -> r.log.stream().anyMatch(l -> l.contains("lost link") && l.contains("no message for")),
+                    "the dead link noticed");
+            await(() -> accepted.size() >= 2, "reconnected");
+            for (java.net.Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    /** Keepalive, server side: an agent that says HELLO and then nothing is dropped and deregistered. */
+    @Test
+    void aSilentAgentIsDroppedAndDeregistered() throws Exception {
+        ControlPlane plane = ControlPlane.start(new InetSocketAddress("127.0.0.1", 0), dir, new InMemoryRegistry(), null,
+                Duration.ofMillis(100), Duration.ofMillis(400), serverLog::add);
+        toClose.add(plane);
+        Recorder watcher = new Recorder();
+        web(plane, watcher);
+        try (java.net.Socket hung = new java.net.Socket("127.0.0.1", plane.port())) {
+            hung.getOutputStream().write(dev.jmesh.control.protocol.Frames.encode(
+                    new dev.jmesh.control.protocol.Message.Hello("hung", "", "", 9999)));
+            await(() -> watcher.last().contains("hung:"), "registered");
+            await(() -> serverLog.stream().anyMatch(l -> l.contains("link hung@") && l.contains("no message for")),
+                    "dropped by the keepalive");
+            await(() -> !watcher.last().contains("hung:"), "deregistered");
+        }
+    }
+
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
