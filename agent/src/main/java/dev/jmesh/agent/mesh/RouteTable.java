@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * An immutable snapshot of every mesh service by name. A new policy builds a new table off
@@ -35,7 +36,10 @@ public final class RouteTable implements AutoCloseable {
     /**
      * Builds the table for a new policy. A service whose policy is unchanged from
      * {@code previous} is carried over as it is, runtime state included (ejections, health,
-     * load, breaker), so a push that changes one service does not reset the others.
+     * load, breaker), so a push that changes one service does not reset the others. In a
+     * service that did change, an endpoint that stays (same address, weight and zone, same
+     * outlier-detection and health-check policies) keeps its state: an ejected endpoint stays
+     * ejected for the rest of its time, its load and latency figures go on.
      */
     public static RouteTable of(MeshConfig config, MeshMetrics metrics, RouteTable previous) {
         Map<String, Service> services = new HashMap<>();
@@ -45,13 +49,27 @@ public final class RouteTable implements AutoCloseable {
                 services.put(service.name(), old);
                 continue;
             }
+            List<Endpoint> kept = old != null && sameHealthPolicies(old.config(), service) ? old.endpoints() : List.of();
             List<Endpoint> endpoints = new ArrayList<>(service.endpoints().size());
             for (EndpointConfig e : service.endpoints()) {
-                endpoints.add(new Endpoint(new InetSocketAddress(e.host(), e.port()), e.weight(), e.zone()));
+                InetSocketAddress address = new InetSocketAddress(e.host(), e.port());
+                Endpoint same = null;
+                for (Endpoint k : kept) {
+                    if (k.address().equals(address) && k.weight() == e.weight() && Objects.equals(k.zone(), e.zone())) {
+                        same = k;
+                        break;
+                    }
+                }
+                endpoints.add(same != null ? same : new Endpoint(address, e.weight(), e.zone()));
             }
             services.put(service.name(), new Service(service, endpoints, metrics.service(service.name())));
         }
         return new RouteTable(Map.copyOf(services));
+    }
+
+    /** Health state means the same under both: it may be carried from one to the other. */
+    private static boolean sameHealthPolicies(ServiceConfig a, ServiceConfig b) {
+        return Objects.equals(a.outlierDetection(), b.outlierDetection()) && Objects.equals(a.healthCheck(), b.healthCheck());
     }
 
     /**

@@ -42,6 +42,11 @@ public final class Service implements AutoCloseable {
         this.budget = new RetryBudgetWindow(config.retries().budget());
         this.rotation = buildRotation();
         this.outliers = new OutlierDetector(config.outlierDetection(), this.endpoints, this::refreshRotation, metrics);
+        for (Endpoint e : this.endpoints) {
+            if (e.health().ejected()) {
+                outliers.adopt(e); // carried over from the previous table, still ejected: bring it back here
+            }
+        }
         this.healthChecker = config.healthCheck() == null ? null
                 : new HealthChecker(config.healthCheck(), this.endpoints, config.name(), this::refreshRotation);
     }
