@@ -81,7 +81,6 @@ public final class ControlLinkClient implements AutoCloseable {
     private void run() {
         int index = 0;
         int failures = 0;
-        String lastFailure = null;
         while (!closed) {
             String target = options.servers().get(index % options.servers().size());
             boolean wasConnected = false;
@@ -106,15 +105,11 @@ public final class ControlLinkClient implements AutoCloseable {
                 options.log().accept("control: lost link to " + target + " (" + failure
                         + "); reconnecting, the current policy stays");
                 failures = 0;
-                lastFailure = null;
-            } else if (!failure.equals(lastFailure) && failures == options.servers().size()) {
-                // Once per outage (after every server was tried), not once per attempt.
+            }
+            if (!wasConnected && ++failures == options.servers().size()) {
+                // Once per outage, when every server was tried once; not once per attempt.
                 options.log().accept("control: no server answers " + options.servers() + " (last: " + target
                         + ": " + failure + "); retrying, the current policy stays");
-                lastFailure = failure;
-            }
-            if (!wasConnected) {
-                failures++;
             }
             index++;
             sleep(backoff(failures));
