@@ -33,11 +33,13 @@ final class PolicyReader {
     private final Problems problems;
     private final Nodes nodes;
     private final ResilienceReader resilience;
+    private final LinkReader link;
 
     PolicyReader(Problems problems) {
         this.problems = problems;
         this.nodes = new Nodes(problems);
         this.resilience = new ResilienceReader(problems, nodes);
+        this.link = new LinkReader(problems, nodes);
     }
 
     /** Reads the document root; returns null when there were errors. */
@@ -56,11 +58,11 @@ final class PolicyReader {
                 .optional("services", e -> draft.services = services(e.value()))
                 .optional("control", e -> {
                     draft.controlKey = e.key();
-                    draft.control = control(e);
+                    draft.control = link.control(e);
                 })
                 .optional("inbound", e -> {
                     draft.inboundKey = e.key();
-                    draft.inbound = inbound(e);
+                    draft.inbound = link.inbound(e);
                 })
                 .walk(mapping, mapping, problems);
         if (!draft.workloadGiven) {
@@ -99,80 +101,6 @@ final class PolicyReader {
         Node controlKey;
         Node inboundKey;
         boolean workloadGiven;
-    }
-
-    // ---- control and inbound ----------------------------------------------------------------
-
-    private ControlConfig control(KeyTable.Entry entry) {
-        MappingNode mapping = nodes.mapping(entry.value());
-        if (mapping == null) {
-            return null;
-        }
-        int errorsBefore = problems.errorCount();
-        ControlDraft draft = new ControlDraft();
-        new KeyTable("control")
-                .required("servers", e -> draft.servers = servers(e.value()))
-                .optional("tokenFile", e -> draft.tokenFile = path(e.value()))
-                .optional("cacheDir", e -> draft.cacheDir = path(e.value()))
-                .walk(mapping, entry.key(), problems);
-        return problems.errorCount() == errorsBefore
-                ? new ControlConfig(draft.servers, draft.tokenFile, draft.cacheDir) : null;
-    }
-
-    private static final class ControlDraft {
-        List<String> servers = List.of();
-        java.nio.file.Path tokenFile;
-        java.nio.file.Path cacheDir;
-    }
-
-    private List<String> servers(Node node) {
-        SequenceNode sequence = nodes.sequence(node);
-        if (sequence == null) {
-            return List.of();
-        }
-        if (sequence.getValue().isEmpty()) {
-            problems.error(sequence, "servers must not be empty");
-            return List.of();
-        }
-        List<String> servers = new ArrayList<>();
-        for (Node item : sequence.getValue()) {
-            Addresses.ParsedAddress address = address(item);
-            if (address != null) {
-                String text = ((ScalarNode) item).getValue();
-                if (servers.contains(text)) {
-                    problems.error(item, "duplicate server '" + text + "'");
-                } else {
-                    servers.add(text);
-                }
-            }
-        }
-        return servers;
-    }
-
-    private java.nio.file.Path path(Node node) {
-        String text = nodes.string(node);
-        if (text == null) {
-            return null;
-        }
-        try {
-            return java.nio.file.Path.of(text);
-        } catch (java.nio.file.InvalidPathException e) {
-            problems.error(node, "bad path '" + text + "': " + e.getReason());
-            return null;
-        }
-    }
-
-    private InboundConfig inbound(KeyTable.Entry entry) {
-        MappingNode mapping = nodes.mapping(entry.value());
-        if (mapping == null) {
-            return null;
-        }
-        int errorsBefore = problems.errorCount();
-        Integer[] port = new Integer[1];
-        new KeyTable("inbound")
-                .required("port", e -> port[0] = nodes.integer(e.value(), "port", 1, 65535))
-                .walk(mapping, entry.key(), problems);
-        return problems.errorCount() == errorsBefore ? new InboundConfig(port[0]) : null;
     }
 
     // ---- admin ------------------------------------------------------------------------------
