@@ -52,6 +52,8 @@ public final class ZooKeeperRegistry implements Registry {
         return t;
     });
     private final Map<Node, String> nodes = new ConcurrentHashMap<>(); // registration -> its path, "" until written
+    /** Nodes of ended registrations that could not be deleted yet (ZooKeeper unreachable): deleted on reconnect. */
+    private final Set<String> undeleted = ConcurrentHashMap.newKeySet();
     private final List<Consumer<Map<String, List<String>>>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     /** One watcher object: ZooKeeper keeps a watcher once per path, however often it is added again. */
@@ -113,6 +115,7 @@ public final class ZooKeeperRegistry implements Registry {
                     Thread.currentThread().interrupt();
                 }
                 nodes.replaceAll((n, path) -> "");
+                undeleted.clear(); // the old session's nodes are gone with it
                 try {
                     zk = open();
                 } catch (IOException e) {
@@ -129,6 +132,14 @@ public final class ZooKeeperRegistry implements Registry {
         try {
             ensurePath(ROOT);
             zk.addWatch(ROOT, treeWatcher, AddWatchMode.PERSISTENT_RECURSIVE);
+            for (String path : undeleted) {
+                try {
+                    zk.delete(path, -1);
+                } catch (KeeperException.NoNodeException gone) {
+                    // went with its session
+                }
+                undeleted.remove(path);
+            }
             for (Map.Entry<Node, String> e : nodes.entrySet()) {
                 if (e.getValue().isEmpty() && !e.getKey().done.get()) {
                     create(e.getKey());
@@ -197,7 +208,8 @@ public final class ZooKeeperRegistry implements Registry {
         } catch (KeeperException.NoNodeException ignored) {
             // gone with an expired session
         } catch (KeeperException e) {
-            log.accept("zookeeper: cannot delete " + path + ": " + e.getMessage() + " (it goes when the session ends)");
+            log.accept("zookeeper: cannot delete " + path + " yet: " + e.getMessage() + "; retried on reconnect");
+            undeleted.add(path);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
