@@ -2,10 +2,14 @@ package dev.jmesh.agent;
 
 import dev.jmesh.agent.admin.AdminServer;
 import dev.jmesh.agent.config.ConfigParser;
+import dev.jmesh.agent.config.InboundConfig;
 import dev.jmesh.agent.config.MeshConfig;
 import dev.jmesh.agent.config.ParseResult;
 import dev.jmesh.agent.config.Protocol;
+import dev.jmesh.agent.control.ControlLink;
+import dev.jmesh.agent.inbound.InboundPorts;
 import dev.jmesh.agent.mesh.MeshRouter;
+import dev.jmesh.agent.mesh.MeshSecurity;
 import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.tooling.ClassDefiner;
@@ -20,6 +24,7 @@ import dev.jmesh.instrumentation.socket.SocketInstrumentation;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Loads the policy, installs the router and the instrumentations, and says so in one line. */
 final class AgentStarter {
@@ -33,10 +38,11 @@ final class AgentStarter {
     private AgentStarter() {}
 
     /** Off the main thread: the application's start does not wait for the admin endpoint. */
-    private static void startAdmin(MeshConfig config, MeshRouter router, MeshMetrics metrics, String source) {
+    private static void startAdmin(MeshConfig config, MeshRouter router, MeshMetrics metrics,
+                                   Supplier<MeshConfig> policy, Supplier<String> source) {
         Thread starter = new Thread(() -> {
             try {
-                AdminServer.start(config.admin(), router, metrics, () -> config, source, Version.get());
+                AdminServer.start(config.admin(), router, metrics, policy, source, Version.get());
             } catch (Exception | LinkageError e) {
                 AgentLog.line("admin endpoint not started on " + config.admin().bind() + ":" + config.admin().port()
                         + ": " + e.getMessage() + "; routing goes on");
@@ -46,14 +52,28 @@ final class AgentStarter {
         starter.start();
     }
 
+    /** Fail open: without a link, the file's policy routes on. */
+    private static ControlLink startControlLink(MeshConfig config, MeshRouter router, MeshMetrics metrics) {
+        try {
+            return ControlLink.start(config, router, metrics);
+        } catch (RuntimeException | LinkageError e) {
+            AgentLog.line("control link not started: " + e + "; the policy file routes on");
+            return null;
+        }
+    }
+
     /**
      * The socket classes are loaded in every JVM before the agent starts, so instrumenting them
      * means retransforming at once, with Byte Buddy's start-up cost: paid only by a policy that
-     * has tcp services.
+     * needs them (tcp services, mesh TLS on sockets, an inbound port) or may receive such
+     * services from the control plane.
      */
     private static List<MeshInstrumentation> instrumentations(MeshConfig config) {
         List<MeshInstrumentation> all = new ArrayList<>(HTTP_INSTRUMENTATIONS);
-        if (config.services().values().stream().anyMatch(s -> s.protocol() == Protocol.TCP)) {
+        boolean sockets = config.control() != null
+                || (config.inbound() != null && config.inbound().mtls() != InboundConfig.Mtls.DISABLE)
+                || config.services().values().stream().anyMatch(s -> s.protocol() == Protocol.TCP || s.tls() != null);
+        if (sockets) {
             all.add(new SocketInstrumentation());
         }
         return all;
@@ -76,12 +96,17 @@ final class AgentStarter {
         }
         MeshConfig config = parsed.config();
         MeshMetrics metrics = new MeshMetrics(config.workload());
-        MeshRouter router = new MeshRouter(RouteTable.of(config, metrics));
+        MeshSecurity security = MeshSecurity.load(config, instrumentation);
+        MeshRouter router = new MeshRouter(RouteTable.initial(config, metrics, security),
+                InboundPorts.of(config, security, metrics.inbound()));
         metrics.configApplied(1);
         Mesh.install(router, new JdkHttpCallDriver(), new PlatformSocketDriver(AgentLog::line));
         Instrumenter.install(instrumentation, instrumentations(config), definer, new TransformFailureLog());
+        String source = "from " + options.configPath();
+        ControlLink link = config.control() == null ? null : startControlLink(config, router, metrics);
         if (config.admin() != null) {
-            startAdmin(config, router, metrics, "from " + options.configPath());
+            startAdmin(config, router, metrics, link == null ? () -> config : link::effective,
+                    link == null ? () -> source : () -> source + "\n" + link.describe());
         }
         System.setProperty(STARTED_PROPERTY, Version.get());
 
@@ -89,6 +114,8 @@ final class AgentStarter {
         AgentLog.line(Version.get() + (attached ? " attached" : " started") + " in " + millis + " ms: "
                 + config.services().size() + " service(s) " + config.services().keySet()
                 + " from " + options.configPath()
+                + (security.identity() == null ? "" : "; identity " + security.identity())
+                + (config.control() == null ? "" : "; control link to " + config.control().servers())
                 + (config.admin() == null ? "" : "; admin on " + config.admin().bind() + ":" + config.admin().port()));
     }
 }

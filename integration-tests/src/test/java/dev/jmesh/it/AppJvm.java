@@ -70,10 +70,43 @@ final class AppJvm implements AutoCloseable {
 
     /** Blocks until a line on standard output matches. */
     String awaitLine(Predicate<String> match) throws InterruptedException {
+        return awaitLine(stdout, match);
+    }
+
+    /** Blocks until a line on standard error matches. */
+    String awaitErrorLine(Predicate<String> match) throws InterruptedException {
+        return awaitLine(stderr, match);
+    }
+
+    /** What the JVM printed on standard error so far. */
+    List<String> stderrLines() {
+        synchronized (stderr) {
+            return List.copyOf(stderr);
+        }
+    }
+
+    /** What the JVM printed on standard output so far. */
+    List<String> stdoutLines() {
+        synchronized (stdout) {
+            return List.copyOf(stdout);
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL, and wait until it is gone: no shutdown hook runs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private String awaitLine(List<String> lines, Predicate<String> match) throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            synchronized (stdout) {
-                for (String line : stdout) {
+            synchronized (lines) {
+                for (String line : lines) {
                     if (match.test(line)) {
                         return line;
                     }
@@ -269,7 +302,12 @@ final class AppJvm implements AutoCloseable {
 
         /** Runs {@code java -jar jmesh-agent.jar ARGS}. */
         AppJvm runAgentCli(String... args) throws IOException {
-            List<String> tail = new ArrayList<>(List.of("-jar", AGENT_JAR.toString()));
+            return runJar(AGENT_JAR, args);
+        }
+
+        /** Runs {@code java -jar JAR ARGS}. */
+        AppJvm runJar(Path jar, String... args) throws IOException {
+            List<String> tail = new ArrayList<>(List.of("-jar", jar.toString()));
             tail.addAll(List.of(args));
             return start(tail);
         }

@@ -1,6 +1,7 @@
 package dev.jmesh.it;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
@@ -26,6 +27,7 @@ final class Backend implements AutoCloseable {
     private final ServerConnector connector;
     private final AtomicInteger hits = new AtomicInteger();
     private final AtomicInteger posts = new AtomicInteger();
+    private final AtomicLong firstHitNanos = new AtomicLong();
     private volatile int status = 200;
     private volatile long delayMillis;
 
@@ -42,7 +44,9 @@ final class Backend implements AutoCloseable {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                hits.incrementAndGet();
+                if (hits.incrementAndGet() == 1) {
+                    firstHitNanos.set(System.nanoTime());
+                }
                 if ("POST".equals(request.getMethod())) {
                     posts.incrementAndGet();
                     // Read the body, as a well-behaved server does: an unread body makes Jetty
@@ -82,6 +86,11 @@ final class Backend implements AutoCloseable {
 
     int hits() {
         return hits.get();
+    }
+
+    /** {@link System#nanoTime()} when the first request arrived, 0 before. */
+    long firstHitNanos() {
+        return firstHitNanos.get();
     }
 
     int posts() {

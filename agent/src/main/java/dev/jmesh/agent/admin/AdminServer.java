@@ -46,10 +46,11 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * @param policy the policy in effect and a line saying where it came from, read at each request
+     * @param policy the policy in effect and where it came from (comment text, one or more lines), read at each request
      */
     public static AdminServer start(AdminConfig config, MeshRouter router, MeshMetrics metrics,
-                                    Supplier<MeshConfig> policy, String policySource, String version) throws IOException {
+                                    Supplier<MeshConfig> policy, Supplier<String> policySource, String version)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(config.bind()), config.port()), 16);
         ExecutorService executor = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "jmesh-admin");
@@ -61,8 +62,8 @@ public final class AdminServer implements AutoCloseable {
                 () -> PrometheusText.write(metrics, gauges(router), version)));
         server.createContext("/healthz", text("text/plain; charset=utf-8", () -> "ok\n"));
         server.createContext("/config", text("application/yaml; charset=utf-8",
-                () -> "# jmesh " + version + ", policy version " + metrics.configVersion() + ", " + policySource + "\n"
-                        + PolicyYaml.render(policy.get())));
+                () -> ("# jmesh " + version + ", policy version " + metrics.configVersion() + ", " + policySource.get())
+                        .replace("\n", "\n# ") + "\n" + PolicyYaml.render(policy.get())));
         server.createContext("/clusters", text("text/tab-separated-values; charset=utf-8", () -> clusters(router)));
         server.start();
         return new AdminServer(server, executor);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
@@ -39,10 +40,24 @@ public final class ConfigParser {
      * @param sourceName name used in problems, e.g. the file name; null means {@code <string>}
      */
     public static ParseResult parse(String yamlText, String sourceName) {
+        return parse(yamlText, sourceName, PolicyReader::read);
+    }
+
+    /**
+     * Parses a document pushed by the control plane: only {@code services:}, with the same
+     * strict rules (and messages) as the policy file.
+     *
+     * @param sourceName name used in problems, e.g. {@code snapshot 3f2a...}
+     */
+    public static ParseResult parsePushed(String yamlText, String sourceName) {
+        return parse(yamlText, sourceName, PolicyReader::readPushed);
+    }
+
+    private static ParseResult parse(String yamlText, String sourceName, BiFunction<PolicyReader, Node, MeshConfig> schema) {
         Objects.requireNonNull(yamlText, "yamlText");
         Problems problems = new Problems(sourceName == null ? STRING_SOURCE : sourceName);
         Node root = compose(yamlText, problems);
-        MeshConfig config = root == null ? null : new PolicyReader(problems).read(root);
+        MeshConfig config = root == null ? null : schema.apply(new PolicyReader(problems), root);
         return problems.result(config);
     }
 

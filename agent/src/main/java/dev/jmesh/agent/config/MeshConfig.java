@@ -11,8 +11,12 @@ import java.util.Objects;
  * @param workload this application's service name, or {@code null} when not configured
  * @param admin    the admin server settings, or {@code null} for no admin server
  * @param services upstream services by name; unmodifiable, in file order, never {@code null}
+ * @param control  the control link, or {@code null} for the local file only
+ * @param inbound  this application's listening port, or {@code null}
+ * @param identity this workload's certificate for mutual TLS, or {@code null}
  */
-public record MeshConfig(String workload, AdminConfig admin, Map<String, ServiceConfig> services) {
+public record MeshConfig(String workload, AdminConfig admin, Map<String, ServiceConfig> services,
+                         ControlConfig control, InboundConfig inbound, IdentityConfig identity) {
 
     /** No workload, no admin server, no services. */
     public static final MeshConfig EMPTY = new MeshConfig(null, null, Map.of());
@@ -27,5 +31,20 @@ public record MeshConfig(String workload, AdminConfig admin, Map<String, Service
                     Objects.requireNonNull(service, "service")));
         }
         services = Collections.unmodifiableMap(copy);
+    }
+
+    /** A policy without control link, inbound port or identity. */
+    public MeshConfig(String workload, AdminConfig admin, Map<String, ServiceConfig> services) {
+        this(workload, admin, services, null, null, null);
+    }
+
+    /**
+     * This policy with {@code pushed} services laid over its own: a pushed service replaces the
+     * file's service of the same name; the file's other services stay.
+     */
+    public MeshConfig withPushed(Map<String, ServiceConfig> pushed) {
+        Map<String, ServiceConfig> merged = new LinkedHashMap<>(services);
+        merged.putAll(pushed);
+        return new MeshConfig(workload, admin, merged, control, inbound, identity);
     }
 }

@@ -1,6 +1,8 @@
 package dev.jmesh.agent.config;
 
 import java.math.BigDecimal;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.regex.Pattern;
@@ -72,6 +74,24 @@ final class Nodes {
     }
 
     /** A decimal integer in {@code min..max}; {@code what} names the value in range errors. */
+    /** A file or directory path; the file itself is not looked at. */
+    Path path(Node node) {
+        String text = string(node);
+        if (text == null) {
+            return null;
+        }
+        if (text.isBlank()) {
+            problems.error(node, "path must not be empty");
+            return null;
+        }
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            problems.error(node, "bad path '" + text + "': " + e.getReason());
+            return null;
+        }
+    }
+
     Integer integer(Node node, String what, int min, int max) {
         if (!(node instanceof ScalarNode scalar) || isNull(node)) {
             problems.error(node, "expected a number, got " + describe(node));

@@ -33,11 +33,17 @@ final class PolicyReader {
     private final Problems problems;
     private final Nodes nodes;
     private final ResilienceReader resilience;
+    private final LinkReader link;
+    private final SecurityReader security;
+    /** The keys whose setting needs this workload's identity: tls mode mutual, inbound mtls. */
+    private final List<Node> needIdentity = new ArrayList<>();
 
     PolicyReader(Problems problems) {
         this.problems = problems;
         this.nodes = new Nodes(problems);
         this.resilience = new ResilienceReader(problems, nodes);
+        this.link = new LinkReader(problems, nodes);
+        this.security = new SecurityReader(problems, nodes);
     }
 
     /** Reads the document root; returns null when there were errors. */
@@ -48,19 +54,73 @@ final class PolicyReader {
         }
         MeshDraft draft = new MeshDraft();
         new KeyTable("policy")
-                .optional("workload", e -> draft.workload = name(e.value(), "workload"))
+                .optional("workload", e -> {
+                    draft.workloadGiven = true;
+                    draft.workload = name(e.value(), "workload");
+                })
                 .optional("admin", e -> draft.admin = admin(e))
                 .optional("services", e -> draft.services = services(e.value()))
+                .optional("control", e -> {
+                    draft.controlKey = e.key();
+                    draft.control = link.control(e);
+                })
+                .optional("inbound", e -> {
+                    draft.inboundKey = e.key();
+                    draft.inbound = security.inbound(e, needIdentity);
+                })
+                .optional("identity", e -> {
+                    draft.identityKey = e.key();
+                    draft.identity = security.identity(e);
+                })
                 .walk(mapping, mapping, problems);
+        if (draft.identityKey == null) {
+            for (Node key : needIdentity) {
+                problems.error(key, "'" + ((ScalarNode) key).getValue() + "' needs this workload's identity: add an"
+                        + " identity: section (trustDomain, certificate, key, trustBundle)");
+            }
+        }
+        if (!draft.workloadGiven) {
+            // The link subscribes and registers under the workload's name: it must have one.
+            if (draft.controlKey != null) {
+                problems.error(draft.controlKey, "control needs 'workload' (the name this agent subscribes under)");
+            }
+            if (draft.inboundKey != null) {
+                problems.error(draft.inboundKey, "inbound needs 'workload' (the name its port is registered under)");
+            }
+            if (draft.identityKey != null) {
+                problems.error(draft.identityKey, "identity needs 'workload' (the sa/ part of its SPIFFE ID)");
+            }
+        }
         return problems.errorCount() == 0
-                ? new MeshConfig(draft.workload, draft.admin, draft.services)
+                ? new MeshConfig(draft.workload, draft.admin, draft.services, draft.control, draft.inbound,
+                        draft.identity)
                 : null;
+    }
+
+    /** Reads a document pushed by the control plane: {@code services:} and nothing else. */
+    MeshConfig readPushed(Node root) {
+        MappingNode mapping = nodes.mapping(root);
+        if (mapping == null) {
+            return null;
+        }
+        MeshDraft draft = new MeshDraft();
+        new KeyTable("pushed snapshot")
+                .required("services", e -> draft.services = services(e.value()))
+                .walk(mapping, mapping, problems);
+        return problems.errorCount() == 0 ? new MeshConfig(null, null, draft.services) : null;
     }
 
     private static final class MeshDraft {
         String workload;
         AdminConfig admin;
         Map<String, ServiceConfig> services = Map.of();
+        ControlConfig control;
+        InboundConfig inbound;
+        IdentityConfig identity;
+        Node controlKey;
+        Node inboundKey;
+        Node identityKey;
+        boolean workloadGiven;
     }
 
     // ---- admin ------------------------------------------------------------------------------
@@ -124,6 +184,7 @@ final class PolicyReader {
         new KeyTable("service '" + entry.name() + "'")
                 .required("endpoints", e -> draft.endpoints = endpoints(e.value()))
                 .optional("protocol", e -> draft.protocol = protocol(e.value()))
+                .optional("tls", e -> draft.tls = security.tls(e, needIdentity))
                 .optional("balancer", e -> {
                     draft.balancerNode = e.value();
                     draft.balancer = balancer(e.value());
@@ -160,7 +221,7 @@ final class PolicyReader {
         List<EndpointConfig> endpoints = draft.endpoints.stream().map(ParsedEndpoint::config).toList();
         return new ServiceConfig(entry.name(), endpoints, draft.balancer, draft.hashKey, draft.slowStart,
                 draft.timeout, draft.retries.policy(), draft.circuitBreaker, draft.outlierDetection,
-                draft.healthCheck, draft.protocol);
+                draft.healthCheck, draft.protocol, draft.tls);
     }
 
     private static final class ServiceDraft {
@@ -177,6 +238,7 @@ final class PolicyReader {
         OutlierDetectionPolicy outlierDetection; // absent = off, unlike the other policies
         HealthCheckPolicy healthCheck;
         Protocol protocol = Protocol.HTTP;
+        TlsPolicy tls;
         List<ScalarNode> httpOnlyKeys = new ArrayList<>();
     }
 

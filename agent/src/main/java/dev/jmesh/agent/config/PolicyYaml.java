@@ -21,6 +21,34 @@ public final class PolicyYaml {
             out.append("admin: { port: ").append(config.admin().port()).append(", bind: \"")
                     .append(config.admin().bind()).append("\" }\n");
         }
+        ControlConfig control = config.control();
+        if (control != null) {
+            out.append("control: { servers: [ ").append(control.servers().stream().map(s -> '"' + s + '"')
+                    .collect(Collectors.joining(", "))).append(" ]");
+            if (control.tokenFile() != null) {
+                out.append(", tokenFile: \"").append(control.tokenFile()).append('"');
+            }
+            if (control.cacheDir() != null) {
+                out.append(", cacheDir: \"").append(control.cacheDir()).append('"');
+            }
+            out.append(" }\n");
+        }
+        InboundConfig inbound = config.inbound();
+        if (inbound != null) {
+            out.append("inbound: { port: ").append(inbound.port()).append(", mtls: ").append(inbound.mtls().configName());
+            if (!inbound.allow().isEmpty()) {
+                out.append(", allow: [ ").append(inbound.allow().stream().map(id -> '"' + id + '"')
+                        .collect(Collectors.joining(", "))).append(" ]");
+            }
+            out.append(" }\n");
+        }
+        IdentityConfig identity = config.identity();
+        if (identity != null) {
+            out.append("identity: { trustDomain: \"").append(identity.trustDomain()).append("\", namespace: \"")
+                    .append(identity.namespace()).append("\", certificate: \"").append(identity.certificate())
+                    .append("\", key: \"").append(identity.key()).append("\", trustBundle: \"")
+                    .append(identity.trustBundle()).append("\" }\n");
+        }
         out.append("services:");
         if (config.services().isEmpty()) {
             out.append(" {}\n");
@@ -71,6 +99,9 @@ public final class PolicyYaml {
                         .append(", interval: ").append(Durations.format(o.interval()))
                         .append(", baseEjectionTime: ").append(Durations.format(o.baseEjectionTime()))
                         .append(", maxEjectionPercent: ").append(o.maxEjectionPercent()).append(" }\n");
+            }
+            if (s.tls() != null) {
+                out.append("    tls: { mode: mutual, serverIdentity: \"").append(s.tls().serverIdentity()).append("\" }\n");
             }
             HealthCheckPolicy h = s.healthCheck();
             if (h != null) {

@@ -1,7 +1,6 @@
 package dev.jmesh.agent.config;
 
 import dev.jmesh.agent.identity.SpiffeId;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -41,9 +40,9 @@ final class SecurityReader {
         new KeyTable("identity")
                 .required("trustDomain", e -> trustDomain[0] = trustDomain(e.value()))
                 .optional("namespace", e -> namespace[0] = namespace(e.value()))
-                .required("certificate", e -> files[0] = path(e.value()))
-                .required("key", e -> files[1] = path(e.value()))
-                .required("trustBundle", e -> files[2] = path(e.value()))
+                .required("certificate", e -> files[0] = nodes.path(e.value()))
+                .required("key", e -> files[1] = nodes.path(e.value()))
+                .required("trustBundle", e -> files[2] = nodes.path(e.value()))
                 .walk(mapping, entry.key(), problems);
         return problems.errorCount() == errorsBefore
                 ? new IdentityConfig(trustDomain[0], namespace[0], files[0], files[1], files[2]) : null;
@@ -72,27 +71,10 @@ final class SecurityReader {
         return text;
     }
 
-    Path path(Node node) {
-        String text = nodes.string(node);
-        if (text == null) {
-            return null;
-        }
-        if (text.isBlank()) {
-            problems.error(node, "path must not be empty");
-            return null;
-        }
-        try {
-            return Path.of(text);
-        } catch (InvalidPathException e) {
-            problems.error(node, "bad path '" + text + "': " + e.getReason());
-            return null;
-        }
-    }
-
     // ---- tls --------------------------------------------------------------------------------
 
     /** A service's {@code tls:}: a policy for {@code mode: mutual}, null for {@code mode: disable} or on errors. */
-    TlsPolicy tls(KeyTable.Entry entry) {
+    TlsPolicy tls(KeyTable.Entry entry, List<Node> needIdentity) {
         MappingNode mapping = nodes.mapping(entry.value());
         if (mapping == null) {
             return null;
@@ -108,6 +90,9 @@ final class SecurityReader {
                     serverIdentity[0] = spiffeId(e.value());
                 })
                 .walk(mapping, entry.key(), problems);
+        if ("mutual".equals(mode[0])) {
+            needIdentity.add(entry.key());
+        }
         if ("mutual".equals(mode[0]) && serverIdentityKey[0] == null) {
             problems.error(entry.key(), "tls mode mutual needs serverIdentity (the SPIFFE ID the service's endpoints"
                     + " present, e.g. spiffe://example.org/ns/default/sa/orders)");
@@ -139,9 +124,43 @@ final class SecurityReader {
         }
     }
 
-    // ---- inbound mtls -----------------------------------------------------------------------
+    // ---- inbound ----------------------------------------------------------------------------
 
-    InboundConfig.Mtls mtls(Node node) {
+    /** The policy's {@code inbound:}; {@code mtlsKey} receives the {@code mtls} key when its mode needs an identity. */
+    InboundConfig inbound(KeyTable.Entry entry, List<Node> needIdentity) {
+        MappingNode mapping = nodes.mapping(entry.value());
+        if (mapping == null) {
+            return null;
+        }
+        int errorsBefore = problems.errorCount();
+        Integer[] port = new Integer[1];
+        InboundConfig.Mtls[] mtls = {InboundConfig.Mtls.DISABLE};
+        Node[] mtlsKey = new Node[1];
+        Node[] allowKey = new Node[1];
+        List<String> allow = new ArrayList<>();
+        new KeyTable("inbound")
+                .required("port", e -> port[0] = nodes.integer(e.value(), "port", 1, 65535))
+                .optional("mtls", e -> {
+                    mtlsKey[0] = e.key();
+                    mtls[0] = mtls(e.value());
+                })
+                .optional("allow", e -> {
+                    allowKey[0] = e.key();
+                    List<String> ids = allow(e.value());
+                    if (ids != null) {
+                        allow.addAll(ids);
+                    }
+                })
+                .walk(mapping, entry.key(), problems);
+        if (mtls[0] != null && mtls[0] != InboundConfig.Mtls.DISABLE) {
+            needIdentity.add(mtlsKey[0]);
+        } else if (allowKey[0] != null) {
+            problems.error(allowKey[0], "allow is only used with mtls permissive or strict");
+        }
+        return problems.errorCount() == errorsBefore ? new InboundConfig(port[0], mtls[0], allow) : null;
+    }
+
+    private InboundConfig.Mtls mtls(Node node) {
         String text = nodes.string(node);
         if (text == null) {
             return null;
@@ -156,7 +175,7 @@ final class SecurityReader {
     }
 
     /** A list of caller SPIFFE IDs; duplicates are errors. */
-    List<String> allow(Node node) {
+    private List<String> allow(Node node) {
         SequenceNode sequence = nodes.sequence(node);
         if (sequence == null) {
             return null;

@@ -35,6 +35,7 @@ public final class HealthChecker implements AutoCloseable {
     private final String hostHeader;
     private final Runnable rotationChanged;
     private final ScheduledFuture<?> schedule;
+    private volatile boolean closed;
 
     /** @param hostHeader the service name, sent as {@code Host} as an application call would */
     public HealthChecker(HealthCheckPolicy policy, List<Endpoint> endpoints, String hostHeader, Runnable rotationChanged) {
@@ -51,6 +52,9 @@ public final class HealthChecker implements AutoCloseable {
         boolean changed = false;
         for (Endpoint endpoint : endpoints) {
             boolean healthy = probe(endpoint);
+            if (closed) {
+                return; // replaced: the endpoint may live on in the next table, whose checker alone decides
+            }
             if (healthy == endpoint.health().failingChecks()) {
                 endpoint.health().failingChecks(!healthy);
                 if (healthy) {
@@ -103,6 +107,7 @@ public final class HealthChecker implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         schedule.cancel(false);
     }
 }

@@ -27,6 +27,7 @@ public final class OutlierDetector implements AutoCloseable {
     private final Runnable rotationChanged;
     private final ServiceMetrics metrics;
     private final ScheduledFuture<?> forgiveness;
+    private volatile boolean closed;
 
     /**
      * @param policy          null disables detection
@@ -50,7 +51,9 @@ public final class OutlierDetector implements AutoCloseable {
     }
 
     public void onError(Endpoint endpoint) {
-        if (policy != null && endpoint.health().recordError() >= policy.consecutiveErrors()) {
+        // Once closed (its service replaced), a late call's error ejects nothing: the endpoint may
+        // live on in the next table, whose detector alone may take it out of rotation and bring it back.
+        if (policy != null && !closed && endpoint.health().recordError() >= policy.consecutiveErrors()) {
             if (eject(endpoint, System.nanoTime())) {
                 rotationChanged.run();
             }
@@ -93,6 +96,23 @@ public final class OutlierDetector implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Takes over an endpoint that a previous detector ejected: it returns to this detector's
+     * rotation when its ejection time is up (whichever detector's timer ends the ejection).
+     */
+    public void adopt(Endpoint endpoint) {
+        long delay = Math.max(0, endpoint.health().ejectedUntilNanos() - System.nanoTime());
+        Scheduler.timer().schedule(() -> {
+            synchronized (this) {
+                if (endpoint.health().ejected()) {
+                    endpoint.health().unEject();
+                    endpoint.enteredRotation(System.nanoTime());
+                }
+            }
+            rotationChanged.run();
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
     private void restore(Endpoint endpoint) {
         synchronized (this) {
             EndpointHealth health = endpoint.health();
@@ -115,6 +135,7 @@ public final class OutlierDetector implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         if (forgiveness != null) {
             forgiveness.cancel(false);
         }

@@ -44,7 +44,7 @@ final class InboundConnection implements Runnable {
             if (first == TLS_HANDSHAKE) {
                 terminateTls(first);
             } else if (port.policy().acceptsPlaintext()) {
-                join(accepted, new ByteArrayInputStream(new byte[] {(byte) first}), null, "none");
+                join(accepted, new ByteArrayInputStream(new byte[] {(byte) first}), null, InboundEvents.PLAINTEXT);
             } else {
                 port.refused("plaintext connection from " + accepted.getRemoteSocketAddress() + " (mtls: strict)");
                 accepted.close();

@@ -3,7 +3,10 @@ package dev.jmesh.agent.inbound;
 /** What an inbound port reports: connections joined to the application, and refusals. */
 public interface InboundEvents {
 
-    /** @param principal the caller's SPIFFE ID, or {@code "none"} for a plaintext caller */
+    /** The principal of a caller that came in plaintext. */
+    String PLAINTEXT = "none";
+
+    /** @param principal the caller's SPIFFE ID, or {@link #PLAINTEXT} */
     void opened(String principal);
 
     void closed(String principal);

@@ -1,9 +1,16 @@
 package dev.jmesh.agent.inbound;
 
 import dev.jmesh.agent.AgentLog;
+import dev.jmesh.agent.config.InboundConfig;
+import dev.jmesh.agent.config.MeshConfig;
+import dev.jmesh.agent.identity.SpiffeId;
+import dev.jmesh.agent.mesh.MeshSecurity;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 
 /**
  * Takes over the application's listening port for inbound mTLS: the application's bind of
@@ -22,6 +29,26 @@ public final class InboundPorts {
     private final InboundPolicy policy;
     private final InboundEvents events;
     private volatile InboundPort open;
+
+    /** The inbound port of a policy, or {@link #NONE} when it has none with mTLS. */
+    public static InboundPorts of(MeshConfig config, MeshSecurity security, InboundEvents events) {
+        InboundConfig inbound = config.inbound();
+        if (inbound == null || inbound.mtls() == InboundConfig.Mtls.DISABLE) {
+            return NONE;
+        }
+        SSLContext tls = null;
+        String unavailable = security.unavailable();
+        if (security.tls() != null) {
+            try {
+                tls = security.tls().serverContext(inbound.allow().stream().map(SpiffeId::parse).collect(Collectors.toSet()));
+            } catch (GeneralSecurityException e) {
+                unavailable = "no server TLS context: " + e.getMessage();
+            }
+        }
+        String local = security.identity() == null ? "unknown" : security.identity().toString();
+        return new InboundPorts(inbound.port(), new InboundPolicy(inbound.mtls() == InboundConfig.Mtls.PERMISSIVE,
+                tls, unavailable, local), events);
+    }
 
     /** @param port the application's port the agent owns; 0 = none */
     public InboundPorts(int port, InboundPolicy policy, InboundEvents events) {

@@ -6,17 +6,20 @@ import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.Router;
 import dev.jmesh.bootstrap.TcpConnect;
+import dev.jmesh.bootstrap.TlsOrigination;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
  * The mesh core as instrumented code sees it: lookups in the route table. HTTP services are
- * routed per request, tcp services per connection; each kind ignores the other's names.
+ * routed per request, tcp services per connection; each kind ignores the other's names. A new
+ * table (a pushed snapshot) is published with one volatile write; a call that already holds a
+ * {@link Service} finishes with it. Each call reads the table once.
  */
 public final class MeshRouter implements Router {
 
-    private final RouteTable table;
+    private volatile RouteTable table;
     private final InboundPorts inbound;
     private final TcpConnections connections = new TcpConnections();
 
@@ -34,9 +37,19 @@ public final class MeshRouter implements Router {
         return table;
     }
 
+    /**
+     * Makes {@code next} the table calls use, then stops the timers of the services of the old
+     * table that {@code next} does not carry over. Called from one thread at a time.
+     */
+    public void publish(RouteTable next) {
+        RouteTable previous = table;
+        table = next;
+        previous.closeExcept(next);
+    }
+
     @Override
     public InetSocketAddress pickHttpEndpoint(String host) {
-        Service service = service(host, Protocol.HTTP);
+        Service service = service(table, host, Protocol.HTTP);
         if (service == null) {
             return null;
         }
@@ -46,13 +59,25 @@ public final class MeshRouter implements Router {
 
     @Override
     public HttpCall beginHttpCall(String host, String method, String rawPath, String rawQuery) {
-        Service service = service(host, Protocol.HTTP);
+        Service service = service(table, host, Protocol.HTTP);
         return service == null ? null : new MeshHttpCall(service, method, rawPath, rawQuery, System.nanoTime());
     }
 
     @Override
+    public boolean securesHttp(String host) {
+        Service service = service(table, host, Protocol.HTTP);
+        return service != null && service.tls() != null;
+    }
+
+    @Override
+    public TlsOrigination tlsTo(String host, int port) {
+        Service service = table.securedBy(host, port);
+        return service == null ? null : service.tls();
+    }
+
+    @Override
     public InetAddress[] resolveTcp(String host) {
-        Service service = service(host, Protocol.TCP);
+        Service service = service(table, host, Protocol.TCP);
         if (service == null) {
             return null;
         }
@@ -61,9 +86,21 @@ public final class MeshRouter implements Router {
     }
 
     @Override
-    public TcpConnect beginTcpConnect(String host, int timeoutMillis) {
-        Service service = service(host, Protocol.TCP);
-        return service == null ? null : new MeshTcpConnect(service, connections, timeoutMillis, System.nanoTime());
+    public TcpConnect beginTcpConnect(InetSocketAddress target, int timeoutMillis, boolean canSecure) {
+        RouteTable current = table;
+        Service service = service(current, target.getHostString(), Protocol.TCP);
+        if (service != null) {
+            return service.tls() != null && !canSecure ? new UnsecurableConnect(service.name())
+                    : new MeshTcpConnect(service, connections, timeoutMillis, System.nanoTime());
+        }
+        if (!canSecure || !current.hasSecuredEndpoints()) {
+            return null;
+        }
+        // An HTTP client (OkHttp) connecting to the endpoint the mesh gave it, of a service it secures.
+        Service secured = current.securedBy(target.getHostString(), target.getPort());
+        Endpoint endpoint = secured == null ? null : secured.endpointAt(target);
+        return endpoint == null ? null
+                : new MeshTcpConnect(secured, endpoint, connections, timeoutMillis, System.nanoTime());
     }
 
     @Override
@@ -94,7 +131,7 @@ public final class MeshRouter implements Router {
         inbound.bound(requested, actual);
     }
 
-    private Service service(String host, Protocol protocol) {
+    private static Service service(RouteTable table, String host, Protocol protocol) {
         Service service = host == null ? null : table.service(host);
         return service != null && service.protocol() == protocol ? service : null;
     }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * An immutable snapshot of every mesh service by name. A new policy builds a new table off
@@ -19,25 +20,80 @@ import java.util.Map;
  */
 public final class RouteTable implements AutoCloseable {
 
-    public static final RouteTable EMPTY = new RouteTable(Map.of());
+    public static final RouteTable EMPTY = new RouteTable(Map.of(), MeshSecurity.NONE);
 
     private final Map<String, Service> services;
+    private final MeshSecurity security;
+    /** Services the mesh secures, by {@code host:port} of each endpoint, as written and as resolved. */
+    private final Map<String, Service> securedEndpoints;
 
-    private RouteTable(Map<String, Service> services) {
+    private RouteTable(Map<String, Service> services, MeshSecurity security) {
         this.services = services;
+        this.security = security;
+        Map<String, Service> secured = new HashMap<>();
+        for (Service service : services.values()) {
+            if (service.tls() != null) {
+                for (Endpoint e : service.endpoints()) {
+                    secured.put(e.address().getHostString() + ":" + e.address().getPort(), service);
+                    secured.put(e.key(), service);
+                }
+            }
+        }
+        this.securedEndpoints = Map.copyOf(secured);
     }
 
-    /** Builds the table for a policy, counting into {@code metrics}; endpoint names are resolved here, once. */
+    /** Builds the table for a policy without mutual TLS, counting into {@code metrics}. */
     public static RouteTable of(MeshConfig config, MeshMetrics metrics) {
+        return initial(config, metrics, MeshSecurity.NONE);
+    }
+
+    /** The first table, with the workload's identity for the services that ask for mutual TLS. */
+    public static RouteTable initial(MeshConfig config, MeshMetrics metrics, MeshSecurity security) {
+        return build(config, metrics, new RouteTable(Map.of(), security));
+    }
+
+    /**
+     * Builds the table for a new policy. A service whose policy is unchanged from
+     * {@code previous} is carried over as it is, runtime state included (ejections, health,
+     * load, breaker), so a push that changes one service does not reset the others. In a
+     * service that did change, an endpoint that stays (same address, weight and zone, same
+     * outlier-detection and health-check policies) keeps its state: an ejected endpoint stays
+     * ejected for the rest of its time, its load and latency figures go on.
+     */
+    public static RouteTable of(MeshConfig config, MeshMetrics metrics, RouteTable previous) {
+        return build(config, metrics, previous);
+    }
+
+    private static RouteTable build(MeshConfig config, MeshMetrics metrics, RouteTable previous) {
         Map<String, Service> services = new HashMap<>();
         for (ServiceConfig service : config.services().values()) {
+            Service old = previous.services.get(service.name());
+            if (old != null && old.config().equals(service)) {
+                services.put(service.name(), old);
+                continue;
+            }
+            List<Endpoint> kept = old != null && sameHealthPolicies(old.config(), service) ? old.endpoints() : List.of();
             List<Endpoint> endpoints = new ArrayList<>(service.endpoints().size());
             for (EndpointConfig e : service.endpoints()) {
-                endpoints.add(new Endpoint(new InetSocketAddress(e.host(), e.port()), e.weight(), e.zone()));
+                InetSocketAddress address = new InetSocketAddress(e.host(), e.port());
+                Endpoint same = null;
+                for (Endpoint k : kept) {
+                    if (k.address().equals(address) && k.weight() == e.weight() && Objects.equals(k.zone(), e.zone())) {
+                        same = k;
+                        break;
+                    }
+                }
+                endpoints.add(same != null ? same : new Endpoint(address, e.weight(), e.zone()));
             }
-            services.put(service.name(), new Service(service, endpoints, metrics.service(service.name())));
+            services.put(service.name(), new Service(service, endpoints, metrics.service(service.name()),
+                    previous.security.tlsFor(service)));
         }
-        return new RouteTable(Map.copyOf(services));
+        return new RouteTable(Map.copyOf(services), previous.security);
+    }
+
+    /** Health state means the same under both: it may be carried from one to the other. */
+    private static boolean sameHealthPolicies(ServiceConfig a, ServiceConfig b) {
+        return Objects.equals(a.outlierDetection(), b.outlierDetection()) && Objects.equals(a.healthCheck(), b.healthCheck());
     }
 
     /**
@@ -53,6 +109,15 @@ public final class RouteTable implements AutoCloseable {
         return canonical == host ? null : services.get(canonical);
     }
 
+    boolean hasSecuredEndpoints() {
+        return !securedEndpoints.isEmpty();
+    }
+
+    /** The service the mesh secures that has an endpoint at {@code host:port}, or {@code null}. */
+    Service securedBy(String host, int port) {
+        return securedEndpoints.isEmpty() || host == null ? null : securedEndpoints.get(host + ":" + port);
+    }
+
     public int size() {
         return services.size();
     }
@@ -66,6 +131,15 @@ public final class RouteTable implements AutoCloseable {
     @Override
     public void close() {
         services.values().forEach(Service::close);
+    }
+
+    /** Stops the timers of the services that {@code successor} did not carry over. */
+    void closeExcept(RouteTable successor) {
+        for (Service service : services.values()) {
+            if (successor.services.get(service.name()) != service) {
+                service.close();
+            }
+        }
     }
 
     /** Lower-cased and without a trailing dot; the same instance when already canonical. */

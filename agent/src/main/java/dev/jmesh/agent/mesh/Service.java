@@ -10,6 +10,7 @@ import dev.jmesh.agent.resilience.RetryBudgetWindow;
 import dev.jmesh.agent.routing.Balancers;
 import dev.jmesh.agent.routing.Endpoint;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,9 +35,12 @@ public final class Service implements AutoCloseable {
     private final boolean[] retriedStatus = new boolean[600];
     /** A tcp service's name resolved without a resolver: its endpoints' addresses; null for http. */
     private final InetAddress[] addresses;
+    /** The mutual TLS the mesh adds to calls to this service, or null. */
+    private final ServiceTls tls;
     private volatile Rotation rotation;
 
-    Service(ServiceConfig config, List<Endpoint> endpoints, ServiceMetrics metrics) {
+    Service(ServiceConfig config, List<Endpoint> endpoints, ServiceMetrics metrics, ServiceTls tls) {
+        this.tls = tls;
         this.config = config;
         this.endpoints = List.copyOf(endpoints);
         this.metrics = metrics;
@@ -48,6 +52,11 @@ public final class Service implements AutoCloseable {
         this.budget = new RetryBudgetWindow(config.retries().budget());
         this.rotation = buildRotation();
         this.outliers = new OutlierDetector(config.outlierDetection(), this.endpoints, this::refreshRotation, metrics);
+        for (Endpoint e : this.endpoints) {
+            if (e.health().ejected()) {
+                outliers.adopt(e); // carried over from the previous table, still ejected: bring it back here
+            }
+        }
         this.healthChecker = config.healthCheck() == null ? null
                 : new HealthChecker(config.healthCheck(), this.endpoints, config.name(), this::refreshRotation);
     }
@@ -62,6 +71,20 @@ public final class Service implements AutoCloseable {
 
     public Protocol protocol() {
         return config.protocol();
+    }
+
+    ServiceTls tls() {
+        return tls;
+    }
+
+    /** The endpoint at {@code address}, or null. */
+    Endpoint endpointAt(InetSocketAddress address) {
+        for (Endpoint e : endpoints) {
+            if (e.address().equals(address)) {
+                return e;
+            }
+        }
+        return null;
     }
 
     /** What the service's name resolves to (tcp services): a fresh array each time, callers may keep it. */

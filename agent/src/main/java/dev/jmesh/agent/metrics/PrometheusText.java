@@ -41,12 +41,24 @@ public final class PrometheusText {
             out.append("istio_tcp_connections_opened_total{").append(tcpLabels(source, service)).append("} ")
                     .append(service.tcpOpened.sum()).append('\n');
         }
+        for (InboundMetrics.Series in : metrics.inbound().series()) {
+            out.append("istio_tcp_connections_opened_total{").append(inboundLabels(metrics, in)).append("} ")
+                    .append(in.opened.sum()).append('\n');
+        }
         out.append("# HELP istio_tcp_connections_closed_total TCP connections closed by this workload.\n");
         out.append("# TYPE istio_tcp_connections_closed_total counter\n");
         for (ServiceMetrics service : tcp) {
             out.append("istio_tcp_connections_closed_total{").append(tcpLabels(source, service)).append("} ")
                     .append(service.tcpClosed.sum()).append('\n');
         }
+        for (InboundMetrics.Series in : metrics.inbound().series()) {
+            out.append("istio_tcp_connections_closed_total{").append(inboundLabels(metrics, in)).append("} ")
+                    .append(in.closed.sum()).append('\n');
+        }
+        out.append("# HELP jmesh_inbound_refused_total Callers turned away at the inbound port (plaintext in strict,"
+                + " failed or unauthorized mTLS).\n");
+        out.append("# TYPE jmesh_inbound_refused_total counter\n");
+        out.append("jmesh_inbound_refused_total ").append(metrics.inbound().refused.sum()).append('\n');
         out.append("# HELP jmesh_tcp_connect_failures_total TCP connect attempts that failed (each endpoint tried counts).\n");
         out.append("# TYPE jmesh_tcp_connect_failures_total counter\n");
         for (ServiceMetrics service : tcp) {
@@ -100,6 +112,19 @@ public final class PrometheusText {
         out.append("# HELP jmesh_config_version Version of the policy in effect.\n");
         out.append("# TYPE jmesh_config_version gauge\n");
         out.append("jmesh_config_version ").append(metrics.configVersion()).append('\n');
+        if (metrics.linkState() >= 0) {
+            out.append("# HELP jmesh_control_link_connected Whether the control link is up (1) or not (0).\n");
+            out.append("# TYPE jmesh_control_link_connected gauge\n");
+            out.append("jmesh_control_link_connected ").append(metrics.linkState()).append('\n');
+            out.append("# HELP jmesh_control_push_total Pushed snapshots applied (ack) or rejected (nack).\n");
+            out.append("# TYPE jmesh_control_push_total counter\n");
+            out.append("jmesh_control_push_total{result=\"ack\"} ").append(metrics.pushAcks()).append('\n');
+            out.append("jmesh_control_push_total{result=\"nack\"} ").append(metrics.pushNacks()).append('\n');
+            out.append("# HELP jmesh_control_snapshot_info The pushed snapshot in effect, always 1.\n");
+            out.append("# TYPE jmesh_control_snapshot_info gauge\n");
+            out.append("jmesh_control_snapshot_info{version=\"").append(escape(metrics.snapshotVersion()))
+                    .append("\"} 1\n");
+        }
         out.append("# HELP jmesh_build_info The agent's build, always 1.\n");
         out.append("# TYPE jmesh_build_info gauge\n");
         out.append("jmesh_build_info{version=\"").append(escape(version)).append("\",java_version=\"")
@@ -130,6 +155,12 @@ public final class PrometheusText {
         out.append(name).append("_bucket{").append(labels).append(",le=\"+Inf\"} ").append(count).append('\n');
         out.append(name).append("_sum{").append(labels).append("} ").append(number(histogram.sumMillis())).append('\n');
         out.append(name).append("_count{").append(labels).append("} ").append(count).append('\n');
+    }
+
+    private static String inboundLabels(MeshMetrics metrics, InboundMetrics.Series in) {
+        return "reporter=\"destination\",destination_workload=\"" + escape(metrics.workload())
+                + "\",source_principal=\"" + (in.securityPolicy.equals("none") ? "unknown" : escape(in.principal))
+                + "\",connection_security_policy=\"" + in.securityPolicy + "\"";
     }
 
     private static String tcpLabels(String source, ServiceMetrics service) {

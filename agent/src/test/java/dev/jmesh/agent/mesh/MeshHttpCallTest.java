@@ -55,7 +55,7 @@ class MeshHttpCallTest {
         }
         ServiceConfig config = new ServiceConfig("orders", configs, BalancerKind.ROUND_ROBIN, null, null, timeout,
                 retries, breaker, outliers, null, Protocol.HTTP, null);
-        Service service = new Service(config, live, new MeshMetrics(null).service("orders"));
+        Service service = new Service(config, live, new MeshMetrics(null).service("orders"), null);
         services.add(service);
         return service;
     }

@@ -1,0 +1,165 @@
+package dev.jmesh.agent.control;
+
+import dev.jmesh.agent.AgentLog;
+import dev.jmesh.agent.config.ConfigParser;
+import dev.jmesh.agent.config.ConfigProblem;
+import dev.jmesh.agent.config.ControlConfig;
+import dev.jmesh.agent.config.MeshConfig;
+import dev.jmesh.agent.config.ParseResult;
+import dev.jmesh.agent.mesh.MeshRouter;
+import dev.jmesh.agent.mesh.RouteTable;
+import dev.jmesh.agent.metrics.MeshMetrics;
+import dev.jmesh.control.client.ControlLinkClient;
+import dev.jmesh.control.client.LinkOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The agent's side of the control link: validates each pushed snapshot with the policy file's
+ * own strict parser, lays its services over the local file's, and publishes the new route table
+ * with one volatile write; or NACKs with the parser's line:column errors and keeps the policy in
+ * effect. The last good snapshot is cached to disk, and the agent starts from it (before any
+ * server answers) after a restart.
+ */
+public final class ControlLink implements ControlLinkClient.Listener {
+
+    private final MeshConfig local;
+    private final MeshRouter router;
+    private final MeshMetrics metrics;
+    private final SnapshotCache cache;
+    private volatile MeshConfig effective;
+    private volatile String lastNack;
+    private volatile ControlLinkClient client;
+    private volatile String cachedFrom;
+
+    private ControlLink(MeshConfig local, MeshRouter router, MeshMetrics metrics) {
+        ControlConfig control = local.control();
+        this.local = local;
+        this.router = router;
+        this.metrics = metrics;
+        this.effective = local;
+        this.cache = control.cacheDir() == null ? null : new SnapshotCache(control.cacheDir(), local.workload());
+    }
+
+    /**
+     * Applies the cached snapshot if there is one (a local file read; the link itself is not
+     * waited for), then starts the link on its own daemon thread, and says GOODBYE at shutdown.
+     */
+    public static ControlLink start(MeshConfig local, MeshRouter router, MeshMetrics metrics) {
+        ControlLink link = new ControlLink(local, router, metrics);
+        metrics.linkConnected(false);
+        String version = link.applyCache();
+        ControlConfig control = local.control();
+        int inbound = local.inbound() == null ? 0 : local.inbound().port();
+        Supplier<String> token = () -> {
+            if (control.tokenFile() == null) {
+                return "";
+            }
+            try {
+                return Files.readString(control.tokenFile(), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException(control.tokenFile() + ": " + e.getMessage(), e);
+            }
+        };
+        LinkOptions options = LinkOptions.defaults(control.servers(), local.workload(), token, inbound, AgentLog::line);
+        link.client = new ControlLinkClient(options, link, version).start();
+        Thread goodbye = new Thread(link.client::close, "jmesh-control-goodbye");
+        Runtime.getRuntime().addShutdownHook(goodbye);
+        return link;
+    }
+
+    private String applyCache() {
+        if (cache == null) {
+            return "";
+        }
+        try {
+            SnapshotCache.Entry entry = cache.read();
+            if (entry == null) {
+                return "";
+            }
+            String error = apply(entry.version(), entry.yaml(), false);
+            if (error != null) {
+                AgentLog.line("control: cached snapshot " + cache.file() + " not used: " + error);
+                return "";
+            }
+            cachedFrom = cache.file().toString();
+            AgentLog.line("control: starting from cached snapshot " + entry.version() + " (" + cache.file()
+                    + ") until a server answers");
+            return entry.version();
+        } catch (IOException | RuntimeException e) {
+            AgentLog.line("control: cached snapshot " + cache.file() + " not used: " + e.getMessage());
+            return "";
+        }
+    }
+
+    @Override
+    public String apply(String version, String yaml) {
+        String error = apply(version, yaml, true);
+        if (error != null) {
+            metrics.pushRejected();
+            lastNack = "snapshot " + version + " rejected:\n" + error;
+            AgentLog.line("control: snapshot " + version + " rejected, the current policy stays: "
+                    + error.replace("\n", "; "));
+        }
+        return error;
+    }
+
+    /** Validates and applies; returns null, or the errors one per line. */
+    private String apply(String version, String yaml, boolean pushed) {
+        ParseResult parsed = ConfigParser.parsePushed(yaml, "snapshot " + version);
+        if (!parsed.ok()) {
+            return parsed.errors().stream().map(ConfigProblem::toString).collect(Collectors.joining("\n"));
+        }
+        MeshConfig next = local.withPushed(parsed.config().services());
+        router.publish(RouteTable.of(next, metrics, router.table()));
+        effective = next;
+        metrics.configApplied(metrics.configVersion() + 1);
+        metrics.pushApplied(version);
+        if (pushed) {
+            cachedFrom = null;
+            if (cache != null) {
+                try {
+                    cache.write(version, yaml);
+                } catch (IOException | RuntimeException e) {
+                    AgentLog.line("control: cannot write the snapshot cache " + cache.file() + ": " + e.getMessage());
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void linkChanged(boolean connected, String server, String detail) {
+        metrics.linkConnected(connected);
+    }
+
+    /** The policy in effect: the local file with the pushed services laid over it. */
+    public MeshConfig effective() {
+        return effective;
+    }
+
+    /** Link state and snapshot, for {@code /config}: a few lines. */
+    public String describe() {
+        ControlLinkClient c = client;
+        StringBuilder out = new StringBuilder("control: ");
+        if (c != null && c.connected()) {
+            out.append("connected to ").append(c.server());
+        } else {
+            out.append("not connected (servers ").append(local.control().servers()).append(')');
+        }
+        String version = metrics.snapshotVersion();
+        out.append(", snapshot ").append(version.isEmpty() ? "none" : version);
+        if (cachedFrom != null) {
+            out.append(" (from the cache ").append(cachedFrom).append(')');
+        }
+        String nack = lastNack;
+        if (nack != null) {
+            out.append("\nlast NACK: ").append(nack);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.jmesh.agent.mesh;
+
+import dev.jmesh.agent.AgentLog;
+import dev.jmesh.agent.config.IdentityConfig;
+import dev.jmesh.agent.config.MeshConfig;
+import dev.jmesh.agent.config.ServiceConfig;
+import dev.jmesh.agent.identity.IdentityException;
+import dev.jmesh.agent.identity.IdentityFiles;
+import dev.jmesh.agent.identity.SpiffeId;
+import dev.jmesh.agent.identity.WorkloadIdentity;
+import dev.jmesh.agent.identity.tls.MeshTls;
+import dev.jmesh.agent.identity.tls.TlsProvider;
+import java.lang.instrument.Instrumentation;
+
+/**
+ * This workload's identity for mutual TLS, or why there is none. Policies that require TLS
+ * fail closed without it: their connections are refused with {@code unavailable} as the reason.
+ *
+ * @param tls         the contexts built on the identity, or {@code null}
+ * @param identity    this workload's SPIFFE ID as its certificate says, or {@code null}
+ * @param unavailable why {@code tls} is null
+ */
+public record MeshSecurity(MeshTls tls, SpiffeId identity, String unavailable) {
+
+    /** A policy without {@code identity:}. */
+    public static final MeshSecurity NONE = new MeshSecurity(null, null, "the policy has no identity: section");
+
+    /** Loads the policy's identity, watching its files for rotation; never throws. */
+    public static MeshSecurity load(MeshConfig config, Instrumentation instrumentation) {
+        IdentityConfig identity = config.identity();
+        if (identity == null) {
+            return NONE;
+        }
+        try {
+            WorkloadIdentity workload = WorkloadIdentity.watch(
+                    new IdentityFiles(identity.certificate(), identity.key(), identity.trustBundle()));
+            SpiffeId expected = SpiffeId.workload(identity.trustDomain(), identity.namespace(), config.workload());
+            if (!expected.equals(workload.spiffeId())) {
+                AgentLog.line("identity: the certificate names " + workload.spiffeId() + ", the policy says " + expected
+                        + "; peers see the certificate's");
+            }
+            TlsProvider provider = TlsProvider.choose(ClassLoader.getSystemClassLoader(), null, instrumentation);
+            return new MeshSecurity(new MeshTls(workload, provider), workload.spiffeId(), null);
+        } catch (IdentityException | RuntimeException e) {
+            String reason = "identity files not usable: " + e.getMessage();
+            AgentLog.line(reason + "; mutual TLS connections are refused until the agent restarts with them");
+            return new MeshSecurity(null, null, reason);
+        }
+    }
+
+    /** The TLS a service's policy asks for, or {@code null} for plaintext. */
+    ServiceTls tlsFor(ServiceConfig service) {
+        return service.tls() == null ? null
+                : new ServiceTls(service.name(), SpiffeId.parse(service.tls().serverIdentity()), tls, unavailable);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.jmesh.control.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * How an agent's link behaves.
+ *
+ * @param servers        {@code host:port} of the control-plane replicas, tried in turn
+ * @param workload       the agent's workload name, sent in HELLO
+ * @param token          the bearer token, read at each connect (empty: none)
+ * @param inboundPort    the port to register for the workload, 0 for none
+ * @param pingInterval   a PING is sent after this long without a message from the server
+ * @param deadAfter      the link is dropped after this long without any message from the server
+ * @param connectTimeout bound on one TCP connect and on the wait for WELCOME
+ * @param backoffBase    first reconnect delay bound; doubled per failure, full jitter
+ * @param backoffMax     largest reconnect delay bound
+ * @param log            where the link's few lines go
+ */
+public record LinkOptions(List<String> servers, String workload, Supplier<String> token, int inboundPort,
+                          Duration pingInterval, Duration deadAfter, Duration connectTimeout,
+                          Duration backoffBase, Duration backoffMax, Consumer<String> log) {
+
+    public LinkOptions {
+        servers = List.copyOf(servers);
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("no control servers");
+        }
+        Objects.requireNonNull(workload, "workload");
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(log, "log");
+    }
+
+    /** Defaults: PING after 5 s of silence, dead after 15 s, connect within 2 s, backoff 100 ms .. 5 s. */
+    public static LinkOptions defaults(List<String> servers, String workload, Supplier<String> token, int inboundPort,
+                                       Consumer<String> log) {
+        return new LinkOptions(servers, workload, token, inboundPort, Duration.ofSeconds(5), Duration.ofSeconds(15),
+                Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(5), log);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.jmesh.control.protocol;
+
+import java.util.Objects;
+
+/**
+ * The messages of the control link (see {@code docs/CONTROL-PROTOCOL.md}). Each is one frame;
+ * {@link Frames} encodes and decodes them.
+ */
+public sealed interface Message {
+
+    /** Agent to server, first frame of a link: who it is and what it has. */
+    record Hello(String workload, String token, String version, int inboundPort) implements Message {
+        public Hello {
+            Objects.requireNonNull(workload, "workload");
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(version, "version");
+        }
+    }
+
+    /** Server to agent, the answer to a good HELLO: which replica, and its current snapshot version. */
+    record Welcome(String server, String version) implements Message {
+        public Welcome {
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(version, "version");
+        }
+    }
+
+    /** Server to agent: the services it pushes, as a YAML document with one key, {@code services:}. */
+    record Snapshot(String version, String yaml) implements Message {
+        public Snapshot {
+            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(yaml, "yaml");
+        }
+    }
+
+    /** Agent to server: this snapshot version is in effect. */
+    record Ack(String version) implements Message {
+        public Ack {
+            Objects.requireNonNull(version, "version");
+        }
+    }
+
+    /** Agent to server: this snapshot version was rejected for this reason; the previous one stays. */
+    record Nack(String version, String error) implements Message {
+        public Nack {
+            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(error, "error");
+        }
+    }
+
+    /** Either side: are you there? Answered with {@link Pong}. */
+    record Ping() implements Message {}
+
+    /** Either side: the answer to a {@link Ping}. */
+    record Pong() implements Message {}
+
+    /** Agent to server: shutting down cleanly; deregister me now. */
+    record Goodbye() implements Message {}
+
+    /** Server to agent, before closing the link: why (bad token, protocol error). */
+    record Error(String reason) implements Message {
+        public Error {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.jmesh.control.server;
+
+import dev.jmesh.control.protocol.HostPort;
+import dev.jmesh.control.registry.InMemoryRegistry;
+import dev.jmesh.control.registry.Registry;
+import dev.jmesh.control.registry.ZooKeeperRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code java -jar jmesh-control.jar --listen 127.0.0.1:15010 --config DIR [--zookeeper HOST:PORT]
+ * [--token-file FILE] [--session-timeout 10s] [--ping-interval 5s] [--dead-after 15s]}
+ */
+public final class ControlMain {
+
+    static final String USAGE = "usage: java -jar jmesh-control.jar --listen HOST:PORT --config DIR"
+            + " [--zookeeper HOST:PORT[,HOST:PORT...]] [--token-file FILE] [--session-timeout 10s]"
+            + " [--ping-interval 5s] [--dead-after 15s]";
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s)");
+
+    private ControlMain() {}
+
+    public static void main(String[] args) throws Exception {
+        // ZooKeeper's client logs through SLF4J: warnings and errors only.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        String listen = null;
+        String configDir = null;
+        String zookeeper = null;
+        String tokenFile = null;
+        Duration sessionTimeout = Duration.ofSeconds(10);
+        Duration ping = Duration.ofSeconds(5);
+        Duration deadAfter = Duration.ofSeconds(15);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (arg.equals("-h") || arg.equals("--help")) {
+                    System.out.println(USAGE);
+                    return;
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("missing value after " + arg);
+                }
+                String value = args[++i];
+                switch (arg) {
+                    case "--listen" -> listen = value;
+                    case "--config" -> configDir = value;
+                    case "--zookeeper" -> zookeeper = value;
+                    case "--token-file" -> tokenFile = value;
+                    case "--session-timeout" -> sessionTimeout = duration(arg, value);
+                    case "--ping-interval" -> ping = duration(arg, value);
+                    case "--dead-after" -> deadAfter = duration(arg, value);
+                    default -> throw new IllegalArgumentException("unknown option " + arg);
+                }
+            }
+            if (listen == null || configDir == null) {
+                throw new IllegalArgumentException("--listen and --config are required");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("jmesh-control: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        String token = null;
+        if (tokenFile != null) {
+            token = Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).strip();
+            if (token.isEmpty()) {
+                fail("token file " + tokenFile + " is empty");
+            }
+        }
+        Registry registry = zookeeper == null ? new InMemoryRegistry()
+                : new ZooKeeperRegistry(zookeeper, sessionTimeout, ControlMain::log);
+        ControlPlane plane;
+        try {
+            plane = ControlPlane.start(address(listen), Path.of(configDir), registry, token, ping, deadAfter,
+                    ControlMain::log);
+        } catch (IOException | IllegalArgumentException e) {
+            registry.close();
+            fail(e.getMessage());
+            return;
+        }
+        log("listening on " + listen.substring(0, listen.lastIndexOf(':')) + ":" + plane.port() + ", config " + configDir
+                + ", registry " + registry.describe() + (token == null ? ", no token" : ", token required"));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            plane.close(); // closing the ZooKeeper session removes this replica's endpoints at once
+            stopped.countDown();
+        }, "jmesh-control-stop"));
+        stopped.await();
+    }
+
+    static InetSocketAddress address(String hostPort) {
+        InetSocketAddress written = HostPort.parse(hostPort, true);
+        return new InetSocketAddress(written.getHostString(), written.getPort());
+    }
+
+    private static Duration duration(String option, String value) {
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("bad " + option + " '" + value + "': expected e.g. 500ms or 10s");
+        }
+        long n = Long.parseLong(m.group(1));
+        return m.group(2).equals("ms") ? Duration.ofMillis(n) : Duration.ofSeconds(n);
+    }
+
+    static void log(String line) {
+        System.err.println("jmesh-control: " + line);
+    }
+
+    private static void fail(String message) {
+        log(message);
+        System.exit(1);
+    }
+}

@@ -1,0 +1,373 @@
+package dev.jmesh.control.server;
+
+import dev.jmesh.control.protocol.FrameDecoder;
+import dev.jmesh.control.protocol.Frames;
+import dev.jmesh.control.protocol.Message;
+import dev.jmesh.control.protocol.ProtocolException;
+import dev.jmesh.control.registry.Registry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The server end of every agent link: one non-blocking selector thread for all of them. A new
+ * snapshot is encoded once and handed to every link as a view of the same bytes; a link that
+ * has not finished reading one snapshot gets only the latest next, never a backlog.
+ */
+final class LinkServer implements AutoCloseable {
+
+    /** A client that is not reading is dropped once this much is queued for it. */
+    private static final int MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+    private static final long HELLO_TIMEOUT_NANOS = Duration.ofSeconds(10).toNanos();
+
+    private final ServerSocketChannel listener;
+    private final Selector selector;
+    private final Registry registry;
+    private final byte[] token;
+    private final long pingNanos;
+    private final long deadNanos;
+    private final String serverName;
+    private final Consumer<String> log;
+    private final Set<Link> links = ConcurrentHashMap.newKeySet();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+    private final Thread thread;
+    private volatile Published published;
+    private volatile boolean publishPending;
+    private volatile boolean closed;
+    final AtomicLong acks = new AtomicLong();
+    final AtomicLong nacks = new AtomicLong();
+
+    /** A snapshot with its frame, encoded once. */
+    private record Published(String version, byte[] frame) {}
+
+    /**
+     * @param token the bearer token agents must present, or null for none
+     */
+    LinkServer(InetSocketAddress listen, Registry registry, String token, Duration ping, Duration deadAfter,
+               Consumer<String> log) throws IOException {
+        this.registry = registry;
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.pingNanos = ping.toNanos();
+        this.deadNanos = deadAfter.toNanos();
+        this.log = log;
+        this.selector = Selector.open();
+        this.listener = ServerSocketChannel.open();
+        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        listener.bind(listen, 4096);
+        listener.configureBlocking(false);
+        listener.register(selector, SelectionKey.OP_ACCEPT);
+        InetSocketAddress bound = (InetSocketAddress) listener.getLocalAddress();
+        this.serverName = bound.getAddress().getHostAddress() + ":" + bound.getPort();
+        this.thread = new Thread(this::run, "jmesh-control-links");
+    }
+
+    int port() {
+        return ((InetSocketAddress) listener.socket().getLocalSocketAddress()).getPort();
+    }
+
+    String name() {
+        return serverName;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Makes {@code version} the snapshot every link is brought to; safe from any thread. */
+    void publish(String version, String yaml) {
+        byte[] frame = Frames.encode(new Message.Snapshot(version, yaml));
+        published = new Published(version, frame);
+        publishPending = true;
+        selector.wakeup();
+    }
+
+    int linkCount() {
+        return links.size();
+    }
+
+    // ---- the selector thread ----------------------------------------------------------------
+
+    private final class Link {
+        final SocketChannel channel;
+        final SelectionKey key;
+        final String peer;
+        final FrameDecoder decoder = new FrameDecoder();
+        final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+        final long opened = System.nanoTime();
+        ByteBuffer snapshotInFlight;
+        Published snapshotNext;
+        int queuedBytes;
+        long lastRead = opened;
+        long lastWrite = opened;
+        String workload;
+        String endpoint;
+        String sent = "";
+        Registry.Registration registration;
+        boolean closeAfterFlush;
+
+        Link(SocketChannel channel, SelectionKey key, String peer) {
+            this.channel = channel;
+            this.key = key;
+            this.peer = peer;
+        }
+
+        String who() {
+            return (workload == null ? "?" : workload) + "@" + peer;
+        }
+    }
+
+    private void run() {
+        long lastSweep = System.nanoTime();
+        while (!closed) {
+            try {
+                selector.select(250);
+                if (closed) {
+                    break;
+                }
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key.isAcceptable()) {
+                        accept();
+                        continue;
+                    }
+                    Link link = (Link) key.attachment();
+                    try {
+                        if (key.isReadable()) {
+                            read(link);
+                        }
+                        if (key.isValid() && key.isWritable()) {
+                            flush(link);
+                        }
+                    } catch (IOException e) {
+                        drop(link, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                    }
+                }
+                if (publishPending) {
+                    publishPending = false;
+                    Published p = published;
+                    for (Link link : new ArrayList<>(links)) {
+                        if (link.workload != null) {
+                            offerSnapshot(link, p);
+                        }
+                    }
+                }
+                long now = System.nanoTime();
+                if (now - lastSweep >= 250_000_000L) {
+                    lastSweep = now;
+                    sweep(now);
+                }
+            } catch (IOException | RuntimeException e) {
+                log.accept("link server: " + e);
+            }
+        }
+        for (Link link : new ArrayList<>(links)) {
+            drop(link, null);
+        }
+    }
+
+    private void accept() throws IOException {
+        SocketChannel channel;
+        while ((channel = listener.accept()) != null) {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+            SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+            String host = remote.getAddress().getHostAddress();
+            Link link = new Link(channel, key, (host.contains(":") ? "[" + host + "]" : host) + ":" + remote.getPort());
+            key.attach(link);
+            links.add(link);
+        }
+    }
+
+    private void read(Link link) throws IOException {
+        readBuffer.clear();
+        int n = link.channel.read(readBuffer);
+        if (n < 0) {
+            drop(link, link.registration == null ? null : "link closed by the agent, " + link.endpoint + " deregistered");
+            return;
+        }
+        link.lastRead = System.nanoTime();
+        readBuffer.flip();
+        try {
+            Message message;
+            while (!link.closeAfterFlush && (message = link.decoder.next(readBuffer)) != null) {
+                handle(link, message);
+            }
+        } catch (ProtocolException e) {
+            refuse(link, "protocol error: " + e.getMessage());
+        }
+    }
+
+    private void handle(Link link, Message message) throws IOException {
+        if (link.workload == null) {
+            if (!(message instanceof Message.Hello hello)) {
+                refuse(link, "protocol error: the first message must be HELLO");
+                return;
+            }
+            if (token != null && !MessageDigest.isEqual(token, hello.token().getBytes(StandardCharsets.UTF_8))) {
+                log.accept("refused " + link.peer + " (" + hello.workload() + "): "
+                        + (hello.token().isEmpty() ? "no token" : "wrong token"));
+                refuse(link, "unauthorized: " + (hello.token().isEmpty() ? "this server requires a token (control.tokenFile)"
+                        : "wrong token"));
+                return;
+            }
+            link.workload = hello.workload();
+            link.sent = hello.version();
+            if (hello.inboundPort() > 0) {
+                String host = link.peer.substring(0, link.peer.lastIndexOf(':'));
+                link.endpoint = host + ":" + hello.inboundPort();
+                link.registration = registry.register(hello.workload(), link.endpoint);
+                log.accept("registered " + hello.workload() + " " + link.endpoint);
+            }
+            Published p = published;
+            enqueue(link, Frames.encode(new Message.Welcome(serverName, p == null ? "" : p.version())));
+            if (p != null) {
+                offerSnapshot(link, p);
+            }
+            return;
+        }
+        if (message instanceof Message.Ack ack) {
+            acks.incrementAndGet();
+        } else if (message instanceof Message.Nack nack) {
+            nacks.incrementAndGet();
+            log.accept("NACK from " + link.who() + " for snapshot " + nack.version() + ": "
+                    + nack.error().replace("\n", " | "));
+        } else if (message instanceof Message.Ping) {
+            enqueue(link, Frames.encode(new Message.Pong()));
+        } else if (message instanceof Message.Goodbye) {
+            drop(link, link.registration == null ? null : "GOODBYE, " + link.endpoint + " deregistered");
+        } else if (!(message instanceof Message.Pong)) {
+            refuse(link, "protocol error: unexpected " + message.getClass().getSimpleName());
+        }
+    }
+
+    private void offerSnapshot(Link link, Published p) throws IOException {
+        if (p.version().equals(link.sent)) {
+            return; // it has it (said so in HELLO, or was sent it)
+        }
+        link.sent = p.version();
+        link.snapshotNext = p;
+        flush(link);
+    }
+
+    private void refuse(Link link, String reason) throws IOException {
+        enqueue(link, Frames.encode(new Message.Error(reason)));
+        link.closeAfterFlush = true;
+        flush(link);
+    }
+
+    private void enqueue(Link link, byte[] frame) throws IOException {
+        link.queue.add(ByteBuffer.wrap(frame));
+        link.queuedBytes += frame.length;
+        if (link.queuedBytes > MAX_QUEUED_BYTES) {
+            throw new IOException("agent not reading (" + link.queuedBytes + " bytes queued)");
+        }
+        flush(link);
+    }
+
+    private void flush(Link link) throws IOException {
+        if (!link.key.isValid()) {
+            return;
+        }
+        while (true) {
+            ByteBuffer head = link.queue.peek();
+            if (head == null) {
+                if (link.snapshotInFlight == null && link.snapshotNext != null) {
+                    link.snapshotInFlight = ByteBuffer.wrap(link.snapshotNext.frame());
+                    link.snapshotNext = null;
+                }
+                head = link.snapshotInFlight;
+            }
+            if (head == null) {
+                break;
+            }
+            int before = head.remaining();
+            link.channel.write(head);
+            if (head.remaining() < before) {
+                link.lastWrite = System.nanoTime();
+            }
+            if (head.hasRemaining()) {
+                link.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                return;
+            }
+            if (head == link.snapshotInFlight) {
+                link.snapshotInFlight = null;
+            } else {
+                link.queue.poll();
+                link.queuedBytes -= head.capacity();
+            }
+        }
+        if (link.closeAfterFlush) {
+            drop(link, null);
+            return;
+        }
+        link.key.interestOps(SelectionKey.OP_READ);
+    }
+
+    private void sweep(long now) {
+        for (Link link : new ArrayList<>(links)) {
+            try {
+                if (link.workload == null && now - link.opened > HELLO_TIMEOUT_NANOS) {
+                    drop(link, null);
+                } else if (now - link.lastRead > deadNanos) {
+                    drop(link, "no message for " + (now - link.lastRead) / 1_000_000 + " ms");
+                } else if (link.workload != null && now - link.lastWrite > pingNanos && link.queue.isEmpty()) {
+                    enqueue(link, Frames.encode(new Message.Ping()));
+                }
+            } catch (IOException e) {
+                drop(link, e.getMessage());
+            }
+        }
+    }
+
+    private void drop(Link link, String why) {
+        if (!links.remove(link)) {
+            return;
+        }
+        link.key.cancel();
+        try {
+            link.channel.close();
+        } catch (IOException ignored) {
+            // closed anyway
+        }
+        if (link.registration != null) {
+            link.registration.close();
+        }
+        if (why != null) {
+            log.accept("link " + link.who() + " closed: " + why);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        selector.wakeup();
+        try {
+            thread.join(2000);
+            listener.close();
+            selector.close();
+        } catch (IOException | InterruptedException ignored) {
+            // best effort
+        }
+    }
+}
