@@ -57,7 +57,7 @@ final class SecurityReader {
             SpiffeId.trustDomainId(text);
             return text;
         } catch (IllegalArgumentException e) {
-            problems.error(node, "bad trustDomain '" + text + "': " + e.getMessage());
+            problems.error(node, e.getMessage());
             return null;
         }
     }
@@ -119,7 +119,7 @@ final class SecurityReader {
         try {
             return SpiffeId.parse(text).toString();
         } catch (IllegalArgumentException e) {
-            problems.error(node, "bad SPIFFE ID '" + text + "': " + e.getMessage());
+            problems.error(node, e.getMessage());
             return null;
         }
     }

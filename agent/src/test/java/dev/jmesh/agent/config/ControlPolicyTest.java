@@ -50,8 +50,8 @@ class ControlPolicyTest {
         singleError(lines("workload: web", "control:", "  servers: [ a:1 ]", "  tokenFile: [ x ]"), 4, 14,
                 "expected a string, got a sequence");
         singleError(lines("workload: web", "inbound: { port: 0 }"), 2, 18, "port 0 out of range (expected 1..65535)");
-        singleError(lines("workload: web", "inbound: { port: 80, mtls: strict }"), 2, 22,
-                "unknown key 'mtls' (expected one of: port)");
+        singleError(lines("workload: web", "inbound: { port: 80, secure: yes }"), 2, 22,
+                "unknown key 'secure' (expected one of: port, mtls, allow)");
     }
 
     @Test

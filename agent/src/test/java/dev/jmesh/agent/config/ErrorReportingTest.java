@@ -23,8 +23,8 @@ class ErrorReportingTest {
         @Test
         void topLevel() {
             ConfigProblem problem = singleError(lines("workload: web", "retries: 3"), 2, 1,
-                    "unknown key 'retries' (expected one of: workload, admin, services, control, inbound)");
-            assertEquals("mesh.yaml:2:1: unknown key 'retries' (expected one of: workload, admin, services, control, inbound)",
+                    "unknown key 'retries' (expected one of: workload, admin, services, control, inbound, identity)");
+            assertEquals("mesh.yaml:2:1: unknown key 'retries' (expected one of: workload, admin, services, control, inbound, identity)",
                     problem.toString());
         }
 
@@ -34,7 +34,7 @@ class ErrorReportingTest {
                     "services:",
                     "  orders:",
                     "    endpoints: [10.0.0.1:80]",
-                    "    retires: 3"), 4, 5, "unknown key 'retires' (expected one of: endpoints, protocol, balancer, hashKey,"
+                    "    retires: 3"), 4, 5, "unknown key 'retires' (expected one of: endpoints, protocol, tls, balancer, hashKey,"
                     + " slowStart, timeout, retries, circuitBreaker, outlierDetection, healthCheck)");
         }
 

@@ -34,6 +34,11 @@ class MeshTcpConnectTest {
         tables.forEach(RouteTable::close);
     }
 
+    /** What {@code new InetSocketAddress(host, 5432)} gives when the host does not resolve. */
+    private static InetSocketAddress name(String host) {
+        return InetSocketAddress.createUnresolved(host, 5432);
+    }
+
     private MeshRouter router(String serviceBody) throws Exception {
         return routerFor("""
                 services:
@@ -73,14 +78,14 @@ class MeshTcpConnectTest {
         assertEquals("db", router.resolveTcp("DB.")[0].getHostName(), "callers get their own array");
 
         assertNull(router.resolveTcp("web"), "http services are routed per request, not by name lookups");
-        assertNull(router.beginTcpConnect("web", 0));
+        assertNull(router.beginTcpConnect(name("web"), 0, true));
         assertNull(router.beginHttpCall("db", "GET", "/", null), "tcp services are routed per connection");
         assertNull(router.resolveTcp("example.com"));
     }
 
     @Test
     void eachAttemptGoesToAnotherEndpointUpToTheAttemptsAllowed() throws Exception {
-        TcpConnect connect = router("    retries: { attempts: 3 }\n").beginTcpConnect("db", 0);
+        TcpConnect connect = router("    retries: { attempts: 3 }\n").beginTcpConnect(name("db"), 0, true);
         List<InetSocketAddress> tried = new ArrayList<>();
         for (InetSocketAddress e; (e = connect.nextEndpoint()) != null; ) {
             tried.add(e);
@@ -98,7 +103,7 @@ class MeshTcpConnectTest {
 
     @Test
     void neverMoreAttemptsThanEndpoints() throws Exception {
-        TcpConnect connect = router("    retries: { attempts: 5 }\n").beginTcpConnect("db", 0);
+        TcpConnect connect = router("    retries: { attempts: 5 }\n").beginTcpConnect(name("db"), 0, true);
         int attempts = 0;
         while (connect.nextEndpoint() != null) {
             attempts++;
@@ -113,7 +118,7 @@ class MeshTcpConnectTest {
         // Round-robin starts each connection where the last one started, plus one.
         List<InetSocketAddress> firstChoices = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            TcpConnect connect = router.beginTcpConnect("db", 0);
+            TcpConnect connect = router.beginTcpConnect(name("db"), 0, true);
             InetSocketAddress first = connect.nextEndpoint();
             firstChoices.add(first);
             connect.failed(new ConnectException("Connection refused"));
@@ -124,18 +129,18 @@ class MeshTcpConnectTest {
 
     @Test
     void attemptsAreBoundedByTheCallerThePolicyAndPerTry() throws Exception {
-        assertEquals(0, router("").beginTcpConnect("db", 0).attemptTimeoutMillis(), "no bound anywhere");
-        assertEquals(300, router("    retries: { perTryTimeout: 300ms }\n").beginTcpConnect("db", 0).attemptTimeoutMillis());
-        assertEquals(300, router("    retries: { perTryTimeout: 300ms }\n").beginTcpConnect("db", 5000).attemptTimeoutMillis());
-        int callerBound = router("").beginTcpConnect("db", 1000).attemptTimeoutMillis();
+        assertEquals(0, router("").beginTcpConnect(name("db"), 0, true).attemptTimeoutMillis(), "no bound anywhere");
+        assertEquals(300, router("    retries: { perTryTimeout: 300ms }\n").beginTcpConnect(name("db"), 0, true).attemptTimeoutMillis());
+        assertEquals(300, router("    retries: { perTryTimeout: 300ms }\n").beginTcpConnect(name("db"), 5000, true).attemptTimeoutMillis());
+        int callerBound = router("").beginTcpConnect(name("db"), 1000, true).attemptTimeoutMillis();
         assertTrue(callerBound > 900 && callerBound <= 1000, "caller's timeout: " + callerBound);
-        int policyBound = router("    timeout: 200ms\n").beginTcpConnect("db", 1000).attemptTimeoutMillis();
+        int policyBound = router("    timeout: 200ms\n").beginTcpConnect(name("db"), 1000, true).attemptTimeoutMillis();
         assertTrue(policyBound > 100 && policyBound <= 200, "the tighter of the caller's and the policy's: " + policyBound);
     }
 
     @Test
     void noAttemptStartsAfterTheDeadlineAndTheCallerGetsATimeout() throws Exception {
-        TcpConnect connect = router("    timeout: 1ms\n").beginTcpConnect("db", 0);
+        TcpConnect connect = router("    timeout: 1ms\n").beginTcpConnect(name("db"), 0, true);
         InetSocketAddress first = connect.nextEndpoint();
         Thread.sleep(5); // past the 1 ms deadline, for certain
         connect.failed(new SocketTimeoutException("Connect timed out"));
@@ -152,7 +157,7 @@ class MeshTcpConnectTest {
         Object[] sockets = {new Object(), new Object(), new Object(), new Object()};
         List<InetSocketAddress> chosen = new ArrayList<>();
         for (Object socket : sockets) {
-            TcpConnect connect = router.beginTcpConnect("db", 0);
+            TcpConnect connect = router.beginTcpConnect(name("db"), 0, true);
             chosen.add(connect.nextEndpoint());
             connect.connected(socket);
         }
@@ -165,7 +170,7 @@ class MeshTcpConnectTest {
         router.tcpClosed(sockets[1]); // a second close is not a second connection
         router.tcpClosed(new Object()); // nor is a close of a socket the mesh did not open
         assertEquals(3, db.endpoints().stream().mapToInt(e -> e.load().active()).sum());
-        assertEquals(chosen.get(1), router.beginTcpConnect("db", 0).nextEndpoint(), "the endpoint with fewer open");
+        assertEquals(chosen.get(1), router.beginTcpConnect(name("db"), 0, true).nextEndpoint(), "the endpoint with fewer open");
     }
 
     @Test
@@ -173,7 +178,7 @@ class MeshTcpConnectTest {
         MeshRouter router = leastRequestPair();
         Service db = router.table().service("db");
         Object channel = new Object();
-        TcpConnect connect = router.beginTcpConnect("db", 0);
+        TcpConnect connect = router.beginTcpConnect(name("db"), 0, true);
         connect.nextEndpoint();
         connect.pending(channel);
         assertEquals(0, db.endpoints().stream().mapToInt(e -> e.load().active()).sum());
@@ -185,7 +190,7 @@ class MeshTcpConnectTest {
         assertEquals(0, db.endpoints().stream().mapToInt(e -> e.load().active()).sum());
 
         Object failing = new Object();
-        TcpConnect second = router.beginTcpConnect("db", 0);
+        TcpConnect second = router.beginTcpConnect(name("db"), 0, true);
         second.nextEndpoint();
         second.pending(failing);
         router.tcpConnectFinished(failing, new ConnectException("Connection refused"));
