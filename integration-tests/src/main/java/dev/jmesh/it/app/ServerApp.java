@@ -1,0 +1,109 @@
+package dev.jmesh.it.app;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An ordinary server that knows nothing of jmesh, listening on the port it is given:
+ *
+ * <pre>
+ * ServerApp http PORT NAME [--close]   com.sun.net.httpserver: answers "name=NAME xfcc=&lt;x-forwarded-client-cert&gt;"
+ *                                      (--close: one request per connection)
+ * ServerApp socket PORT NAME           blocking ServerSocket: greets each connection with "NAME", then echoes lines
+ * ServerApp nio PORT NAME              ServerSocketChannel: the same
+ * </pre>
+ *
+ * It prints {@code LISTENING} once bound, and runs until killed.
+ */
+public final class ServerApp {
+
+    private ServerApp() {}
+
+    public static void main(String[] args) throws Exception {
+        String kind = args[0];
+        int port = Integer.parseInt(args[1]);
+        String name = args[2];
+        boolean close = args.length > 3 && args[3].equals("--close");
+        switch (kind) {
+            case "http" -> http(port, name, close);
+            case "socket" -> socket(port, name);
+            case "nio" -> nio(port, name);
+            default -> throw new IllegalArgumentException("unknown kind " + kind);
+        }
+    }
+
+    private static void http(int port, String name, boolean close) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(port), 50);
+        server.createContext("/", exchange -> {
+            String clientCert = exchange.getRequestHeaders().getFirst("x-forwarded-client-cert");
+            byte[] body = ("name=" + name + " xfcc=" + clientCert).getBytes(StandardCharsets.UTF_8);
+            if (close) {
+                exchange.getResponseHeaders().add("Connection", "close");
+            }
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        System.out.println("LISTENING");
+    }
+
+    private static void socket(int port, String name) throws IOException {
+        ServerSocket server = new ServerSocket(port);
+        System.out.println("LISTENING");
+        while (true) {
+            Socket connection = server.accept();
+            Thread thread = new Thread(() -> {
+                try (connection) {
+                    echo(name, connection.getInputStream(), connection.getOutputStream());
+                } catch (IOException e) {
+                    // the client went away
+                }
+            });
+            thread.start();
+        }
+    }
+
+    private static void nio(int port, String name) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        server.bind(new InetSocketAddress(port));
+        System.out.println("LISTENING");
+        while (true) {
+            SocketChannel connection = server.accept();
+            Thread thread = new Thread(() -> {
+                try (connection) {
+                    connection.write(ByteBuffer.wrap((name + "\n").getBytes(StandardCharsets.UTF_8)));
+                    ByteBuffer buffer = ByteBuffer.allocate(4096);
+                    while (connection.read(buffer) >= 0) {
+                        buffer.flip();
+                        connection.write(buffer);
+                        buffer.clear();
+                    }
+                } catch (IOException e) {
+                    // the client went away
+                }
+            });
+            thread.start();
+        }
+    }
+
+    private static void echo(String name, InputStream in, OutputStream out) throws IOException {
+        out.write((name + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        byte[] buffer = new byte[4096];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            out.write(buffer, 0, n);
+            out.flush();
+        }
+    }
+}
