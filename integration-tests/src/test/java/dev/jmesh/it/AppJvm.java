@@ -137,13 +137,6 @@ final class AppJvm implements AutoCloseable {
         throw new AssertionError("fewer than " + n + " matching lines; " + describe());
     }
 
-    /** What the JVM has printed so far. */
-    List<String> output() {
-        synchronized (stdout) {
-            return List.copyOf(stdout);
-        }
-    }
-
     void writeLine(String line) throws IOException {
         OutputStream in = process.getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));

@@ -100,7 +100,7 @@ class JdbcFailoverTest {
 
     /** Ports answered by the {@code index}th {@code connect} command. */
     private static Map<String, Integer> ports(AppJvm app, int index) throws Exception {
-        List<String> lines = app.output();
+        List<String> lines = app.stdoutLines();
         int done = -1;
         Map<String, Integer> ports = new HashMap<>();
         for (String line : lines) {

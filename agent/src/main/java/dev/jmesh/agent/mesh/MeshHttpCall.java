@@ -281,13 +281,19 @@ final class MeshHttpCall implements HttpCall {
     }
 
     /** A failure's message, or its cause's, or its type: the JDK's ConnectException may carry none. */
+    /** The mesh's own reason if a cause has one (a TLS policy it could not meet), else the first message. */
     private static String describe(Throwable failure) {
+        String first = null;
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t.getMessage() != null) {
-                return t.getMessage();
+            String message = t.getMessage();
+            if (message != null && message.startsWith("jmesh: ")) {
+                return message;
+            }
+            if (first == null) {
+                first = message;
             }
         }
-        return failure.getClass().getSimpleName();
+        return first != null ? first : failure.getClass().getSimpleName();
     }
 
     private static String describe(int kind) {
