@@ -1,11 +1,10 @@
 package dev.jmesh.agent.control;
 
+import dev.jmesh.agent.io.SecureFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.regex.Pattern;
 
 /**
@@ -51,16 +50,6 @@ final class SnapshotCache {
 
     void write(String version, String yaml) throws IOException {
         Files.createDirectories(file.getParent());
-        Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Files.writeString(temp, HEADER + version + "\n" + yaml, StandardCharsets.UTF_8);
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        SecureFiles.write(file, HEADER + version + "\n" + yaml, false);
     }
 }

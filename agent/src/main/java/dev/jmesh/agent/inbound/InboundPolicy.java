@@ -1,9 +1,7 @@
 package dev.jmesh.agent.inbound;
 
-import java.security.cert.CertificateParsingException;
+import dev.jmesh.agent.identity.SpiffeId;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
-import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -34,21 +32,8 @@ public record InboundPolicy(boolean acceptsPlaintext, SSLContext tls, String una
         return defaults;
     }
 
-    /** The caller's SPIFFE ID: the {@code spiffe://} URI in its certificate's subject alternative names. */
+    /** The caller's SPIFFE ID, as the trust manager that admitted it read it. */
     String identityOf(X509Certificate peer) {
-        try {
-            Collection<List<?>> names = peer.getSubjectAlternativeNames();
-            if (names != null) {
-                for (List<?> name : names) {
-                    if (Integer.valueOf(6).equals(name.get(0)) && name.get(1) instanceof String uri
-                            && uri.startsWith("spiffe://")) {
-                        return uri;
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            // the trust manager accepted it, so this cannot happen for a mesh certificate
-        }
-        return "unknown";
+        return SpiffeId.fromCertificate(peer).map(SpiffeId::toString).orElse("unknown");
     }
 }

@@ -5,6 +5,7 @@ import dev.jmesh.agent.identity.Pem;
 import dev.jmesh.agent.identity.SpiffeId;
 import dev.jmesh.agent.identity.x509.CertificateBuilder;
 import dev.jmesh.agent.identity.x509.CertificateBuilder.Profile;
+import dev.jmesh.agent.io.SecureFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

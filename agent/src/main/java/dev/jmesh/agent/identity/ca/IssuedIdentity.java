@@ -4,6 +4,7 @@ import dev.jmesh.agent.identity.IdentityException;
 import dev.jmesh.agent.identity.IdentityFiles;
 import dev.jmesh.agent.identity.IdentityMaterial;
 import dev.jmesh.agent.identity.Pem;
+import dev.jmesh.agent.io.SecureFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PrivateKey;

@@ -1,4 +1,4 @@
-package dev.jmesh.agent.identity.ca;
+package dev.jmesh.agent.io;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +13,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Writes identity files: keys readable by the owner only, from the moment they exist, and each
- * file replaced in one rename so a watching agent never reads half of one.
+ * Writes files that something may be reading or watching (identity files, the last good
+ * snapshot): each is replaced in one rename, so a reader never sees half of one; secrets are
+ * readable by the owner only from the moment they exist.
  */
-final class SecureFiles {
+public final class SecureFiles {
 
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
@@ -25,7 +26,7 @@ final class SecureFiles {
     private SecureFiles() {}
 
     /** Creates the directory (and parents) if needed and makes it 0700. */
-    static void ownerOnlyDirectory(Path directory) throws IOException {
+    public static void ownerOnlyDirectory(Path directory) throws IOException {
         Files.createDirectories(directory);
         if (POSIX) {
             Files.setPosixFilePermissions(directory, OWNER_DIRECTORY);
@@ -33,14 +34,14 @@ final class SecureFiles {
     }
 
     /** Replaces {@code file} with {@code text}: 0600 when {@code secret}, else the usual umask. */
-    static void write(Path file, String text, boolean secret) throws IOException {
+    public static void write(Path file, String text, boolean secret) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         FileAttribute<?>[] attributes = POSIX && secret
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
                 : new FileAttribute<?>[0];
         Path temporary = Files.createTempFile(directory, "." + file.getFileName(), ".tmp", attributes);
         try {
-            Files.writeString(temporary, text, StandardCharsets.US_ASCII);
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
             if (POSIX && !secret) {
                 Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
             }
