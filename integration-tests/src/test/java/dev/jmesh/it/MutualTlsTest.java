@@ -221,7 +221,10 @@ class MutualTlsTest {
                 "a caller without its certificate fails the call, never sends it in plaintext: " + caller);
     }
 
-    /** A plaintext HTTP request; the status line and body joined by |, or "" when the server closed without answering. */
+    /**
+     * A plaintext HTTP request; the status line and body joined by |, or "" when no HTTP answer
+     * came (closed, reset, or a TLS alert from a port that speaks only TLS).
+     */
     private static String plaintextGet(int port, String extraHeader) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);
@@ -234,7 +237,7 @@ class MutualTlsTest {
             } catch (IOException reset) {
                 response = "";
             }
-            if (response.isEmpty()) {
+            if (!response.startsWith("HTTP/")) {
                 return "";
             }
             return response.substring(0, response.indexOf("\r\n")) + "|" + response.substring(response.indexOf("\r\n\r\n") + 4);

@@ -14,15 +14,17 @@ import java.util.HexFormat;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One connection accepted on an inbound port: told apart by its first byte (a TLS handshake
- * record, or anything else: plaintext), terminated if it is mutual TLS, refused if plaintext
- * is not allowed, then joined to the application's own, loopback-only port.
+ * One connection accepted on an inbound port: terminated if it is mutual TLS, refused if it is
+ * plaintext and plaintext is not allowed, then joined to the application's own, loopback-only
+ * port. In {@code permissive} mode the first byte tells the two apart (a TLS handshake record
+ * starts with 0x16).
  */
 final class InboundConnection implements Runnable {
 
     /** First byte of a TLS record carrying a handshake message (the ClientHello). */
     private static final int TLS_HANDSHAKE = 0x16;
-    private static final int FIRST_BYTE_TIMEOUT_MILLIS = 10_000;
+    /** Bound on a caller's first byte and handshake: a silent connection does not hold a thread. */
+    private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private final Socket accepted;
     private final InboundPort port;
@@ -35,40 +37,44 @@ final class InboundConnection implements Runnable {
     @Override
     public void run() {
         try {
-            accepted.setSoTimeout(FIRST_BYTE_TIMEOUT_MILLIS);
+            accepted.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+            if (!port.policy().acceptsPlaintext()) {
+                terminateTls(null); // strict: nothing is read before the handshake, which refuses plaintext
+                return;
+            }
             int first = accepted.getInputStream().read();
             if (first < 0) {
                 accepted.close();
-                return;
-            }
-            if (first == TLS_HANDSHAKE) {
-                terminateTls(first);
-            } else if (port.policy().acceptsPlaintext()) {
-                join(accepted, new ByteArrayInputStream(new byte[] {(byte) first}), null, InboundEvents.PLAINTEXT);
+            } else if (first == TLS_HANDSHAKE) {
+                terminateTls(new byte[] {(byte) first});
             } else {
-                port.refused("plaintext connection from " + accepted.getRemoteSocketAddress() + " (mtls: strict)");
-                accepted.close();
+                join(accepted, new ByteArrayInputStream(new byte[] {(byte) first}), null, InboundEvents.PLAINTEXT);
             }
         } catch (IOException | RuntimeException e) {
             close(accepted); // silent, slow or broken caller
         }
     }
 
-    private void terminateTls(int first) throws IOException {
+    /** @param consumed bytes already read from the caller (permissive mode's look at the first byte), or null */
+    private void terminateTls(byte[] consumed) throws IOException {
         InboundPolicy policy = port.policy();
         if (policy.tls() == null) {
-            port.refused("mTLS connection from " + accepted.getRemoteSocketAddress() + ": " + policy.unavailableReason());
+            port.refused("connection from " + accepted.getRemoteSocketAddress() + ": " + policy.unavailableReason());
             accepted.close();
             return;
         }
-        SSLSocket tls = (SSLSocket) policy.tls().getSocketFactory()
-                .createSocket(accepted, new ByteArrayInputStream(new byte[] {(byte) first}), true);
+        SSLSocket tls = (SSLSocket) (consumed == null
+                ? policy.tls().getSocketFactory().createSocket(accepted, accepted.getInetAddress().getHostAddress(),
+                        accepted.getPort(), true)
+                // Conscrypt's factory lacks this form: permissive mode needs the JDK's TLS
+                : policy.tls().getSocketFactory().createSocket(accepted, new ByteArrayInputStream(consumed), true));
         tls.setUseClientMode(false);
         tls.setSSLParameters(policy.serverParameters(tls.getSSLParameters()));
         try {
             tls.startHandshake();
         } catch (IOException refused) {
             // bad certificate, identity not allowed, expired, another trust domain: the alert went out
+            // (in strict mode, a plaintext caller ends here too)
             port.refused("mTLS handshake with " + accepted.getRemoteSocketAddress() + " failed: " + refused.getMessage());
             close(tls);
             return;
