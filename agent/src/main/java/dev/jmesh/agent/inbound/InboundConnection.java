@@ -63,10 +63,11 @@ final class InboundConnection implements Runnable {
             accepted.close();
             return;
         }
+        // The second form replays the bytes already read; Conscrypt's factory lacks it, so
+        // permissive mode needs the JDK's TLS.
         SSLSocket tls = (SSLSocket) (consumed == null
                 ? policy.tls().getSocketFactory().createSocket(accepted, accepted.getInetAddress().getHostAddress(),
                         accepted.getPort(), true)
-                // Conscrypt's factory lacks this form: permissive mode needs the JDK's TLS
                 : policy.tls().getSocketFactory().createSocket(accepted, new ByteArrayInputStream(consumed), true));
         tls.setUseClientMode(false);
         tls.setSSLParameters(policy.serverParameters(tls.getSSLParameters()));
@@ -79,7 +80,6 @@ final class InboundConnection implements Runnable {
             close(tls);
             return;
         }
-        tls.setSoTimeout(0);
         X509Certificate peer = (X509Certificate) tls.getSession().getPeerCertificates()[0];
         String peerIdentity = policy.identityOf(peer);
         join(tls, InputStream.nullInputStream(), ClientCertHeader.value(policy.localIdentity(), hash(peer), peerIdentity),

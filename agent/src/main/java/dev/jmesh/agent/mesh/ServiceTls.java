@@ -6,12 +6,12 @@ import dev.jmesh.bootstrap.TlsOrigination;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import java.util.List;
 
 /**
  * Mutual TLS to one service: this workload's certificate, the service's endpoints verified

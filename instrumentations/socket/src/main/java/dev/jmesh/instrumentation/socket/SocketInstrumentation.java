@@ -11,14 +11,17 @@ import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
- * Routes TCP connections to the names of {@code tcp} services, below every client library:
+ * Routes TCP connections to the names of {@code tcp} services, below every client library, and
+ * adds the mesh's mutual TLS to connections that need it:
  *
  * <ul>
  *   <li>{@code InetAddress.getAllByName} (and so {@code getByName} and
  *       {@code new InetSocketAddress(name, port)}) answers a service name with its endpoints'
  *       addresses without asking a resolver;</li>
  *   <li>{@code Socket.connect} connects to an endpoint chosen by the mesh, failing over to the
- *       next within the caller's timeout ({@link PlatformSocketDriver});</li>
+ *       next within the caller's timeout, and secures the connection when the service requires
+ *       mutual TLS — also when the application (OkHttp) connects to an endpoint of such a
+ *       service itself ({@link PlatformSocketDriver});</li>
  *   <li>{@code SocketChannel} connects (blocking, non-blocking, and through its socket adaptor)
  *       go to an endpoint chosen by the mesh; a channel closed by a failed connect cannot be
  *       reused, so a failure is reported (outlier detection) but not failed over;</li>
