@@ -174,12 +174,18 @@ public final class PerfE2E {
 
     private void runStartupAndMemory(Machine machine) throws Exception {
         Path one = writePolicy("mesh-1.yaml", 1, "svc");
+        Path withTcp = work.resolve("mesh-1-tcp.yaml");
+        Files.writeString(withTcp, Files.readString(one) + "  db:\n    protocol: tcp\n    endpoints: [ "
+                + servers.nginxAddress() + " ]\n", StandardCharsets.UTF_8);
         Path ten = writePolicy("mesh-10.yaml", 10, "svc");
         Path hundred = writePolicy("mesh-100.yaml", 100, "svc");
 
         List<Variant> startupVariants = new ArrayList<>();
         startupVariants.add(new Variant("no agent", List.of()));
         startupVariants.add(new Variant("jmesh agent, 1 service", List.of("-javaagent:" + agentJar + "=config=" + one)));
+        // The JDK's socket classes are loaded before any agent: a tcp service has them woven in premain.
+        startupVariants.add(new Variant("jmesh agent, 1 service + 1 tcp service",
+                List.of("-javaagent:" + agentJar + "=config=" + withTcp)));
         if (otelAgent != null) {
             startupVariants.add(new Variant("OpenTelemetry Java agent " + otelVersion() + " (exporters none)", otelOptions()));
         }
