@@ -145,17 +145,19 @@ public final class Mesh {
                                         MethodHandles.Lookup lookup) throws IOException {
         Router current = router;
         SocketDriver driver = sockets;
-        if (current == null || driver == null || !(target instanceof InetSocketAddress address)) {
-            return false;
+        if (current == null || driver == null || !(target instanceof InetSocketAddress address)
+                || socket.isClosed() || socket.isConnected()) {
+            return false; // the JDK reports a closed or connected socket as it always does
         }
         TcpConnect connect;
         boolean ready;
         try {
+            // Prepared at the first connect of any socket, so that later ones pass no lookup.
+            ready = driver.ready(lookup);
             connect = current.beginTcpConnect(address, timeoutMillis, true);
             if (connect == null) {
                 return false;
             }
-            ready = driver.ready(lookup);
         } catch (Throwable t) {
             return false;
         }
@@ -219,7 +221,7 @@ public final class Mesh {
         try {
             InetSocketAddress endpoint = connect.nextEndpoint();
             return endpoint == null ? fallback : endpoint;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             return fallback;
         }
     }

@@ -8,10 +8,10 @@ import java.net.InetSocketAddress;
  * picks each endpoint and bounds each attempt; the adapter connects with the JDK's own code.
  *
  * <pre>
- * TcpConnect connect = router.beginTcpConnect(host, callerTimeoutMillis); // null: pass through
+ * TcpConnect connect = router.beginTcpConnect(target, callerTimeoutMillis, canSecure); // null: pass through
  * for (InetSocketAddress endpoint; (endpoint = connect.nextEndpoint()) != null; ) {
  *   int timeout = connect.attemptTimeoutMillis();
- *   try { ...connect to endpoint...; connect.connected(socket); return; }
+ *   try { ...connect to endpoint, then secure it if connect.tls() says so...; connect.connected(socket); return; }
  *   catch (IOException e) { connect.failed(e); }
  * }
  * throw connect.exhausted();

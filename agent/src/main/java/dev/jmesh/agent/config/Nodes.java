@@ -73,7 +73,6 @@ final class Nodes {
         return null;
     }
 
-    /** A decimal integer in {@code min..max}; {@code what} names the value in range errors. */
     /** A file or directory path; the file itself is not looked at. */
     Path path(Node node) {
         String text = string(node);
@@ -92,6 +91,7 @@ final class Nodes {
         }
     }
 
+    /** A decimal integer in {@code min..max}; {@code what} names the value in range errors. */
     Integer integer(Node node, String what, int min, int max) {
         if (!(node instanceof ScalarNode scalar) || isNull(node)) {
             problems.error(node, "expected a number, got " + describe(node));

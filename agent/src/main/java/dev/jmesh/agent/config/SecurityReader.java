@@ -126,7 +126,7 @@ final class SecurityReader {
 
     // ---- inbound ----------------------------------------------------------------------------
 
-    /** The policy's {@code inbound:}; {@code mtlsKey} receives the {@code mtls} key when its mode needs an identity. */
+    /** The policy's {@code inbound:}; the {@code mtls} key goes to {@code needIdentity} when its mode needs one. */
     InboundConfig inbound(KeyTable.Entry entry, List<Node> needIdentity) {
         MappingNode mapping = nodes.mapping(entry.value());
         if (mapping == null) {
@@ -154,7 +154,7 @@ final class SecurityReader {
                 .walk(mapping, entry.key(), problems);
         if (mtls[0] != null && mtls[0] != InboundConfig.Mtls.DISABLE) {
             needIdentity.add(mtlsKey[0]);
-        } else if (allowKey[0] != null) {
+        } else if (allowKey[0] != null && mtls[0] != null) { // (a bad mode was reported already)
             problems.error(allowKey[0], "allow is only used with mtls permissive or strict");
         }
         return problems.errorCount() == errorsBefore ? new InboundConfig(port[0], mtls[0], allow) : null;

@@ -65,10 +65,18 @@ final class InboundConnection implements Runnable {
         }
         // The second form replays the bytes already read; Conscrypt's factory lacks it, so
         // permissive mode needs the JDK's TLS.
-        SSLSocket tls = (SSLSocket) (consumed == null
-                ? policy.tls().getSocketFactory().createSocket(accepted, accepted.getInetAddress().getHostAddress(),
-                        accepted.getPort(), true)
-                : policy.tls().getSocketFactory().createSocket(accepted, new ByteArrayInputStream(consumed), true));
+        SSLSocket tls;
+        try {
+            tls = (SSLSocket) (consumed == null
+                    ? policy.tls().getSocketFactory().createSocket(accepted, accepted.getInetAddress().getHostAddress(),
+                            accepted.getPort(), true)
+                    : policy.tls().getSocketFactory().createSocket(accepted, new ByteArrayInputStream(consumed), true));
+        } catch (UnsupportedOperationException e) {
+            port.refused("mTLS connection from " + accepted.getRemoteSocketAddress() + ": mtls permissive needs the"
+                    + " JDK's TLS provider, not " + policy.tls().getProvider().getName());
+            accepted.close();
+            return;
+        }
         tls.setUseClientMode(false);
         tls.setSSLParameters(policy.serverParameters(tls.getSSLParameters()));
         try {

@@ -18,15 +18,14 @@ import javax.net.ssl.SSLParameters;
  */
 public record InboundPolicy(boolean acceptsPlaintext, SSLContext tls, String unavailableReason, String localIdentity) {
 
-    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     /**
      * The application behind the port is reached as it is, so only HTTP/1.1 is agreed over
      * ALPN: an HTTP/2 client then speaks HTTP/1.1 rather than h2 the application may not serve.
      */
     private static final String[] ALPN = {"http/1.1"};
 
+    /** The context's own defaults already offer only TLS 1.3 and 1.2; this adds what a port needs. */
     SSLParameters serverParameters(SSLParameters defaults) {
-        defaults.setProtocols(PROTOCOLS);
         defaults.setNeedClientAuth(true);
         defaults.setApplicationProtocols(ALPN);
         return defaults;

@@ -13,6 +13,9 @@ import java.net.Socket;
  */
 public final class InboundPort implements AutoCloseable {
 
+    private static final long ACCEPT_BACKOFF_MILLIS = 100;
+    private static final long ACCEPT_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
     private final InetSocketAddress appAddress;
     private final ServerSocket listener;
     private final InboundEvents events;
@@ -53,14 +56,25 @@ public final class InboundPort implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        long lastLogged = 0;
         while (!listener.isClosed()) {
             try {
                 Socket accepted = listener.accept();
                 accepted.setTcpNoDelay(true);
                 start("jmesh-inbound-in", new InboundConnection(accepted, this));
             } catch (IOException e) {
-                if (!listener.isClosed()) {
+                if (listener.isClosed()) {
+                    return;
+                }
+                // A lasting failure (out of file descriptors) must neither spin nor flood the log.
+                if (System.nanoTime() - lastLogged > ACCEPT_LOG_INTERVAL_NANOS) {
+                    lastLogged = System.nanoTime();
                     AgentLog.line("inbound port " + port() + ": accept failed: " + e.getMessage());
+                }
+                try {
+                    Thread.sleep(ACCEPT_BACKOFF_MILLIS);
+                } catch (InterruptedException stop) {
+                    return;
                 }
             }
         }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 
@@ -20,15 +21,16 @@ import javax.net.ssl.SSLContext;
 public final class InboundPorts {
 
     /** No inbound policy: every bind happens as asked. */
-    public static final InboundPorts NONE = new InboundPorts(0, null, null);
+    public static final InboundPorts NONE = new InboundPorts(0, () -> null, null);
 
     /** Set while the agent binds its own listener, whose bind must not be moved. */
     private static final ThreadLocal<Boolean> OWN_BIND = new ThreadLocal<>();
 
     private final int port;
-    private final InboundPolicy policy;
+    private final Supplier<InboundPolicy> policySource;
     private final InboundEvents events;
-    private volatile InboundPort open;
+    private InboundPolicy policy; // made at the application's bind, not in premain: it builds a TLS context
+    private InboundPort open;
 
     /** The inbound port of a policy, or {@link #NONE} when it has none with mTLS. */
     public static InboundPorts of(MeshConfig config, MeshSecurity security, InboundEvents events) {
@@ -36,6 +38,10 @@ public final class InboundPorts {
         if (inbound == null || inbound.mtls() == InboundConfig.Mtls.DISABLE) {
             return NONE;
         }
+        return new InboundPorts(inbound.port(), () -> policy(inbound, security), events);
+    }
+
+    private static InboundPolicy policy(InboundConfig inbound, MeshSecurity security) {
         SSLContext tls = null;
         String unavailable = security.unavailable();
         if (security.tls() != null) {
@@ -46,14 +52,13 @@ public final class InboundPorts {
             }
         }
         String local = security.identity() == null ? "unknown" : security.identity().toString();
-        return new InboundPorts(inbound.port(), new InboundPolicy(inbound.mtls() == InboundConfig.Mtls.PERMISSIVE,
-                tls, unavailable, local), events);
+        return new InboundPolicy(inbound.mtls() == InboundConfig.Mtls.PERMISSIVE, tls, unavailable, local);
     }
 
     /** @param port the application's port the agent owns; 0 = none */
-    public InboundPorts(int port, InboundPolicy policy, InboundEvents events) {
+    private InboundPorts(int port, Supplier<InboundPolicy> policy, InboundEvents events) {
         this.port = port;
-        this.policy = policy;
+        this.policySource = policy;
         this.events = events;
     }
 
@@ -70,9 +75,11 @@ public final class InboundPorts {
         InetSocketAddress app = new InetSocketAddress(InetAddress.getLoopbackAddress(), actual.getPort());
         OWN_BIND.set(Boolean.TRUE);
         try {
-            InboundPort previous = open;
-            if (previous != null) {
-                previous.close(); // the application re-bound its port: follow it
+            if (open != null) {
+                closeQuietly(open); // the application re-bound its port: follow it
+            }
+            if (policy == null) {
+                policy = policySource.get();
             }
             open = InboundPort.open(requested, app, policy, events);
             AgentLog.line("inbound port " + port + " (" + (policy.acceptsPlaintext() ? "mtls: permissive" : "mtls: strict")
@@ -83,6 +90,14 @@ public final class InboundPorts {
                     + app + ": " + e.getMessage());
         } finally {
             OWN_BIND.remove();
+        }
+    }
+
+    private static void closeQuietly(InboundPort port) {
+        try {
+            port.close();
+        } catch (IOException e) {
+            // it stops listening either way
         }
     }
 }

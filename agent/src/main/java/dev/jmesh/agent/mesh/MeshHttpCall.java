@@ -280,8 +280,10 @@ final class MeshHttpCall implements HttpCall {
         return "jmesh: " + service.name() + ": ";
     }
 
-    /** A failure's message, or its cause's, or its type: the JDK's ConnectException may carry none. */
-    /** The mesh's own reason if a cause has one (a TLS policy it could not meet), else the first message. */
+    /**
+     * The mesh's own reason if a cause has one (a TLS policy it could not meet), else the first
+     * message in the chain, else the type: the JDK's ConnectException may carry none.
+     */
     private static String describe(Throwable failure) {
         String first = null;
         for (Throwable t = failure; t != null; t = t.getCause()) {

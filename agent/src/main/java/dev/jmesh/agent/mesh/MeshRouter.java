@@ -77,6 +77,9 @@ public final class MeshRouter implements Router {
 
     @Override
     public InetAddress[] resolveTcp(String host) {
+        if (agentThread()) {
+            return null;
+        }
         Service service = service(table, host, Protocol.TCP);
         if (service == null) {
             return null;
@@ -87,6 +90,9 @@ public final class MeshRouter implements Router {
 
     @Override
     public TcpConnect beginTcpConnect(InetSocketAddress target, int timeoutMillis, boolean canSecure) {
+        if (agentThread()) {
+            return null;
+        }
         RouteTable current = table;
         Service service = service(current, target.getHostString(), Protocol.TCP);
         if (service != null) {
@@ -129,6 +135,16 @@ public final class MeshRouter implements Router {
     @Override
     public void inboundBound(InetSocketAddress requested, InetSocketAddress actual) {
         inbound.bound(requested, actual);
+    }
+
+    /**
+     * The agent never routes its own connections (the control link, the inbound port's copies,
+     * the admin endpoint): its threads are named {@code jmesh-…}. Health probes are the
+     * exception: they must speak the mesh's TLS to the endpoints they probe.
+     */
+    private static boolean agentThread() {
+        String name = Thread.currentThread().getName();
+        return name.startsWith("jmesh-") && !name.startsWith("jmesh-health");
     }
 
     private static Service service(RouteTable table, String host, Protocol protocol) {

@@ -19,8 +19,9 @@ import java.time.Duration;
  * (counted in {@link TcpConnections}).
  *
  * <p>A connect the application aims at one endpoint of a service the mesh secures (an HTTP
- * client that was given that endpoint) makes one attempt, to that endpoint, with the
- * service's mutual TLS.
+ * client that was given that endpoint, or a health probe) makes one attempt, to that endpoint,
+ * with the service's mutual TLS, and counts nothing: the request it carries is counted by the
+ * HTTP call, once.
  */
 final class MeshTcpConnect implements TcpConnect {
 
@@ -39,7 +40,7 @@ final class MeshTcpConnect implements TcpConnect {
     private Endpoint current;
     private long attemptStartNanos;
     private IOException lastError;
-    /** The endpoint of the open connection; null before it opens and after it closed. */
+    /** The endpoint of the open connection; null before it opens. */
     private Endpoint openTo;
 
     /** A connection balanced over the service's endpoints. */
@@ -130,7 +131,7 @@ final class MeshTcpConnect implements TcpConnect {
     @Override
     public void connected(Object connection) {
         Endpoint endpoint = current;
-        if (endpoint == null) {
+        if (endpoint == null || fixed != null) {
             return;
         }
         long now = System.nanoTime();
@@ -156,21 +157,19 @@ final class MeshTcpConnect implements TcpConnect {
         }
         current = null;
         lastError = error;
-        endpoint.stats().failure(-1);
-        service.outliers().onError(endpoint);
-        service.metrics().recordTcpConnectFailure();
         failures.append(failures.length() == 0 ? "" : ", ").append(endpoint.key()).append(" (")
                 .append(error.getMessage()).append(')');
+        if (fixed == null) {
+            endpoint.stats().failure(-1);
+            service.outliers().onError(endpoint);
+            service.metrics().recordTcpConnectFailure();
+        }
     }
 
-    /** The connection this connect opened was closed; called once, by {@link TcpConnections}. */
+    /** The connection this connect opened was closed (or collected); called once, by {@link TcpConnections}. */
     void closed() {
-        Endpoint endpoint = openTo;
-        if (endpoint != null) {
-            openTo = null;
-            endpoint.load().finished(-1, System.nanoTime());
-            service.metrics().recordTcpClosed();
-        }
+        openTo.load().finished(-1, System.nanoTime());
+        service.metrics().recordTcpClosed();
     }
 
     @Override

@@ -20,8 +20,6 @@ import javax.net.ssl.SSLSocket;
  */
 final class ServiceTls implements TlsOrigination {
 
-    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-
     private final String service;
     private final SpiffeId serverIdentity;
     private final MeshTls tls;
@@ -49,7 +47,7 @@ final class ServiceTls implements TlsOrigination {
 
     @Override
     public SSLParameters parameters(SSLParameters defaults) {
-        defaults.setProtocols(PROTOCOLS);
+        defaults.setProtocols(MeshTls.PROTOCOLS.toArray(new String[0]));
         defaults.setEndpointIdentificationAlgorithm(null); // the trust manager checks the SPIFFE ID instead
         return defaults;
     }
@@ -63,19 +61,19 @@ final class ServiceTls implements TlsOrigination {
             connected.close();
             throw new SSLHandshakeException(e.getMessage());
         }
-        SSLSocket socket = (SSLSocket) context.getSocketFactory()
-                .createSocket(connected, service, connected.getPort(), true);
-        socket.setUseClientMode(true);
-        SSLParameters parameters = parameters(socket.getSSLParameters());
-        parameters.setServerNames(List.of(new SNIHostName(service)));
-        socket.setSSLParameters(parameters);
+        SSLSocket socket = null;
         try {
+            socket = (SSLSocket) context.getSocketFactory().createSocket(connected, service, connected.getPort(), true);
+            socket.setUseClientMode(true);
+            SSLParameters parameters = parameters(socket.getSSLParameters());
+            parameters.setServerNames(List.of(new SNIHostName(service)));
+            socket.setSSLParameters(parameters);
             socket.setSoTimeout(timeoutMillis);
             socket.startHandshake();
             socket.setSoTimeout(0);
             return socket;
-        } catch (IOException e) {
-            socket.close();
+        } catch (IOException | RuntimeException e) {
+            (socket != null ? socket : connected).close();
             throw e;
         }
     }

@@ -1,5 +1,6 @@
 package dev.jmesh.agent.mesh;
 
+import java.lang.ref.Cleaner;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -9,18 +10,31 @@ import java.util.WeakHashMap;
  * {@code least-request} balances on for a tcp service.
  *
  * <p>Keys are held weakly (sockets and channels compare by identity): a connection the
- * application drops without closing is not kept alive by the mesh. Every close in the JVM is
- * reported here; while the mesh has no connection of its own that costs one volatile read.
+ * application drops without closing is not kept alive by the mesh, and is counted closed when
+ * the garbage collector finds it unreachable, as the JDK then closes its socket. Every close in
+ * the JVM is reported here; while the mesh has no connection of its own that costs one
+ * volatile read.
  */
 final class TcpConnections {
 
-    private final Map<Object, MeshTcpConnect> connections = new WeakHashMap<>();
+    /** Its thread starts with the first connection the mesh opens, not with the agent. */
+    private static final class Dropped {
+        static final Cleaner CLEANER = Cleaner.create(runnable -> {
+            Thread thread = new Thread(runnable, "jmesh-connection-cleaner");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private final Map<Object, Cleaner.Cleanable> connections = new WeakHashMap<>();
     private final Map<Object, MeshTcpConnect> pending = new WeakHashMap<>();
     private volatile boolean empty = true;
 
+    /** Counts {@code connection} open until it is closed, or dropped and collected. */
     synchronized void opened(Object connection, MeshTcpConnect connect) {
         pending.remove(connection);
-        connections.put(connection, connect);
+        // The action holds the connect, never the connection, so it cannot keep it alive.
+        connections.put(connection, Dropped.CLEANER.register(connection, connect::closed));
         empty = false;
     }
 
@@ -45,14 +59,14 @@ final class TcpConnections {
         if (empty) {
             return;
         }
-        MeshTcpConnect connect;
+        Cleaner.Cleanable open;
         synchronized (this) {
-            connect = connections.remove(connection);
+            open = connections.remove(connection);
             pending.remove(connection);
             updateEmpty();
         }
-        if (connect != null) {
-            connect.closed();
+        if (open != null) {
+            open.clean(); // runs MeshTcpConnect.closed once, and never again at collection
         }
     }
 

@@ -4,6 +4,7 @@ import dev.jmesh.agent.AgentLog;
 import dev.jmesh.agent.inbound.InboundEvents;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,7 +17,7 @@ public final class InboundMetrics implements InboundEvents {
     private static final int LOGGED_REFUSALS = 10;
 
     private final ConcurrentHashMap<String, Series> series = new ConcurrentHashMap<>();
-    final LongAdder refused = new LongAdder();
+    final AtomicLong refused = new AtomicLong();
 
     /** Connections from one caller identity. */
     static final class Series {
@@ -43,8 +44,7 @@ public final class InboundMetrics implements InboundEvents {
 
     @Override
     public void refused(String why) {
-        refused.increment();
-        long count = refused.sum();
+        long count = refused.incrementAndGet();
         if (count <= LOGGED_REFUSALS) {
             AgentLog.line("inbound: refused " + why + (count == LOGGED_REFUSALS
                     ? " (further refusals are only counted: jmesh_inbound_refused_total)" : ""));

@@ -58,7 +58,7 @@ public final class PrometheusText {
         out.append("# HELP jmesh_inbound_refused_total Callers turned away at the inbound port (plaintext in strict,"
                 + " failed or unauthorized mTLS).\n");
         out.append("# TYPE jmesh_inbound_refused_total counter\n");
-        out.append("jmesh_inbound_refused_total ").append(metrics.inbound().refused.sum()).append('\n');
+        out.append("jmesh_inbound_refused_total ").append(metrics.inbound().refused.get()).append('\n');
         out.append("# HELP jmesh_tcp_connect_failures_total TCP connect attempts that failed (each endpoint tried counts).\n");
         out.append("# TYPE jmesh_tcp_connect_failures_total counter\n");
         for (ServiceMetrics service : tcp) {

@@ -197,4 +197,47 @@ class MeshTcpConnectTest {
         assertEquals(1, db.endpoints().stream().mapToLong(e -> e.stats().failures()).sum());
         assertEquals(0, db.endpoints().stream().mapToInt(e -> e.load().active()).sum());
     }
+
+    @Test
+    void theAgentsOwnThreadsAreNeverRouted() throws Exception {
+        MeshRouter router = router("");
+        Object[] seen = new Object[2];
+        Thread link = new Thread(() -> {
+            seen[0] = router.resolveTcp("db");
+            seen[1] = router.beginTcpConnect(name("db"), 0, true);
+        }, "jmesh-control-link");
+        link.start();
+        link.join();
+        assertNull(seen[0]);
+        assertNull(seen[1]);
+    }
+
+    @Test
+    void aConnectToOneEndpointOfASecuredServiceGetsItsTlsAndCountsNothing() throws Exception {
+        RouteTable table = RouteTable.initial(ConfigParser.parse("""
+                workload: shop
+                identity: { trustDomain: example.org, certificate: c.pem, key: k.pem, trustBundle: b.pem }
+                services:
+                  orders:
+                    endpoints: [ 10.0.1.1:8080, 10.0.1.2:8080 ]
+                    tls: { mode: mutual, serverIdentity: "spiffe://example.org/ns/default/sa/orders" }
+                """, "test").orThrow(), new MeshMetrics(null), new MeshSecurity(null, null, "its files are not loaded in this test"));
+        tables.add(table);
+        MeshRouter router = new MeshRouter(table);
+        InetSocketAddress second = new InetSocketAddress("10.0.1.2", 8080);
+
+        TcpConnect connect = router.beginTcpConnect(second, 0, true);
+        assertEquals(second, connect.nextEndpoint(), "the endpoint the client was given, not a balanced one");
+        assertNull(connect.nextEndpoint(), "one attempt");
+        assertTrue(connect.tls() != null);
+        connect.connected(new Object());
+        Service orders = table.service("orders");
+        assertEquals(0, orders.endpoints().stream().mapToInt(e -> e.load().active()).sum(),
+                "the HTTP call through it counts the request, once");
+        IllegalStateException failClosed = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> connect.tls().context());
+        assertTrue(failClosed.getMessage().contains("identity is not available: its files are not loaded in this test"));
+        assertNull(router.beginTcpConnect(new InetSocketAddress("10.0.1.3", 8080), 0, true), "not an endpoint of it");
+        assertNull(router.beginTcpConnect(second, 0, false), "a channel is left alone: the JDK client runs its own TLS");
+    }
 }

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * replica at a time. It sends HELLO with the snapshot version it has, applies each pushed
  * SNAPSHOT through the {@link Listener} and answers ACK or NACK, keeps the link alive with
  * PING/PONG, and on any failure reconnects to the next server with jittered exponential backoff.
- * Only {@code java.base}, and a plain {@link Socket} to the literal server addresses: the link
- * never goes through an instrumented client.
+ * Only {@code java.base}, and a plain {@link Socket} to the literal server addresses, from a
+ * thread named {@code jmesh-…}, whose connections the agent's socket instrumentation never routes.
  */
 public final class ControlLinkClient implements AutoCloseable {
 

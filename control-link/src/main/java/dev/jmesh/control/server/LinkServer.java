@@ -188,14 +188,18 @@ final class LinkServer implements AutoCloseable {
     private void accept() throws IOException {
         SocketChannel channel;
         while ((channel = listener.accept()) != null) {
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
-            SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-            String host = remote.getAddress().getHostAddress();
-            Link link = new Link(channel, key, (host.contains(":") ? "[" + host + "]" : host) + ":" + remote.getPort());
-            key.attach(link);
-            links.add(link);
+            try {
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+                SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+                String host = remote.getAddress().getHostAddress();
+                Link link = new Link(channel, key, (host.contains(":") ? "[" + host + "]" : host) + ":" + remote.getPort());
+                key.attach(link);
+                links.add(link);
+            } catch (IOException e) {
+                channel.close(); // gone before it was set up: nothing to drop
+            }
         }
     }
 

@@ -31,7 +31,8 @@ import javax.net.ssl.TrustManager;
 public final class MeshTls {
 
     public static final Duration SESSION_LIFETIME = Duration.ofMinutes(10);
-    private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    /** The only protocol versions mesh connections use. */
+    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     private final WorkloadIdentity identity;
     private final TlsProvider provider;

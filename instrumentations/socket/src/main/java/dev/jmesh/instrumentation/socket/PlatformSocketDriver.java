@@ -90,18 +90,28 @@ public final class PlatformSocketDriver implements SocketDriver {
                     break; // the failed connect closed the socket's own implementation
                 }
                 SocketImpl fresh = jdk.newImpl();
-                jdk.create(fresh);
-                if (created) {
-                    jdk.copyOptions(original, fresh);
+                try {
+                    jdk.create(fresh);
+                    if (created) {
+                        jdk.copyOptions(original, fresh);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    jdk.closeQuietly(fresh);
+                    throw new IllegalStateException("cannot make a socket to connect with", e); // the JDK connects instead
                 }
                 if (!attempt(jdk, fresh, endpoint, timeout, connect)) {
                     continue;
                 }
-                SocketImpl connected = tls == null ? fresh : secure(jdk, fresh, endpoint, timeout, connect);
-                if (connected != null) {
-                    jdk.install(socket, connected, original, created);
-                    connect.connected(socket);
-                    return;
+                try {
+                    SocketImpl connected = tls == null ? fresh : secure(jdk, fresh, endpoint, timeout, connect);
+                    if (connected != null) {
+                        jdk.install(socket, connected, original, created);
+                        connect.connected(socket);
+                        return;
+                    }
+                } catch (RuntimeException | Error e) {
+                    jdk.closeQuietly(fresh); // connected, but never handed over
+                    throw e;
                 }
             }
             failure = connect.exhausted();
