@@ -177,7 +177,7 @@ class MutualTlsTest {
             List<String> hashes = result.stdout().stream().filter(l -> l.startsWith("RESULT http://orders/r 200 "))
                     .map(l -> l.substring(l.indexOf(";Hash=") + 6, l.indexOf(";URI="))).distinct().collect(Collectors.toList());
             assertEquals(300, result.stdout().stream().filter(l -> l.startsWith("RESULT http://orders/r 200 ")).count());
-            assertEquals(2, hashes.size(), "the old certificate, then the new one: " + hashes);
+            assertEquals(2, hashes.size(), "the old certificate, then the new one: " + hashes + "; " + result.stderr());
         }
     }
 

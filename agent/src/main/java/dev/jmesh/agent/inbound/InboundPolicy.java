@@ -1,6 +1,7 @@
 package dev.jmesh.agent.inbound;
 
 import dev.jmesh.agent.identity.SpiffeId;
+import dev.jmesh.agent.identity.tls.MeshTls;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -24,8 +25,13 @@ public record InboundPolicy(boolean acceptsPlaintext, SSLContext tls, String una
      */
     private static final String[] ALPN = {"http/1.1"};
 
-    /** The context's own defaults already offer only TLS 1.3 and 1.2; this adds what a port needs. */
+    /**
+     * TLS 1.3 and 1.2, set again on the socket layered over the accepted one: left to that
+     * socket's defaults, new connections went on showing a rotated-away client certificate
+     * (session resumption; {@code MutualTlsTest} pins it).
+     */
     SSLParameters serverParameters(SSLParameters defaults) {
+        defaults.setProtocols(MeshTls.PROTOCOLS.toArray(new String[0]));
         defaults.setNeedClientAuth(true);
         defaults.setApplicationProtocols(ALPN);
         return defaults;
