@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -65,15 +66,16 @@ final class InboundConnection implements Runnable {
         }
         // The second form replays the bytes already read; Conscrypt's factory lacks it, so
         // permissive mode needs the JDK's TLS.
+        SSLContext context = policy.tls().get();
         SSLSocket tls;
         try {
             tls = (SSLSocket) (consumed == null
-                    ? policy.tls().getSocketFactory().createSocket(accepted, accepted.getInetAddress().getHostAddress(),
+                    ? context.getSocketFactory().createSocket(accepted, accepted.getInetAddress().getHostAddress(),
                             accepted.getPort(), true)
-                    : policy.tls().getSocketFactory().createSocket(accepted, new ByteArrayInputStream(consumed), true));
+                    : context.getSocketFactory().createSocket(accepted, new ByteArrayInputStream(consumed), true));
         } catch (UnsupportedOperationException e) {
             port.refused("mTLS connection from " + accepted.getRemoteSocketAddress() + ": mtls permissive needs the"
-                    + " JDK's TLS provider, not " + policy.tls().getProvider().getName());
+                    + " JDK's TLS provider, not " + context.getProvider().getName());
             accepted.close();
             return;
         }

@@ -3,6 +3,7 @@ package dev.jmesh.agent.inbound;
 import dev.jmesh.agent.identity.SpiffeId;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import java.security.cert.X509Certificate;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -11,13 +12,15 @@ import javax.net.ssl.SSLParameters;
  *
  * @param acceptsPlaintext  whether plaintext callers are joined too ({@code permissive})
  * @param tls               the server context that authenticates callers (client certificate
- *                          required, checked against the trust bundle and {@code allow}), or
+ *                          required, checked against the trust bundle and {@code allow}), asked
+ *                          for each connection (it is renewed when the certificate rotates), or
  *                          {@code null} when the identity could not be loaded: then mTLS
  *                          callers are refused (fail closed)
  * @param unavailableReason why {@code tls} is null
  * @param localIdentity     this workload's SPIFFE ID, the {@code By=} of the caller header
  */
-public record InboundPolicy(boolean acceptsPlaintext, SSLContext tls, String unavailableReason, String localIdentity) {
+public record InboundPolicy(boolean acceptsPlaintext, Supplier<SSLContext> tls, String unavailableReason,
+                            String localIdentity) {
 
     /**
      * The application behind the port is reached as it is, so only HTTP/1.1 is agreed over
@@ -25,11 +28,7 @@ public record InboundPolicy(boolean acceptsPlaintext, SSLContext tls, String una
      */
     private static final String[] ALPN = {"http/1.1"};
 
-    /**
-     * TLS 1.3 and 1.2, set again on the socket layered over the accepted one: left to that
-     * socket's defaults, new connections went on showing a rotated-away client certificate
-     * (session resumption; {@code MutualTlsTest} pins it).
-     */
+    /** The mesh's protocol versions, client certificates required, HTTP/1.1 over ALPN. */
     SSLParameters serverParameters(SSLParameters defaults) {
         defaults.setProtocols(MeshTls.PROTOCOLS.toArray(new String[0]));
         defaults.setNeedClientAuth(true);

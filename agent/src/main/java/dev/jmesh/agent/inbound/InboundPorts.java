@@ -4,11 +4,13 @@ import dev.jmesh.agent.AgentLog;
 import dev.jmesh.agent.config.InboundConfig;
 import dev.jmesh.agent.config.MeshConfig;
 import dev.jmesh.agent.identity.SpiffeId;
+import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.mesh.MeshSecurity;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
@@ -42,17 +44,27 @@ public final class InboundPorts {
     }
 
     private static InboundPolicy policy(InboundConfig inbound, MeshSecurity security) {
-        SSLContext tls = null;
+        Supplier<SSLContext> tls = null;
         String unavailable = security.unavailable();
         if (security.tls() != null) {
+            Set<SpiffeId> allow = inbound.allow().stream().map(SpiffeId::parse).collect(Collectors.toSet());
             try {
-                tls = security.tls().serverContext(inbound.allow().stream().map(SpiffeId::parse).collect(Collectors.toSet()));
+                security.tls().serverContext(allow); // fails now, not at the first caller
+                tls = () -> serverContext(security.tls(), allow);
             } catch (GeneralSecurityException e) {
                 unavailable = "no server TLS context: " + e.getMessage();
             }
         }
         String local = security.identity() == null ? "unknown" : security.identity().toString();
         return new InboundPolicy(inbound.mtls() == InboundConfig.Mtls.PERMISSIVE, tls, unavailable, local);
+    }
+
+    private static SSLContext serverContext(MeshTls tls, Set<SpiffeId> allow) {
+        try {
+            return tls.serverContext(allow);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e); // it was built once already: the same inputs build it again
+        }
     }
 
     /** @param port the application's port the agent owns; 0 = none */

@@ -90,12 +90,19 @@ public final class MeshTls {
         return new PolicySslContext(context, new ConnectionPolicy(protocols, server));
     }
 
+    /**
+     * Retires the contexts built on the old material: the next connection gets a new context
+     * with an empty session cache. Invalidating the old sessions alone is not enough: a
+     * handshake in flight at the rotation stores a session made with the old certificate, and
+     * TLS 1.3 resumption would carry that certificate from ticket to ticket.
+     */
     private void dropSessions() {
         for (Map<?, SSLContext> contexts : List.of(clients, servers)) {
             for (SSLContext context : contexts.values()) {
                 invalidate(context.getClientSessionContext());
                 invalidate(context.getServerSessionContext());
             }
+            contexts.clear();
         }
     }
 
