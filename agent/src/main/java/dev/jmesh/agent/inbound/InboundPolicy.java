@@ -1,7 +1,6 @@
 package dev.jmesh.agent.inbound;
 
 import dev.jmesh.agent.identity.SpiffeId;
-import dev.jmesh.agent.identity.tls.MeshTls;
 import java.security.cert.X509Certificate;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -28,10 +27,11 @@ public record InboundPolicy(boolean acceptsPlaintext, Supplier<SSLContext> tls, 
      */
     private static final String[] ALPN = {"http/1.1"};
 
-    /** The mesh's protocol versions, client certificates required, HTTP/1.1 over ALPN. */
+    /**
+     * HTTP/1.1 over ALPN; the context's sockets already offer only the mesh's protocol versions
+     * and require a client certificate.
+     */
     SSLParameters serverParameters(SSLParameters defaults) {
-        defaults.setProtocols(MeshTls.PROTOCOLS.toArray(new String[0]));
-        defaults.setNeedClientAuth(true);
         defaults.setApplicationProtocols(ALPN);
         return defaults;
     }

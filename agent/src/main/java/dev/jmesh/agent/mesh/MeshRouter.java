@@ -65,7 +65,12 @@ public final class MeshRouter implements Router {
 
     @Override
     public boolean securesHttp(String host) {
-        Service service = service(table, host, Protocol.HTTP);
+        RouteTable current = table;
+        // Asked on every routed JDK-client request: without secured services, no second lookup.
+        if (!current.hasSecuredEndpoints()) {
+            return false;
+        }
+        Service service = service(current, host, Protocol.HTTP);
         return service != null && service.tls() != null;
     }
 
