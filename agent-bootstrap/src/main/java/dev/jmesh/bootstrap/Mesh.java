@@ -1,9 +1,9 @@
 package dev.jmesh.bootstrap;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -11,13 +11,17 @@ import java.net.SocketException;
 import java.net.URI;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The static door between instrumented code and the mesh core.
  *
- * <p>Advice calls only these methods. Until the agent has installed a {@link Router}, and
+ * <p>Woven code calls only these methods, and each returns what the woven method should use:
+ * the value it was given when the mesh has nothing to do, so that woven code stays straight
+ * code without branches of its own. Until the agent has installed a {@link Router}, and
  * whenever the router fails, every call passes through unchanged: the mesh never breaks the
- * application.
+ * application. The one exception is mutual TLS the policy requires, which fails closed.
  *
  * <p>Only {@code http} is routed per request: an {@code https} URL carries the application's
  * own TLS, whose certificate names the logical host, so it is not redirected. Services of
@@ -32,6 +36,8 @@ public final class Mesh {
 
     /** The endpoint a driver has chosen for the attempt it is starting on this thread. */
     private static final ThreadLocal<InetSocketAddress> ATTEMPT = new ThreadLocal<>();
+    /** The mesh connect a {@code SocketChannel} connect on this thread has begun, until it returns. */
+    private static final ThreadLocal<TcpConnect> CHANNEL_CONNECT = new ThreadLocal<>();
 
     private Mesh() {}
 
@@ -42,11 +48,38 @@ public final class Mesh {
         sockets = socketDriver;
     }
 
+    // ---- JDK HttpClient: HttpRequestImpl ---------------------------------------------------
+
     /**
-     * The endpoint for one request to {@code uri}, or {@code null} to leave it alone: the
-     * endpoint of the attempt a driver is starting on this thread, else a fresh pick.
+     * The endpoint of a per-send request to {@code uri}, at the end of its constructor:
+     * {@code picked} when a delegating constructor already chose, else the endpoint of the
+     * attempt a driver is starting on this thread, else a fresh pick; {@code null} to leave the
+     * request alone.
      */
-    public static InetSocketAddress routeHttp(URI uri) {
+    public static InetSocketAddress routeHttp(InetSocketAddress picked, URI uri) {
+        return picked != null ? picked : routeHttp(uri);
+    }
+
+    /** The proxy of a request to {@code endpoint}: none for a mesh endpoint, which is reached directly. */
+    public static Proxy proxyTo(Proxy proxy, InetSocketAddress endpoint) {
+        return endpoint != null ? null : proxy;
+    }
+
+    /** Whether a request is sent over TLS: as it was, or over the mesh's mutual TLS to {@code endpoint}. */
+    public static boolean securesHttp(boolean secure, InetSocketAddress endpoint, URI uri) {
+        return secure || (endpoint != null && securesHttp(uri.getHost()));
+    }
+
+    /**
+     * What {@code HttpRequestImpl.getAddress()} answers: the endpoint picked for this request,
+     * or {@code null} to let the JDK answer (not routed, or the JDK's own proxy {@code CONNECT},
+     * whose target is the same field).
+     */
+    public static InetSocketAddress pickedHttpEndpoint(URI uri, String method, InetSocketAddress authority) {
+        return uri != null && !"CONNECT".equalsIgnoreCase(method) ? authority : null;
+    }
+
+    private static InetSocketAddress routeHttp(URI uri) {
         InetSocketAddress attempt = ATTEMPT.get();
         if (attempt != null) {
             ATTEMPT.remove();
@@ -77,24 +110,18 @@ public final class Mesh {
         }
     }
 
-    /** Whether the JDK client advice should pass a lookup with its next call (once, at first). */
-    public static boolean jdkHttpNeedsLookup() {
-        AsyncCallDriver driver = jdkHttpClient;
-        return driver != null && driver.needsLookup();
-    }
-
     /**
      * Hands a JDK HttpClient send to the agent's driver; {@code null} lets the client proceed
      * (not a mesh service, no agent, or this is the driver's own attempt).
      */
     public static CompletableFuture<?> sendJdkHttp(Object client, Object request, Object handler, Object pushHandler,
-                                                   Object executor, MethodHandles.Lookup lookup) {
+                                                   Object executor) {
         AsyncCallDriver driver = jdkHttpClient;
         if (driver == null || ATTEMPT.get() != null) {
             return null;
         }
         try {
-            return driver.send(client, request, handler, pushHandler, executor, lookup);
+            return driver.send(client, request, handler, pushHandler, executor);
         } catch (Throwable t) {
             return null;
         }
@@ -102,7 +129,7 @@ public final class Mesh {
 
     /**
      * Marks the attempt a driver is about to start on this thread; the client's own request
-     * object, built during the start, picks it up through {@link #routeHttp(URI)}.
+     * object, built during the start, picks it up through {@link #routeHttp(InetSocketAddress, URI)}.
      */
     public static void beginAttempt(InetSocketAddress endpoint) {
         ATTEMPT.set(endpoint);
@@ -128,12 +155,6 @@ public final class Mesh {
         }
     }
 
-    /** Whether the socket advice should pass a lookup with its next connect (once, at first). */
-    public static boolean socketNeedsLookup() {
-        SocketDriver driver = sockets;
-        return driver != null && driver.needsLookup();
-    }
-
     /**
      * Connects {@code socket} for the mesh when {@code target} names a tcp service.
      *
@@ -141,8 +162,7 @@ public final class Mesh {
      *         connect it as asked (not a mesh service, no agent, or the agent cannot)
      * @throws IOException the connect failure the application gets, every attempt having failed
      */
-    public static boolean connectSocket(Socket socket, SocketAddress target, int timeoutMillis,
-                                        MethodHandles.Lookup lookup) throws IOException {
+    public static boolean connectSocket(Socket socket, SocketAddress target, int timeoutMillis) throws IOException {
         Router current = router;
         SocketDriver driver = sockets;
         if (current == null || driver == null || !(target instanceof InetSocketAddress address)
@@ -152,8 +172,7 @@ public final class Mesh {
         TcpConnect connect;
         boolean ready;
         try {
-            // Prepared at the first connect of any socket, so that later ones pass no lookup.
-            ready = driver.ready(lookup);
+            ready = driver.ready();
             connect = current.beginTcpConnect(address, timeoutMillis, true);
             if (connect == null) {
                 return false;
@@ -178,21 +197,8 @@ public final class Mesh {
         return false;
     }
 
-    /** Begins a channel connect to {@code target}, or returns {@code null} to pass it through. */
-    public static TcpConnect beginChannelConnect(SocketAddress target) {
-        Router current = router;
-        if (current == null || !(target instanceof InetSocketAddress address)) {
-            return null;
-        }
-        try {
-            return current.beginTcpConnect(address, 0, false);
-        } catch (Throwable t) {
-            return null;
-        }
-    }
-
     /** Whether the JDK client should run {@code http://host/...} over mutual TLS. */
-    public static boolean securesHttp(String host) {
+    private static boolean securesHttp(String host) {
         Router current = router;
         try {
             return current != null && host != null && current.securesHttp(host);
@@ -201,8 +207,24 @@ public final class Mesh {
         }
     }
 
-    /** The mesh's TLS for an engine the JDK client creates to {@code host:port}, or {@code null}. */
-    public static TlsOrigination tlsTo(String host, int port) {
+    /**
+     * The context of a TLS engine the JDK client creates to {@code host:port}: the mesh's when
+     * it secures that endpoint, else {@code context}. Fails closed.
+     *
+     * @throws IllegalStateException when the mesh secures the endpoint but this workload's identity is not available
+     */
+    public static SSLContext tlsContext(SSLContext context, String host, int port) {
+        TlsOrigination tls = tlsTo(host, port);
+        return tls == null ? context : tls.context();
+    }
+
+    /** The parameters of such an engine: the mesh's when it secures the endpoint, else {@code parameters}. */
+    public static SSLParameters tlsParameters(SSLParameters parameters, String host, int port) {
+        TlsOrigination tls = tlsTo(host, port);
+        return tls == null ? parameters : tls.parameters(parameters);
+    }
+
+    private static TlsOrigination tlsTo(String host, int port) {
         Router current = router;
         try {
             return current == null || host == null ? null : current.tlsTo(host, port);
@@ -212,44 +234,103 @@ public final class Mesh {
     }
 
     /**
-     * Where a channel connect begun by {@link #beginChannelConnect} goes; {@code fallback} if
-     * the agent fails.
+     * Where a {@code SocketChannel} connect to {@code target} goes: an endpoint of the tcp
+     * service it names, else {@code target}. The connect's outcome is reported by one of
+     * {@link #channelConnectReturned}, {@link #channelConnected} or {@link #channelConnectFailed}
+     * on the same thread.
      *
      * @throws IOException when the service has no endpoint in rotation
      */
-    public static SocketAddress channelEndpoint(TcpConnect connect, SocketAddress fallback) throws IOException {
+    public static SocketAddress beginChannelConnect(SocketAddress target) throws IOException {
+        Router current = router;
+        CHANNEL_CONNECT.remove();
+        if (current == null || !(target instanceof InetSocketAddress address)) {
+            return target;
+        }
+        TcpConnect connect;
         try {
-            InetSocketAddress endpoint = connect.nextEndpoint();
-            return endpoint == null ? fallback : endpoint;
+            connect = current.beginTcpConnect(address, 0, false);
+            if (connect == null) {
+                return target;
+            }
+        } catch (Throwable t) {
+            return target;
+        }
+        InetSocketAddress endpoint;
+        try {
+            endpoint = connect.nextEndpoint();
         } catch (RuntimeException | LinkageError e) {
-            return fallback;
+            return target;
+        }
+        if (endpoint == null) {
+            return target;
+        }
+        CHANNEL_CONNECT.set(connect);
+        return endpoint;
+    }
+
+    /** A channel's {@code connect} returned: connected, or pending (non-blocking) until {@code finishConnect}. */
+    public static boolean channelConnectReturned(boolean connected, Object channel) {
+        TcpConnect connect = takeChannelConnect();
+        if (connect != null) {
+            try {
+                if (connected) {
+                    connect.connected(channel);
+                } else {
+                    connect.pending(channel);
+                }
+            } catch (Throwable t) {
+                // bookkeeping only: the application's connect has its own outcome
+            }
+        }
+        return connected;
+    }
+
+    /** A channel's {@code blockingConnect} returned, connected. */
+    public static void channelConnected(Object channel) {
+        channelConnectReturned(true, channel);
+    }
+
+    /** A channel's connect threw {@code error}. */
+    public static void channelConnectFailed(Throwable error, Object channel) {
+        TcpConnect connect = takeChannelConnect();
+        if (connect != null && error instanceof IOException failure) {
+            try {
+                connect.failed(failure);
+            } catch (Throwable t) {
+                // bookkeeping only
+            }
         }
     }
 
-    /** A channel's connect returned: connected, still pending (non-blocking), or failed. */
-    public static void channelConnectReturned(TcpConnect connect, Object channel, boolean connected, Throwable error) {
-        try {
-            if (error instanceof IOException failure) {
-                connect.failed(failure);
-            } else if (connected) {
-                connect.connected(channel);
-            } else if (error == null) {
-                connect.pending(channel);
-            }
-        } catch (Throwable t) {
-            // bookkeeping only: the application's connect has its own outcome
+    private static TcpConnect takeChannelConnect() {
+        TcpConnect connect = CHANNEL_CONNECT.get();
+        if (connect != null) {
+            CHANNEL_CONNECT.remove();
         }
+        return connect;
     }
 
     /** A channel's {@code finishConnect} returned; reported for mesh connections left pending. */
-    public static void channelConnectFinished(Object channel, boolean connected, Throwable error) {
+    public static boolean channelConnectFinished(boolean connected, Object channel) {
+        if (connected) {
+            finished(channel, null);
+        }
+        return connected;
+    }
+
+    /** A channel's {@code finishConnect} threw {@code error}. */
+    public static void channelFinishFailed(Throwable error, Object channel) {
+        finished(channel, error instanceof IOException failure ? failure : new IOException(error));
+    }
+
+    private static void finished(Object channel, IOException error) {
         Router current = router;
-        if (current == null || (!connected && error == null)) {
+        if (current == null) {
             return;
         }
         try {
-            current.tcpConnectFinished(channel, error instanceof IOException failure ? failure
-                    : error == null ? null : new IOException(error));
+            current.tcpConnectFinished(channel, error);
         } catch (Throwable t) {
             // bookkeeping only
         }
@@ -270,29 +351,33 @@ public final class Mesh {
 
     // ---- inbound -----------------------------------------------------------------------------
 
-    /** The address a server socket binds instead of {@code requested}, or {@code null} for as asked. */
+    /** The address a server socket binds when the application asks for {@code requested}. */
     public static SocketAddress inboundBind(SocketAddress requested) {
         Router current = router;
         if (current == null || !(requested instanceof InetSocketAddress address)) {
-            return null;
+            return requested;
         }
         try {
-            return current.inboundBind(address);
+            InetSocketAddress instead = current.inboundBind(address);
+            return instead == null ? requested : instead;
         } catch (Throwable t) {
-            return null;
+            return requested;
         }
     }
 
-    /** {@code server}, a {@code ServerSocket} or {@code ServerSocketChannel}, is bound in place of {@code requested}. */
-    public static void inboundBound(Object server, SocketAddress requested) {
+    /**
+     * {@code server}, a {@code ServerSocket} or {@code ServerSocketChannel}, is bound as
+     * {@code boundAs}, the address {@link #inboundBind} answered.
+     */
+    public static void inboundBound(Object server, SocketAddress boundAs) {
         Router current = router;
-        if (current == null) {
+        if (current == null || !(boundAs instanceof InetSocketAddress)) {
             return;
         }
         try {
             SocketAddress actual = server instanceof ServerSocket socket ? socket.getLocalSocketAddress()
                     : ((ServerSocketChannel) server).getLocalAddress();
-            current.inboundBound((InetSocketAddress) requested, (InetSocketAddress) actual);
+            current.inboundBound((InetSocketAddress) boundAs, (InetSocketAddress) actual);
         } catch (Throwable t) {
             // the application's server runs on its loopback port; the agent said why it could not open the real one
         }

@@ -72,6 +72,9 @@ public interface Router {
      */
     InetSocketAddress inboundBind(InetSocketAddress requested);
 
-    /** The application's server socket asked for {@code requested} is bound at {@code actual}. */
-    void inboundBound(InetSocketAddress requested, InetSocketAddress actual);
+    /**
+     * An application's server socket bound {@code boundAs} (what {@link #inboundBind} answered,
+     * or what it asked for) is listening at {@code actual}; reported for every bind.
+     */
+    void inboundBound(InetSocketAddress boundAs, InetSocketAddress actual);
 }

@@ -1,25 +1,16 @@
 package dev.jmesh.bootstrap;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
 import java.net.Socket;
 
 /**
  * Opens a {@link Socket}'s connection for the mesh, failing over between endpoints within
- * one {@code connect} call. Implemented next to the socket instrumentation, whose advice
- * supplies a lookup with private access to {@code java.net}.
+ * one {@code connect} call. Implemented next to the socket instrumentation.
  */
 public interface SocketDriver {
 
-    /** Whether the driver still needs a lookup in {@code java.net.Socket}. */
-    boolean needsLookup();
-
-    /**
-     * Whether the driver can connect sockets on this JDK.
-     *
-     * @param lookup a lookup in {@code java.net.Socket} while {@link #needsLookup()}, else {@code null}
-     */
-    boolean ready(MethodHandles.Lookup lookup);
+    /** Whether the driver can connect sockets on this JDK (it prepares itself at the first call). */
+    boolean ready();
 
     /**
      * Connects {@code socket} as {@code connect} directs; returns once connected.

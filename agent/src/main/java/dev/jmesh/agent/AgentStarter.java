@@ -2,10 +2,11 @@ package dev.jmesh.agent;
 
 import dev.jmesh.agent.admin.AdminServer;
 import dev.jmesh.agent.config.ConfigParser;
-import dev.jmesh.agent.config.InboundConfig;
 import dev.jmesh.agent.config.MeshConfig;
+import dev.jmesh.agent.config.InboundConfig;
 import dev.jmesh.agent.config.ParseResult;
 import dev.jmesh.agent.config.Protocol;
+import dev.jmesh.agent.config.ServiceConfig;
 import dev.jmesh.agent.control.ControlLink;
 import dev.jmesh.agent.inbound.InboundPorts;
 import dev.jmesh.agent.mesh.MeshRouter;
@@ -64,18 +65,20 @@ final class AgentStarter {
 
     /**
      * The socket classes are loaded in every JVM before the agent starts, so instrumenting them
-     * means retransforming at once, with Byte Buddy's start-up cost: paid only by a policy that
-     * needs them (tcp services, mesh TLS on sockets, an inbound port) or may receive such
-     * services from the control plane.
+     * means rewriting them in premain: paid only by a policy that needs them (tcp services, mesh
+     * TLS on sockets, an inbound port) or may receive such services from the control plane.
      */
     private static List<MeshInstrumentation> instrumentations(MeshConfig config) {
-        List<MeshInstrumentation> all = new ArrayList<>(HTTP_INSTRUMENTATIONS);
         boolean sockets = config.control() != null
-                || (config.inbound() != null && config.inbound().mtls() != InboundConfig.Mtls.DISABLE)
-                || config.services().values().stream().anyMatch(s -> s.protocol() == Protocol.TCP || s.tls() != null);
-        if (sockets) {
-            all.add(new SocketInstrumentation());
+                || (config.inbound() != null && config.inbound().mtls() != InboundConfig.Mtls.DISABLE);
+        for (ServiceConfig service : config.services().values()) {
+            sockets |= service.protocol() == Protocol.TCP || service.tls() != null;
         }
+        if (!sockets) {
+            return HTTP_INSTRUMENTATIONS;
+        }
+        List<MeshInstrumentation> all = new ArrayList<>(HTTP_INSTRUMENTATIONS);
+        all.add(new SocketInstrumentation());
         return all;
     }
 
@@ -100,8 +103,9 @@ final class AgentStarter {
         MeshRouter router = new MeshRouter(RouteTable.initial(config, metrics, security),
                 InboundPorts.of(config, security, metrics.inbound()));
         metrics.configApplied(1);
-        Mesh.install(router, new JdkHttpCallDriver(), new PlatformSocketDriver(AgentLog::line));
-        Instrumenter.install(instrumentation, instrumentations(config), definer, new TransformFailureLog());
+        Mesh.install(router, new JdkHttpCallDriver(definer.privateAccess()),
+                new PlatformSocketDriver(AgentLog::line, definer.privateAccess()));
+        Instrumenter.install(instrumentation, instrumentations(config), definer);
         String source = "from " + options.configPath();
         ControlLink link = config.control() == null ? null : startControlLink(config, router, metrics);
         if (config.admin() != null) {

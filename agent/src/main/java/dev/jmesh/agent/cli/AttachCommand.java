@@ -1,10 +1,10 @@
 package dev.jmesh.agent.cli;
 
+import com.sun.tools.attach.VirtualMachine;
 import java.io.File;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import net.bytebuddy.agent.ByteBuddyAgent;
 
 /** {@code attach PID [config=PATH]}: loads this jar as an agent into a running JVM. */
 final class AttachCommand {
@@ -24,12 +24,18 @@ final class AttachCommand {
                 : "";
         try {
             File agentJar = agentJar();
-            ByteBuddyAgent.attach(agentJar, pid, options);
+            VirtualMachine vm = VirtualMachine.attach(pid);
+            try {
+                vm.loadAgent(agentJar.getAbsolutePath(), options);
+            } finally {
+                vm.detach();
+            }
             out.println("jmesh: agent attached to " + pid + (options.isEmpty() ? "" : " with " + options)
                     + "; its output is on that process's standard error");
             return Main.OK;
         } catch (Exception | LinkageError e) {
-            err.println("jmesh: cannot attach to " + pid + ": " + e.getMessage());
+            err.println("jmesh: cannot attach to " + pid + ": " + e.getMessage()
+                    + (e instanceof NoClassDefFoundError ? " (attach needs a JDK, not a JRE: the jdk.attach module)" : ""));
             return Main.FAILED;
         }
     }

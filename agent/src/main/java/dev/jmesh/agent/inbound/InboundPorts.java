@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -33,6 +35,8 @@ public final class InboundPorts {
     private final InboundEvents events;
     private InboundPolicy policy; // made at the application's bind, not in premain: it builds a TLS context
     private InboundPort open;
+    /** Moved binds not yet reported bound: each loopback address handed out, to the address it replaced. */
+    private final Map<InetSocketAddress, InetSocketAddress> moved = new IdentityHashMap<>();
 
     /** The inbound port of a policy, or {@link #NONE} when it has none with mTLS. */
     public static InboundPorts of(MeshConfig config, MeshSecurity security, InboundEvents events) {
@@ -79,11 +83,22 @@ public final class InboundPorts {
         if (port == 0 || requested.getPort() != port || OWN_BIND.get() != null) {
             return null;
         }
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        InetSocketAddress instead = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        synchronized (this) {
+            moved.put(instead, requested);
+        }
+        return instead;
     }
 
-    /** The application's server, which asked for {@code requested}, listens at {@code actual}: open the real port. */
-    public synchronized void bound(InetSocketAddress requested, InetSocketAddress actual) {
+    /**
+     * An application's server bound {@code boundAs} and listens at {@code actual}: when that was
+     * a moved bind, open the real port in front of it.
+     */
+    public synchronized void bound(InetSocketAddress boundAs, InetSocketAddress actual) {
+        InetSocketAddress requested = port == 0 ? null : moved.remove(boundAs);
+        if (requested == null) {
+            return;
+        }
         InetSocketAddress app = new InetSocketAddress(InetAddress.getLoopbackAddress(), actual.getPort());
         OWN_BIND.set(Boolean.TRUE);
         try {

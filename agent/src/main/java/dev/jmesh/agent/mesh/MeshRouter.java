@@ -138,8 +138,8 @@ public final class MeshRouter implements Router {
     }
 
     @Override
-    public void inboundBound(InetSocketAddress requested, InetSocketAddress actual) {
-        inbound.bound(requested, actual);
+    public void inboundBound(InetSocketAddress boundAs, InetSocketAddress actual) {
+        inbound.bound(boundAs, actual);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.jmesh.agent.tooling;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandles;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Defines the agent's classes where instrumented code can see them: the bootstrap facade in
@@ -23,22 +25,32 @@ import java.util.function.BiFunction;
 public final class ClassDefiner {
 
     private final BiFunction<ClassLoader, Map.Entry<String, byte[]>, Class<?>> define;
+    private final PrivateAccess privateAccess;
     /** The helpers each loader already has; weak so that loaders can be collected. */
     private final Map<ClassLoader, Set<String>> defined = new WeakHashMap<>();
 
-    private ClassDefiner(BiFunction<ClassLoader, Map.Entry<String, byte[]>, Class<?>> define) {
+    private ClassDefiner(BiFunction<ClassLoader, Map.Entry<String, byte[]>, Class<?>> define, PrivateAccess privateAccess) {
         this.define = define;
+        this.privateAccess = privateAccess;
     }
 
+    @SuppressWarnings("unchecked")
     public static ClassDefiner create(Instrumentation instrumentation) throws ReflectiveOperationException, IOException {
         IsolatedLoader isolated = new IsolatedLoader();
-        Class<?> access = isolated.define(classFile(ClassDefiner.class.getClassLoader(), DefineClassAccess.class.getName()));
+        ClassLoader agent = ClassDefiner.class.getClassLoader();
+        Class<?> access = isolated.define(classFile(agent, DefineClassAccess.class.getName()));
+        Class<?> lookups = isolated.define(classFile(agent, PrivateLookupAccess.class.getName()));
         instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("java.lang", Set.of(access.getModule())), Set.of(), Map.of());
-        @SuppressWarnings("unchecked")
-        BiFunction<ClassLoader, Map.Entry<String, byte[]>, Class<?>> define =
-                (BiFunction<ClassLoader, Map.Entry<String, byte[]>, Class<?>>) access.getConstructor().newInstance();
-        return new ClassDefiner(define);
+        return new ClassDefiner(
+                (BiFunction<ClassLoader, Map.Entry<String, byte[]>, Class<?>>) access.getConstructor().newInstance(),
+                new PrivateAccess(instrumentation,
+                        (Function<Class<?>, MethodHandles.Lookup>) lookups.getConstructor().newInstance()));
+    }
+
+    /** Private access to JDK classes for the agent's own drivers. */
+    public PrivateAccess privateAccess() {
+        return privateAccess;
     }
 
     /**
@@ -91,7 +103,7 @@ public final class ClassDefiner {
         }
     }
 
-    /** A loader with only the boot loader above it and one class in it. */
+    /** A loader with only the boot loader above it and the two access classes in it. */
     private static final class IsolatedLoader extends ClassLoader {
 
         IsolatedLoader() {

@@ -3,68 +3,61 @@ package dev.jmesh.agent.tooling;
 import dev.jmesh.agent.AgentLog;
 import dev.jmesh.bootstrap.Mesh;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
+import dev.jmesh.instrumentation.api.TypeAdvice;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
+import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.AgentBuilder.RedefinitionStrategy;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.Nexus;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.utility.JavaModule;
 
 /**
- * Installs every instrumentation, paying for Byte Buddy only when it is needed.
+ * Installs every instrumentation with one small transformer that looks at class names only
+ * (one hash lookup per loaded class) and rewrites the few classes named by the
+ * instrumentations with {@link AdviceWeaver}. Nothing scans the class path or runs a matcher
+ * over every loaded class, and no general-purpose weaver is loaded: rewriting a class costs a
+ * read and a write of its class file.
  *
- * <p>{@code premain} registers this small transformer, which looks at class names only (one
- * hash lookup per loaded class). Byte Buddy — a few hundred classes and most of the agent's
- * start-up time — is set up the first time a class to instrument actually loads, or at once
- * when the agent is attached to a JVM whose client classes are already loaded (those are then
- * retransformed: advice never changes a class's shape, so classes in use can be rewritten).
- * An application that never touches an instrumented library never loads Byte Buddy.
- *
- * <p>JDK classes are not ignored (Byte Buddy's default would skip them), and nothing scans the
- * class path or runs a matcher over every loaded class.
+ * <p>Classes already loaded when the agent starts (the JDK's socket classes always are; every
+ * client class when the agent is attached to a running JVM) are retransformed: advice never
+ * changes a class's shape, so classes in use can be rewritten.
  */
 public final class Instrumenter implements ClassFileTransformer {
 
-    private final List<MeshInstrumentation> instrumentations;
     private final Instrumentation instrumentation;
     private final ClassDefiner helpers;
-    private final AgentBuilder.Listener listener;
     /** Internal names ({@code jdk/internal/net/http/HttpRequestImpl}), as transformers see them. */
-    private final Set<String> targets = new HashSet<>();
+    private final Map<String, Target> targets = new HashMap<>();
     /** The targets this transformer has been shown, loaded or retransformed. */
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
-    private volatile ClassFileTransformer weaver;
+    /** Modules whose classes now call the bootstrap facade. */
+    private final Set<Module> reading = ConcurrentHashMap.newKeySet();
+
+    private record Target(MeshInstrumentation instrumentation, TypeAdvice advice) {}
 
     private Instrumenter(Instrumentation instrumentation, List<MeshInstrumentation> instrumentations,
-                         ClassDefiner helpers, AgentBuilder.Listener listener) {
+                         ClassDefiner helpers) {
         this.instrumentation = instrumentation;
-        this.instrumentations = List.copyOf(instrumentations);
         this.helpers = helpers;
-        this.listener = listener;
         for (MeshInstrumentation each : instrumentations) {
-            for (String type : each.typeNames()) {
-                targets.add(type.replace('.', '/'));
+            for (TypeAdvice type : each.types()) {
+                targets.put(type.internalName(), new Target(each, type));
             }
         }
     }
 
     public static void install(Instrumentation instrumentation, List<MeshInstrumentation> instrumentations,
-                               ClassDefiner helpers, AgentBuilder.Listener listener) throws UnmodifiableClassException {
-        Instrumenter instrumenter = new Instrumenter(instrumentation, instrumentations, helpers, listener);
+                               ClassDefiner helpers) throws UnmodifiableClassException {
+        Instrumenter instrumenter = new Instrumenter(instrumentation, instrumentations, helpers);
         instrumentation.addTransformer(instrumenter, true);
         instrumenter.retransform(instrumenter.alreadyLoaded());
         // A class that loads while a transformer runs is defined without being shown to any
-        // transformer (JDK 25 loads java.net.Socket while InetAddress is being woven): catch up.
+        // transformer: catch up.
         instrumenter.retransform(instrumenter.alreadyLoaded().stream()
                 .filter(type -> !instrumenter.seen.contains(type.getName().replace('.', '/'))).toList());
     }
@@ -78,82 +71,52 @@ public final class Instrumenter implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classFile) {
-        if (className == null || !targets.contains(className)) {
+        Target target = className == null ? null : targets.get(className);
+        if (target == null) {
             return null;
         }
         seen.add(className);
         try {
-            return weaver().transform(module, loader, className, classBeingRedefined, protectionDomain, classFile);
+            List<String> helperNames = target.instrumentation().helperClassNames();
+            if (!helperNames.isEmpty() && loader != null) {
+                // Hooks in a library's classes call helpers that must be in the library's loader first.
+                helpers.defineIn(loader, helperNames);
+            }
+            byte[] woven = AdviceWeaver.weave(classFile, target.advice());
+            readFacade(module);
+            return woven;
+        } catch (AdviceWeaver.Refused refused) {
+            AgentLog.line(target.instrumentation().name() + ": " + className.replace('/', '.') + from(protectionDomain)
+                    + " is not the shape jmesh knows (" + refused.getMessage() + "); its calls pass through unrouted");
         } catch (Throwable t) {
             // Fail open: the class loads unchanged and its calls pass through.
-            AgentLog.line("could not instrument " + className.replace('/', '.') + ", its calls pass through unrouted: " + t);
-            return null;
+            AgentLog.line(target.instrumentation().name() + ": could not instrument " + className.replace('/', '.')
+                    + from(protectionDomain) + ", its calls pass through unrouted: " + t);
         }
+        return null;
+    }
+
+    /** A named module (the JDK's) reads the boot loader's unnamed one, where the facade is, once it calls it. */
+    private void readFacade(Module module) {
+        Module facade = Mesh.class.getModule();
+        if (module != null && module.isNamed() && reading.add(module) && !module.canRead(facade)) {
+            instrumentation.redefineModule(module, Set.of(facade), Map.of(), Map.of(), Set.of(), Map.of());
+        }
+    }
+
+    /** Where a library class came from (its jar names the version), for the line that says it was not routed. */
+    private static String from(ProtectionDomain domain) {
+        CodeSource source = domain == null ? null : domain.getCodeSource();
+        return source == null || source.getLocation() == null ? "" : " (from " + source.getLocation() + ")";
     }
 
     private List<Class<?>> alreadyLoaded() {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (targets.contains(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
+            if (targets.containsKey(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
                 loaded.add(type);
             }
         }
         return loaded;
-    }
-
-    private ClassFileTransformer weaver() {
-        ClassFileTransformer current = weaver;
-        if (current == null) {
-            synchronized (this) {
-                current = weaver;
-                if (current == null) {
-                    weaver = current = buildWeaver();
-                }
-            }
-        }
-        return current;
-    }
-
-    /** Byte Buddy's transformer for the instrumented types, not registered with the JVM itself. */
-    private ClassFileTransformer buildWeaver() {
-        // Byte Buddy's Nexus serves initializers that advice never has; skipping it keeps
-        // Byte Buddy from reaching for sun.misc.Unsafe, which JDK 24+ warns about.
-        System.setProperty(Nexus.PROPERTY, "true");
-        AgentBuilder builder = new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(listener)
-                .ignore(ElementMatchers.none())
-                .assureReadEdgeTo(instrumentation, Mesh.class);
-        for (MeshInstrumentation each : instrumentations) {
-            builder = builder
-                    .type((type, loader, module, redefined, domain) -> each.typeNames().contains(type.getName()))
-                    .transform(new DefineHelpers(each, helpers))
-                    .transform(each.transformer());
-        }
-        return builder.makeRaw();
-    }
-
-    /** Defines the instrumentation's helpers in the library's loader before its advice needs them. */
-    private record DefineHelpers(MeshInstrumentation instrumentation, ClassDefiner helpers)
-            implements AgentBuilder.Transformer {
-
-        @Override
-        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
-                                                ClassLoader loader, JavaModule module,
-                                                ProtectionDomain protectionDomain) {
-            List<String> names = instrumentation.helperClassNames();
-            if (!names.isEmpty() && loader != null) {
-                try {
-                    helpers.defineIn(loader, names);
-                } catch (Exception e) {
-                    // Without its helpers the advice would fail to link: leave the class as it is.
-                    throw new IllegalStateException("cannot define " + names + " in " + loader, e);
-                }
-            }
-            return builder;
-        }
     }
 }

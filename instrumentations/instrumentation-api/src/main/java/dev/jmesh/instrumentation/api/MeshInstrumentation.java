@@ -1,28 +1,25 @@
 package dev.jmesh.instrumentation.api;
 
 import java.util.List;
-import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
- * One instrumented library: which classes it rewrites and how. Implementations hold no
- * policy; their advice hands each call to the mesh core through {@code dev.jmesh.bootstrap.Mesh}.
+ * One instrumented library: the classes it rewrites, what it does in which of their methods,
+ * and the helpers its hooks need. Pure data: the agent's weaver applies it, and refuses a
+ * class whose shape differs from what is declared here (never half-instrumented). Implementations
+ * hold no policy; their hooks hand each call to the mesh core.
  */
 public interface MeshInstrumentation {
 
     /** A short name for logs, e.g. {@code "okhttp"}. */
     String name();
 
-    /** The exact binary names of the classes this instrumentation transforms. */
-    Set<String> typeNames();
-
-    /** Applies the advice to one of {@link #typeNames()}. */
-    AgentBuilder.Transformer transformer();
+    /** The classes this instrumentation rewrites, each with its advice. */
+    List<TypeAdvice> types();
 
     /**
-     * Classes of this module that advice refers to and that must therefore be defined in the
+     * Classes of this module that hooks call and that must therefore be defined in the
      * instrumented library's own class loader (they see its types), before the library's
-     * classes are transformed. Empty for JDK classes.
+     * classes are transformed. Empty for JDK classes, whose hooks live on the boot class path.
      */
     default List<String> helperClassNames() {
         return List.of();

@@ -11,14 +11,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * Runs a JDK HttpClient call to a mesh service: each attempt is an ordinary
  * {@code client.sendAsync} whose request object takes the endpoint the mesh chose, so pools,
  * HTTP/2 and redirects stay the client's own. Lives in the agent's class loader, which sees
- * {@code java.net.http}; advice reaches it through {@link Mesh#sendJdkHttp}.
+ * {@code java.net.http}; woven code reaches it through {@link Mesh#sendJdkHttp}.
  */
 public final class JdkHttpCallDriver implements AsyncCallDriver {
+
+    /** Private access to a JDK class, granted by the agent's tooling to the agent alone. */
+    private final Function<Class<?>, MethodHandles.Lookup> privateAccess;
 
     /**
      * {@code HttpClientImpl.sendAsync(request, handler, pushHandler, executor)}, the private
@@ -28,21 +32,17 @@ public final class JdkHttpCallDriver implements AsyncCallDriver {
      */
     private volatile MethodHandle sendAsync;
 
-    @Override
-    public boolean needsLookup() {
-        return sendAsync == null;
+    public JdkHttpCallDriver(Function<Class<?>, MethodHandles.Lookup> privateAccess) {
+        this.privateAccess = privateAccess;
     }
 
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public CompletableFuture<?> send(Object client, Object request, Object handler, Object pushHandler,
-                                     Object executor, MethodHandles.Lookup lookup) {
+                                     Object executor) {
         MethodHandle send = sendAsync;
         if (send == null) {
-            if (lookup == null) {
-                return null;
-            }
-            send = sendAsync = findSendAsync(lookup);
+            send = sendAsync = findSendAsync(privateAccess.apply(client.getClass()));
         }
         HttpRequest httpRequest = (HttpRequest) request;
         URI uri = httpRequest.uri();

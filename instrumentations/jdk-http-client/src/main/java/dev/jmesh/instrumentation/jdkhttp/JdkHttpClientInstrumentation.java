@@ -1,37 +1,51 @@
 package dev.jmesh.instrumentation.jdkhttp;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
+import static dev.jmesh.instrumentation.api.Value.argument;
+import static dev.jmesh.instrumentation.api.Value.field;
+import static dev.jmesh.instrumentation.api.Value.self;
 
+import dev.jmesh.bootstrap.Mesh;
+import dev.jmesh.instrumentation.api.Hook;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
+import dev.jmesh.instrumentation.api.MethodAdvice;
+import dev.jmesh.instrumentation.api.MethodMatch;
+import dev.jmesh.instrumentation.api.Step;
+import dev.jmesh.instrumentation.api.TypeAdvice;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.URI;
-import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Routes {@code java.net.http.HttpClient} requests ({@code send}, {@code sendAsync}, HTTP/1.1
  * and HTTP/2) by changing only the socket address a request connects to.
  *
- * <p>A send to a mesh service is handed to {@link JdkHttpCallDriver}, which makes one
- * ordinary send per attempt (retries, deadlines) and names each attempt's endpoint.
- *
- * <p>The client turns every request it sends into a fresh {@code HttpRequestImpl} (one per
- * send, one per redirect) and asks it for its target with {@code getAddress()} whenever it
- * needs a connection or a pool key. So the endpoint is picked once, when that per-send
- * object is built, and {@code getAddress()} keeps answering the same pick: connection pools
- * (HTTP/1.1 and HTTP/2) are keyed per endpoint, and the URI, the {@code Host} header and
- * {@code :authority} keep the logical name the application wrote.
- *
- * <p>The pick is kept in the request's {@code authority} field, which the JDK uses only for
- * requests without a URI (proxy {@code CONNECT}), and which a constructor may assign.
- *
- * <p>For a service the mesh secures with mutual TLS, the per-send copy is also marked
- * {@code secure}, so the client opens a TLS connection (pooled apart from plaintext ones), and
- * the engine it creates for it gets the mesh's context.
+ * <ul>
+ *   <li>{@code HttpClientImpl.sendAsync(request, handler, pushHandler, executor)}, the private
+ *       method {@code send} and every {@code sendAsync} overload funnel into: a call to a mesh
+ *       service is run by {@link JdkHttpCallDriver} (one ordinary send per attempt: retries,
+ *       deadlines), whose future the method returns instead.</li>
+ *   <li>The client turns every request it sends into a fresh {@code HttpRequestImpl} (one per
+ *       send, one per redirect) and asks it for its target with {@code getAddress()} whenever it
+ *       needs a connection or a pool key. So the endpoint is picked once, at the end of that
+ *       per-send object's constructor, and {@code getAddress()} keeps answering the same pick:
+ *       connection pools (HTTP/1.1 and HTTP/2) are keyed per endpoint, and the URI, the
+ *       {@code Host} header and {@code :authority} keep the logical name the application wrote.
+ *       The pick is kept in the request's {@code authority} field, which the JDK uses only for
+ *       requests without a URI (proxy {@code CONNECT}), and which a constructor may assign.</li>
+ *   <li>For a service the mesh secures with mutual TLS, the per-send copy is also marked
+ *       {@code secure}, so the client opens a TLS connection (pooled apart from plaintext ones),
+ *       and the engine it creates for it ({@code AbstractAsyncSSLConnection.createEngine}) gets
+ *       the mesh's context. That step is not fail-open: without the identity the connection
+ *       fails, it never goes out in plaintext.</li>
+ * </ul>
  */
 public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
 
@@ -39,31 +53,54 @@ public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
     static final String CLIENT_IMPL = "jdk.internal.net.http.HttpClientImpl";
     static final String SSL_CONNECTION = "jdk.internal.net.http.AbstractAsyncSSLConnection";
 
+    private static final Hook SEND = Hook.on(Mesh.class, "sendJdkHttp", CompletableFuture.class,
+            Object.class, Object.class, Object.class, Object.class, Object.class);
+    private static final Hook ENDPOINT = Hook.on(Mesh.class, "routeHttp", InetSocketAddress.class,
+            InetSocketAddress.class, URI.class);
+    private static final Hook PROXY = Hook.on(Mesh.class, "proxyTo", Proxy.class, Proxy.class, InetSocketAddress.class);
+    private static final Hook SECURE = Hook.on(Mesh.class, "securesHttp", boolean.class,
+            boolean.class, InetSocketAddress.class, URI.class);
+    private static final Hook PICKED = Hook.on(Mesh.class, "pickedHttpEndpoint", InetSocketAddress.class,
+            URI.class, String.class, InetSocketAddress.class);
+    private static final Hook TLS_CONTEXT = Hook.on(Mesh.class, "tlsContext", SSLContext.class,
+            SSLContext.class, String.class, int.class);
+    private static final Hook TLS_PARAMETERS = Hook.on(Mesh.class, "tlsParameters", SSLParameters.class,
+            SSLParameters.class, String.class, int.class);
+
     @Override
     public String name() {
         return "jdk-http-client";
     }
 
     @Override
-    public Set<String> typeNames() {
-        return Set.of(REQUEST_IMPL, CLIENT_IMPL, SSL_CONNECTION);
-    }
-
-    @Override
-    public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(JdkHttpClientInstrumentation.class.getClassLoader())
-                .advice(isDeclaredBy(named(CLIENT_IMPL)).and(named("sendAsync")).and(takesArguments(4)),
-                        SendAdvice.class.getName())
-                // The per-send copy (HttpClientImpl.sendAsync) and the redirect copies; not the
-                // application's own immutable request built by HttpRequest.Builder.
-                .advice(isDeclaredBy(named(REQUEST_IMPL)).and(isConstructor()).and(
-                                takesArgument(0, named("java.net.http.HttpRequest"))
-                                        .or(takesArgument(0, URI.class))),
-                        PickEndpointAdvice.class.getName())
-                .advice(isDeclaredBy(named(REQUEST_IMPL)).and(named("getAddress")).and(takesNoArguments()),
-                        PickedEndpointAdvice.class.getName())
-                .advice(isDeclaredBy(named(SSL_CONNECTION)).and(named("createEngine")).and(takesArguments(4)),
-                        EngineAdvice.class.getName());
+    public List<TypeAdvice> types() {
+        Step[] pick = {
+            // A delegating constructor may already have picked: routeHttp keeps that pick.
+            Step.exitStoreField("authority", InetSocketAddress.class,
+                    ENDPOINT.with(field("authority", InetSocketAddress.class), field("uri", URI.class))),
+            // The endpoint is reached directly: an HTTP proxy could not resolve the name.
+            Step.exitStoreField("proxy", Proxy.class,
+                    PROXY.with(field("proxy", Proxy.class), field("authority", InetSocketAddress.class))),
+            Step.exitStoreField("secure", boolean.class, SECURE.with(field("secure", boolean.class),
+                    field("authority", InetSocketAddress.class), field("uri", URI.class))),
+        };
+        return List.of(
+                TypeAdvice.of(CLIENT_IMPL, MethodAdvice.of(
+                        MethodMatch.method("sendAsync", CompletableFuture.class, HttpRequest.class,
+                                HttpResponse.BodyHandler.class, HttpResponse.PushPromiseHandler.class, Executor.class),
+                        Step.answerIfPresent(SEND.with(self(), argument(0), argument(1), argument(2), argument(3))))),
+                TypeAdvice.of(REQUEST_IMPL,
+                        // The per-send copy (HttpClientImpl.sendAsync) and the redirect copies; not the
+                        // application's own immutable request built by HttpRequest.Builder.
+                        MethodAdvice.of(MethodMatch.constructorTaking(0, "Ljava/net/http/HttpRequest;"), pick),
+                        MethodAdvice.of(MethodMatch.constructorTaking(0, "Ljava/net/URI;"), pick),
+                        MethodAdvice.of(MethodMatch.method("getAddress", InetSocketAddress.class),
+                                Step.answerIfPresent(PICKED.with(field("uri", URI.class),
+                                        field("method", String.class), field("authority", InetSocketAddress.class))))),
+                TypeAdvice.of(SSL_CONNECTION, MethodAdvice.of(
+                        MethodMatch.method("createEngine", SSLEngine.class, SSLContext.class, String.class, int.class,
+                                SSLParameters.class),
+                        Step.replaceArgument(0, TLS_CONTEXT.with(argument(0), argument(1), argument(2))),
+                        Step.replaceArgument(3, TLS_PARAMETERS.with(argument(3), argument(1), argument(2))))));
     }
 }

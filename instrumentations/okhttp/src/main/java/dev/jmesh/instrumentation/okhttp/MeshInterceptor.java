@@ -38,17 +38,30 @@ public final class MeshInterceptor implements Interceptor {
 
     /**
      * Inserts the interceptor in front of OkHttp's own ones in a call's (mutable, per-call)
-     * interceptor list. An unfamiliar list is left alone.
+     * interceptor list, when the chain being built is the head of a new call's chain
+     * ({@code index} 0; later links share its list). An unfamiliar list is left alone. Called
+     * by woven code: it must never throw.
      */
     @SuppressWarnings("unchecked")
-    public static void joinChain(List<?> interceptors) {
+    public static void joinChain(List<?> interceptors, int index) {
+        if (index != 0) {
+            return;
+        }
+        try {
+            insert((List<Object>) interceptors);
+        } catch (RuntimeException e) {
+            // an unmodifiable or unfamiliar list: the call goes out unrouted
+        }
+    }
+
+    private static void insert(List<Object> interceptors) {
         for (int i = 0; i < interceptors.size(); i++) {
             Object interceptor = interceptors.get(i);
             if (interceptor == INSTANCE) {
                 return;
             }
             if (interceptor.getClass().getName().equals(RETRY_AND_FOLLOW_UP)) {
-                ((List<Object>) interceptors).add(i, INSTANCE);
+                interceptors.add(i, INSTANCE);
                 return;
             }
         }

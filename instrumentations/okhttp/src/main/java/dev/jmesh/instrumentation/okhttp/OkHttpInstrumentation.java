@@ -1,21 +1,24 @@
 package dev.jmesh.instrumentation.okhttp;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.jmesh.instrumentation.api.Value.argument;
 
+import dev.jmesh.instrumentation.api.Hook;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
+import dev.jmesh.instrumentation.api.MethodAdvice;
+import dev.jmesh.instrumentation.api.MethodMatch;
+import dev.jmesh.instrumentation.api.Step;
+import dev.jmesh.instrumentation.api.TypeAdvice;
 import java.util.List;
-import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import java.util.Map;
 
 /**
  * Routes OkHttp 4.x and 5.x calls ({@code execute} and {@code enqueue}) through
  * {@link MeshInterceptor}.
  *
- * <p>The interceptor joins each call's chain when OkHttp assembles it, not the client when it
- * is built: so every client routes exactly once whether it was built before the agent was
- * attached, copied with {@code newBuilder()}, or shares nothing with another client.
+ * <p>The interceptor joins each call's chain when OkHttp assembles it, at the start of
+ * {@code RealInterceptorChain}'s constructor, not the client when it is built: so every client
+ * routes exactly once whether it was built before the agent was attached, copied with
+ * {@code newBuilder()}, or shares nothing with another client.
  */
 public final class OkHttpInstrumentation implements MeshInstrumentation {
 
@@ -29,21 +32,13 @@ public final class OkHttpInstrumentation implements MeshInstrumentation {
     }
 
     @Override
-    public Set<String> typeNames() {
-        return Set.of(INTERCEPTOR_CHAIN);
-    }
-
-    @Override
-    public AgentBuilder.Transformer transformer() {
+    public List<TypeAdvice> types() {
         // RealInterceptorChain(RealCall, List<Interceptor>, int index, Exchange, Request, int, int, int),
         // the same in 4.9+ and 5.x.
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(OkHttpInstrumentation.class.getClassLoader())
-                .advice(isConstructor()
-                                .and(takesArguments(8))
-                                .and(takesArgument(1, List.class))
-                                .and(takesArgument(2, int.class)),
-                        JoinChainAdvice.class.getName());
+        return List.of(TypeAdvice.of(INTERCEPTOR_CHAIN, MethodAdvice.of(
+                MethodMatch.constructor(8, Map.of(1, "Ljava/util/List;", 2, "I")),
+                Step.enter(Hook.on(MESH_INTERCEPTOR, "joinChain", void.class, List.class, int.class)
+                        .with(argument(1), argument(2))))));
     }
 
     @Override

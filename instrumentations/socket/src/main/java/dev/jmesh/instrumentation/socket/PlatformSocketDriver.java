@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketImpl;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -30,31 +31,29 @@ import javax.net.ssl.SSLSocket;
 public final class PlatformSocketDriver implements SocketDriver {
 
     private final Consumer<String> log;
+    /** Private access to {@code java.net}, granted by the agent's tooling to the agent alone. */
+    private final Function<Class<?>, MethodHandles.Lookup> privateAccess;
     private volatile SocketInternals internals;
     private volatile boolean unusable;
 
     /** @param log where to say, once, that this JDK's sockets cannot be driven */
-    public PlatformSocketDriver(Consumer<String> log) {
+    public PlatformSocketDriver(Consumer<String> log, Function<Class<?>, MethodHandles.Lookup> privateAccess) {
         this.log = log;
+        this.privateAccess = privateAccess;
     }
 
     @Override
-    public boolean needsLookup() {
-        return internals == null && !unusable;
-    }
-
-    @Override
-    public boolean ready(MethodHandles.Lookup lookup) {
+    public boolean ready() {
         if (internals != null) {
             return true;
         }
-        if (lookup == null || unusable) {
+        if (unusable) {
             return false;
         }
         synchronized (this) {
             if (internals == null && !unusable) {
                 try {
-                    internals = SocketInternals.from(lookup);
+                    internals = SocketInternals.from(privateAccess.apply(Socket.class));
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     unusable = true;
                     log.accept("sockets to tcp services connect without fail-over on this JDK ("

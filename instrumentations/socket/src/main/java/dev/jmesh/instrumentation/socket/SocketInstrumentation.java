@@ -1,14 +1,22 @@
 package dev.jmesh.instrumentation.socket;
 
-import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.jmesh.instrumentation.api.Value.argument;
+import static dev.jmesh.instrumentation.api.Value.returned;
+import static dev.jmesh.instrumentation.api.Value.self;
+import static dev.jmesh.instrumentation.api.Value.thrown;
 
+import dev.jmesh.bootstrap.Mesh;
+import dev.jmesh.instrumentation.api.Hook;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
+import dev.jmesh.instrumentation.api.MethodAdvice;
+import dev.jmesh.instrumentation.api.MethodMatch;
+import dev.jmesh.instrumentation.api.Step;
+import dev.jmesh.instrumentation.api.TypeAdvice;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.SocketAddress;
-import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import java.nio.channels.ServerSocketChannel;
+import java.util.List;
 
 /**
  * Routes TCP connections to the names of {@code tcp} services, below every client library, and
@@ -18,16 +26,22 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  *   <li>{@code InetAddress.getAllByName} (and so {@code getByName} and
  *       {@code new InetSocketAddress(name, port)}) answers a service name with its endpoints'
  *       addresses without asking a resolver;</li>
- *   <li>{@code Socket.connect} connects to an endpoint chosen by the mesh, failing over to the
- *       next within the caller's timeout, and secures the connection when the service requires
- *       mutual TLS — also when the application (OkHttp) connects to an endpoint of such a
- *       service itself ({@link PlatformSocketDriver});</li>
- *   <li>{@code SocketChannel} connects (blocking, non-blocking, and through its socket adaptor)
- *       go to an endpoint chosen by the mesh; a channel closed by a failed connect cannot be
- *       reused, so a failure is reported (outlier detection) but not failed over;</li>
+ *   <li>{@code Socket.connect(SocketAddress, int)}, where every socket connect ends up
+ *       (constructors, {@code SocketFactory}, SSL sockets), is made by the mesh for a tcp
+ *       service: it connects to an endpoint the mesh chooses, failing over to the next within
+ *       the caller's timeout, and secures the connection when the service requires mutual TLS —
+ *       also when the application (OkHttp) connects to an endpoint of such a service itself
+ *       ({@link PlatformSocketDriver}). The method's own body is then skipped, and a failure the
+ *       mesh could not fail over is thrown as the JDK would have thrown it;</li>
+ *   <li>{@code SocketChannel} connects (blocking, non-blocking, and through its socket adaptor's
+ *       {@code blockingConnect}) go to an endpoint chosen by the mesh, and their outcome
+ *       (connected, failed, or pending until {@code finishConnect}) is reported; a channel closed
+ *       by a failed connect cannot be reused, so a failure is reported (outlier detection) but
+ *       not failed over;</li>
  *   <li>closes are counted, so {@code least-request} sees open connections;</li>
- *   <li>a server socket binding the port the agent owns (inbound mTLS) binds a loopback
- *       ephemeral port instead ({@link BindAdvice}).</li>
+ *   <li>a server socket binding the port the agent owns (inbound mTLS: {@code ServerSocket} and
+ *       {@code ServerSocketChannelImpl}, which {@code HttpServer} and every NIO server use) binds
+ *       a loopback ephemeral port instead, and the agent opens the real one in front of it.</li>
  * </ul>
  *
  * The endpoint's port replaces the port the application asked for: the name alone selects
@@ -41,40 +55,58 @@ public final class SocketInstrumentation implements MeshInstrumentation {
     static final String SERVER_SOCKET = "java.net.ServerSocket";
     static final String SERVER_SOCKET_CHANNEL = "sun.nio.ch.ServerSocketChannelImpl";
 
+    private static final Hook RESOLVE = Hook.on(Mesh.class, "resolve", InetAddress[].class, String.class);
+    private static final Hook CONNECT_SOCKET = Hook.on(Mesh.class, "connectSocket", boolean.class,
+            Socket.class, SocketAddress.class, int.class);
+    private static final Hook CLOSED = Hook.on(Mesh.class, "closed", void.class, Object.class);
+    private static final Hook CHANNEL_ENDPOINT = Hook.on(Mesh.class, "beginChannelConnect", SocketAddress.class,
+            SocketAddress.class);
+    private static final Hook CHANNEL_RETURNED = Hook.on(Mesh.class, "channelConnectReturned", boolean.class,
+            boolean.class, Object.class);
+    private static final Hook CHANNEL_CONNECTED = Hook.on(Mesh.class, "channelConnected", void.class, Object.class);
+    private static final Hook CHANNEL_FAILED = Hook.on(Mesh.class, "channelConnectFailed", void.class,
+            Throwable.class, Object.class);
+    private static final Hook FINISHED = Hook.on(Mesh.class, "channelConnectFinished", boolean.class,
+            boolean.class, Object.class);
+    private static final Hook FINISH_FAILED = Hook.on(Mesh.class, "channelFinishFailed", void.class,
+            Throwable.class, Object.class);
+    private static final Hook BIND = Hook.on(Mesh.class, "inboundBind", SocketAddress.class, SocketAddress.class);
+    private static final Hook BOUND = Hook.on(Mesh.class, "inboundBound", void.class, Object.class, SocketAddress.class);
+
     @Override
     public String name() {
         return "socket";
     }
 
     @Override
-    public Set<String> typeNames() {
-        return Set.of(INET_ADDRESS, SOCKET, SOCKET_CHANNEL, SERVER_SOCKET, SERVER_SOCKET_CHANNEL);
-    }
-
-    @Override
-    public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(SocketInstrumentation.class.getClassLoader())
-                .advice(isDeclaredBy(named(INET_ADDRESS)).and(named("getAllByName")).and(takesArguments(String.class)),
-                        ResolveAdvice.class.getName())
-                .advice(isDeclaredBy(named(SOCKET)).and(named("connect"))
-                                .and(takesArguments(SocketAddress.class, int.class)),
-                        SocketConnectAdvice.class.getName())
-                .advice(isDeclaredBy(named(SOCKET)).and(named("close")).and(takesArguments(0)),
-                        ClosedAdvice.class.getName())
-                .advice(isDeclaredBy(named(SOCKET_CHANNEL)).and(named("connect"))
-                                .and(takesArguments(SocketAddress.class)),
-                        ChannelConnectAdvice.Enter.class.getName(), ChannelConnectAdvice.Exit.class.getName())
-                .advice(isDeclaredBy(named(SOCKET_CHANNEL)).and(named("blockingConnect"))
-                                .and(takesArguments(2)).and(takesArgument(0, SocketAddress.class)),
-                        ChannelConnectAdvice.Enter.class.getName(), ChannelConnectAdvice.BlockingExit.class.getName())
-                .advice(isDeclaredBy(named(SOCKET_CHANNEL)).and(named("finishConnect")).and(takesArguments(0)),
-                        FinishConnectAdvice.class.getName())
-                .advice(isDeclaredBy(named(SOCKET_CHANNEL)).and(named("implCloseSelectableChannel"))
-                                .and(takesArguments(0)),
-                        ClosedAdvice.class.getName())
-                .advice(isDeclaredBy(named(SERVER_SOCKET).or(named(SERVER_SOCKET_CHANNEL))).and(named("bind"))
-                                .and(takesArguments(SocketAddress.class, int.class)),
-                        BindAdvice.class.getName());
+    public List<TypeAdvice> types() {
+        Step channelEndpoint = Step.replaceArgument(0, CHANNEL_ENDPOINT.with(argument(0)));
+        Step channelFailed = Step.thrown(CHANNEL_FAILED.with(thrown(), self()));
+        Step closed = Step.exit(CLOSED.with(self()));
+        Step[] bind = {
+            Step.replaceArgument(0, BIND.with(argument(0))),
+            Step.exit(BOUND.with(self(), argument(0))),
+        };
+        return List.of(
+                TypeAdvice.of(INET_ADDRESS, MethodAdvice.of(
+                        MethodMatch.method("getAllByName", InetAddress[].class, String.class),
+                        Step.answerIfPresent(RESOLVE.with(argument(0))))),
+                TypeAdvice.of(SOCKET,
+                        MethodAdvice.of(MethodMatch.method("connect", void.class, SocketAddress.class, int.class),
+                                Step.answerIfPresent(CONNECT_SOCKET.with(self(), argument(0), argument(1)))),
+                        MethodAdvice.of(MethodMatch.method("close", void.class), closed)),
+                TypeAdvice.of(SOCKET_CHANNEL,
+                        MethodAdvice.of(MethodMatch.method("connect", boolean.class, SocketAddress.class),
+                                channelEndpoint, Step.exit(CHANNEL_RETURNED.with(returned(), self())), channelFailed),
+                        MethodAdvice.of(MethodMatch.method("blockingConnect", void.class, SocketAddress.class, long.class),
+                                channelEndpoint, Step.exit(CHANNEL_CONNECTED.with(self())), channelFailed),
+                        MethodAdvice.of(MethodMatch.method("finishConnect", boolean.class),
+                                Step.exit(FINISHED.with(returned(), self())),
+                                Step.thrown(FINISH_FAILED.with(thrown(), self()))),
+                        MethodAdvice.of(MethodMatch.method("implCloseSelectableChannel", void.class), closed)),
+                TypeAdvice.of(SERVER_SOCKET,
+                        MethodAdvice.of(MethodMatch.method("bind", void.class, SocketAddress.class, int.class), bind)),
+                TypeAdvice.of(SERVER_SOCKET_CHANNEL, MethodAdvice.of(
+                        MethodMatch.method("bind", ServerSocketChannel.class, SocketAddress.class, int.class), bind)));
     }
 }

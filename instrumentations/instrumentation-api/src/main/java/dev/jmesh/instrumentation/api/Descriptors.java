@@ -1,0 +1,40 @@
+package dev.jmesh.instrumentation.api;
+
+/** JVM type descriptors from class literals, so that advice is written with types, not strings. */
+public final class Descriptors {
+
+    private Descriptors() {}
+
+    public static String of(Class<?> type) {
+        if (type.isArray()) {
+            return type.getName().replace('.', '/');
+        }
+        if (!type.isPrimitive()) {
+            return 'L' + type.getName().replace('.', '/') + ';';
+        }
+        if (type == void.class) {
+            return "V";
+        }
+        if (type == boolean.class) {
+            return "Z";
+        }
+        if (type == long.class) {
+            return "J";
+        }
+        // int I, byte B, char C, short S, float F, double D: the first letter, upper-cased
+        return String.valueOf(Character.toUpperCase(type.getName().charAt(0)));
+    }
+
+    /** {@code L...;} for a class named by its binary name, one the agent's loader may not see. */
+    public static String ofClassNamed(String binaryName) {
+        return 'L' + binaryName.replace('.', '/') + ';';
+    }
+
+    public static String method(Class<?> returnType, Class<?>... parameterTypes) {
+        StringBuilder descriptor = new StringBuilder("(");
+        for (Class<?> parameter : parameterTypes) {
+            descriptor.append(of(parameter));
+        }
+        return descriptor.append(')').append(of(returnType)).toString();
+    }
+}
