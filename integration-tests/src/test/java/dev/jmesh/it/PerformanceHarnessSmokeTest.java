@@ -87,8 +87,11 @@ class PerformanceHarnessSmokeTest {
         assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(png, PNG_SIGNATURE.length));
 
         String startup = Files.readString(out.resolve("startup-memory.md"), StandardCharsets.UTF_8);
-        for (String variant : List.of("no agent", "jmesh agent, 1 service", "jmesh agent, 10 services",
-                "jmesh agent, 100 services")) {
+        assertTrue(startup.contains("### Warm") && startup.contains("### Cold"), startup);
+        assertEquals(2, rows(startup, "whole process ≤ 50 ms added, warm (10 services)").size()
+                + rows(startup, "whole process ≤ 150 ms added, cold (10 services)").size(), startup);
+        for (String variant : List.of("no agent", "jmesh agent, 10 services",
+                "jmesh agent, 10 services + a tcp service (the socket goes to it)", "jmesh agent, 100 services")) {
             List<String> rows = rows(startup, variant);
             assertTrue(!rows.isEmpty(), () -> "no row for " + variant + ":\n" + startup);
             for (String row : rows) {

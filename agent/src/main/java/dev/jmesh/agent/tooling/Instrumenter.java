@@ -11,6 +11,7 @@ import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,8 @@ public final class Instrumenter implements ClassFileTransformer {
     private final ClassDefiner helpers;
     /** Internal names ({@code jdk/internal/net/http/HttpRequestImpl}), as transformers see them. */
     private final Map<String, Target> targets = new HashMap<>();
+    /** The same classes by binary name, as {@code Class.getName()} gives them. */
+    private final Set<String> targetNames = new HashSet<>();
     /** The targets this transformer has been shown, loaded or retransformed. */
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     /** Modules whose classes now call the bootstrap facade. */
@@ -47,6 +50,7 @@ public final class Instrumenter implements ClassFileTransformer {
         for (MeshInstrumentation each : instrumentations) {
             for (TypeAdvice type : each.types()) {
                 targets.put(type.internalName(), new Target(each, type));
+                targetNames.add(type.className());
             }
         }
     }
@@ -113,7 +117,7 @@ public final class Instrumenter implements ClassFileTransformer {
     private List<Class<?>> alreadyLoaded() {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (targets.containsKey(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
+            if (targetNames.contains(type.getName()) && instrumentation.isModifiableClass(type)) {
                 loaded.add(type);
             }
         }

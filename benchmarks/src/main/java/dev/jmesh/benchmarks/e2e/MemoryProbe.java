@@ -7,8 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -50,7 +48,7 @@ public final class MemoryProbe {
         long nonHeap = memory.getNonHeapMemoryUsage().getUsed();
         int classes = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
         System.out.println("MEMORY-RESULT heap_used_kb=" + heap / 1024 + " nonheap_used_kb=" + nonHeap / 1024
-                + " rss_kb=" + rssKb() + " classes=" + classes + " calls=" + calls);
+                + " rss_kb=" + FirstCallsProbe.status("VmRSS:") + " classes=" + classes + " calls=" + calls);
         // Both clients stay reachable up to here, as in an app that keeps them.
         okhttp.dispatcher().executorService().shutdown();
         okhttp.connectionPool().evictAll();
@@ -62,14 +60,5 @@ public final class MemoryProbe {
             System.err.println("memory-probe: " + client + " " + url + " answered " + status);
             System.exit(2);
         }
-    }
-
-    private static long rssKb() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
     }
 }

@@ -28,7 +28,7 @@ import java.util.Map;
  * --client-cp CP        class path of the client JVMs: these classes and OkHttp, no jmesh
  * --otel-agent PATH     opentelemetry-javaagent.jar, or absent: that reference is then "n/a"
  * --command TEXT        the command line to print in the reports
- * --rounds N --warmup-ms N --measure-ms N --concurrency 1,16 --startup-runs N --memory-runs N
+ * --rounds N --warmup-ms N --measure-ms N --concurrency 1,16 --startup-runs N --cold-runs N --memory-runs N
  * --clients jdk,okhttp  add jdk-async (sendAsync(..).join(), no agent involved) as a diagnostic
  * --skip-e2e / --skip-startup   run only one part
  * </pre>
@@ -51,6 +51,7 @@ public final class PerfE2E {
     final List<Integer> concurrencies;
     final List<String> clients;
     final int startupRuns;
+    final int coldRuns;
     final int memoryRuns;
     final Processes processes;
     Servers servers;
@@ -70,7 +71,8 @@ public final class PerfE2E {
         concurrencies = Arrays.stream(args.get("concurrency", smoke ? "1,4" : "1,16").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
         clients = Arrays.stream(args.get("clients", "jdk,okhttp").split(",")).map(String::trim).toList();
-        startupRuns = args.getInt("startup-runs", smoke ? 2 : 7);
+        startupRuns = args.getInt("startup-runs", smoke ? 2 : 9);
+        coldRuns = args.getInt("cold-runs", smoke ? 1 : 5);
         memoryRuns = args.getInt("memory-runs", smoke ? 1 : 3);
         processes = new Processes(work);
     }
@@ -162,58 +164,86 @@ public final class PerfE2E {
 
     // ---------------------------------------------------------------- start-up and memory
 
-    /** One way of starting the probe JVMs. */
-    record Variant(String name, List<String> jvmOptions) {
+    /** One way of starting the probe JVMs, and what its probe calls. */
+    record Variant(String name, List<String> jvmOptions, String url, String socket) {
+        boolean isJmesh() {
+            return name.startsWith("jmesh");
+        }
     }
 
-    record StartupRun(double toMainMs, double spawnToMainMs, double wallMs, double agentReportMs) {
+    /** One whole process of {@link FirstCallsProbe}. */
+    record StartupRun(double wallMs, double jdkCallMs, double okhttpCallMs, double socketMs, double clientsMs,
+                      double peakRssKb, double cpuMs, double agentReportMs) {
     }
 
     record MemoryRun(double heapKb, double nonHeapKb, double rssKb, double classes) {
     }
 
-    private void runStartupAndMemory(Machine machine) throws Exception {
-        Path one = writePolicy("mesh-1.yaml", 1, "svc");
-        Path withTcp = work.resolve("mesh-1-tcp.yaml");
-        Files.writeString(withTcp, Files.readString(one) + "  db:\n    protocol: tcp\n    endpoints: [ "
-                + servers.nginxAddress() + " ]\n", StandardCharsets.UTF_8);
-        Path ten = writePolicy("mesh-10.yaml", 10, "svc");
-        Path hundred = writePolicy("mesh-100.yaml", 100, "svc");
+    /** Warm (the machine has run these JVMs before) and cold (page cache dropped, fresh home and tmp) runs. */
+    record Startup(Map<Variant, List<StartupRun>> warm, Map<Variant, List<StartupRun>> cold, String coldNote) {
+    }
 
-        List<Variant> startupVariants = new ArrayList<>();
-        startupVariants.add(new Variant("no agent", List.of()));
-        startupVariants.add(new Variant("jmesh agent, 1 service", List.of("-javaagent:" + agentJar + "=config=" + one)));
-        // The JDK's socket classes are loaded before any agent: a tcp service has them woven in premain.
-        startupVariants.add(new Variant("jmesh agent, 1 service + 1 tcp service",
-                List.of("-javaagent:" + agentJar + "=config=" + withTcp)));
+    private void runStartupAndMemory(Machine machine) throws Exception {
+        Path ten = writePolicy("mesh-10.yaml", 10, "svc");
+        Path withTcp = work.resolve("mesh-10-tcp.yaml");
+        Files.writeString(withTcp, Files.readString(ten) + "  db:\n    protocol: tcp\n    endpoints: [ "
+                + servers.nginxAddress() + " ]\n", StandardCharsets.UTF_8);
+        Path hundred = writePolicy("mesh-100.yaml", 100, "svc");
+        String direct = "http://" + servers.nginxAddress() + "/";
+        String nginx = servers.nginxAddress();
+        int nginxPort = Integer.parseInt(nginx.substring(nginx.lastIndexOf(':') + 1));
+
+        List<Variant> variants = new ArrayList<>();
+        variants.add(new Variant("no agent", List.of(), direct, nginx));
+        variants.add(new Variant("jmesh agent, 10 services", List.of("-javaagent:" + agentJar + "=config=" + ten),
+                "http://svc0/", nginx));
+        // The JDK's socket classes are loaded before any agent: a tcp service has them rewritten in premain.
+        variants.add(new Variant("jmesh agent, 10 services + a tcp service (the socket goes to it)",
+                List.of("-javaagent:" + agentJar + "=config=" + withTcp), "http://svc0/", "db:" + nginxPort));
         if (otelAgent != null) {
-            startupVariants.add(new Variant("OpenTelemetry Java agent " + otelVersion() + " (exporters none)", otelOptions()));
+            variants.add(new Variant("OpenTelemetry Java agent " + otelVersion() + " (exporters none)", otelOptions(),
+                    direct, nginx));
         }
-        System.out.printf(Locale.ROOT, "perf-e2e: start-up, %d run(s) of %d variants (plus one discarded each)%n",
-                startupRuns, startupVariants.size());
-        Map<Variant, List<StartupRun>> startup = new java.util.LinkedHashMap<>();
-        for (Variant v : startupVariants) {
-            startup.put(v, new ArrayList<>());
-            startupRun(v); // warms the page cache and CDS archive mapping; not counted
+        System.out.printf(Locale.ROOT, "perf-e2e: start-up, %d warm and %d cold run(s) of %d variants%n",
+                startupRuns, coldRuns, variants.size());
+        Map<Variant, List<StartupRun>> warm = new java.util.LinkedHashMap<>();
+        Map<Variant, List<StartupRun>> cold = new java.util.LinkedHashMap<>();
+        for (Variant v : variants) {
+            warm.put(v, new ArrayList<>());
+            cold.put(v, new ArrayList<>());
+        }
+        String coldNote = null;
+        for (int i = 0; i < coldRuns; i++) {
+            for (Variant v : variants) {
+                String dropped = dropPageCache();
+                coldNote = dropped == null ? coldNote : dropped;
+                Path home = Files.createTempDirectory(work, "cold-home");
+                StartupRun r = startupRun(v, home);
+                cold.get(v).add(r);
+                print("cold", i, coldRuns, v, r);
+            }
+        }
+        for (Variant v : variants) {
+            startupRun(v, null); // warms the page cache after the cold runs; not counted
         }
         for (int i = 0; i < startupRuns; i++) {
-            for (Variant v : startupVariants) {
-                StartupRun r = startupRun(v);
-                startup.get(v).add(r);
-                System.out.printf(Locale.ROOT, "  run %d/%d  %-55s to main %6.1f ms  spawn→main %6.1f ms  wall %6.1f ms%n",
-                        i + 1, startupRuns, v.name(), r.toMainMs(), r.spawnToMainMs(), r.wallMs());
+            for (Variant v : variants) {
+                StartupRun r = startupRun(v, null);
+                warm.get(v).add(r);
+                print("warm", i, startupRuns, v, r);
             }
         }
 
-        String direct = "http://" + servers.nginxAddress();
-        List<String> directUrls = List.of(direct + "/a", direct + "/b", direct + "/c");
+        List<String> directUrls = List.of(direct + "a", direct + "b", direct + "c");
         List<String> meshUrls = List.of("http://svc0/a", "http://svc1/b", "http://svc2/c");
         List<Variant> memoryVariants = new ArrayList<>();
-        memoryVariants.add(new Variant("no agent", List.of()));
-        memoryVariants.add(new Variant("jmesh agent, 10 services", List.of("-javaagent:" + agentJar + "=config=" + ten)));
-        memoryVariants.add(new Variant("jmesh agent, 100 services", List.of("-javaagent:" + agentJar + "=config=" + hundred)));
+        memoryVariants.add(new Variant("no agent", List.of(), null, null));
+        memoryVariants.add(new Variant("jmesh agent, 10 services", List.of("-javaagent:" + agentJar + "=config=" + ten), null, null));
+        memoryVariants.add(new Variant("jmesh agent, 100 services",
+                List.of("-javaagent:" + agentJar + "=config=" + hundred), null, null));
         if (otelAgent != null) {
-            memoryVariants.add(new Variant("OpenTelemetry Java agent " + otelVersion() + " (exporters none)", otelOptions()));
+            memoryVariants.add(new Variant("OpenTelemetry Java agent " + otelVersion() + " (exporters none)", otelOptions(),
+                    null, null));
         }
         System.out.printf(Locale.ROOT, "perf-e2e: memory, %d run(s) of %d variants%n", memoryRuns, memoryVariants.size());
         Map<Variant, List<MemoryRun>> memory = new java.util.LinkedHashMap<>();
@@ -222,38 +252,67 @@ public final class PerfE2E {
         }
         for (int i = 0; i < memoryRuns; i++) {
             for (Variant v : memoryVariants) {
-                List<String> urls = v.name().startsWith("jmesh") ? meshUrls : directUrls;
-                MemoryRun r = memoryRun(v, urls);
+                MemoryRun r = memoryRun(v, v.isJmesh() ? meshUrls : directUrls);
                 memory.get(v).add(r);
                 System.out.printf(Locale.ROOT, "  run %d/%d  %-55s heap %7.1f MB  non-heap %6.1f MB  RSS %6.1f MB%n",
                         i + 1, memoryRuns, v.name(), r.heapKb() / 1024, r.nonHeapKb() / 1024, r.rssKb() / 1024);
             }
         }
-        Reports.writeStartupMemory(this, machine, startup, memory, out.resolve("startup-memory.md"));
+        Reports.writeStartupMemory(this, machine, new Startup(warm, cold, coldNote), memory, out.resolve("startup-memory.md"));
         System.out.println("perf-e2e: wrote " + out.resolve("startup-memory.md"));
+    }
+
+    private static void print(String kind, int i, int runs, Variant v, StartupRun r) {
+        System.out.printf(Locale.ROOT, "  %s %d/%d  %-62s wall %6.1f ms  first calls: jdk %6.1f okhttp %6.1f socket %5.1f ms"
+                + "  peak RSS %5.1f MB  cpu %5.0f ms%n", kind, i + 1, runs, v.name(), r.wallMs(), r.jdkCallMs(),
+                r.okhttpCallMs(), r.socketMs(), r.peakRssKb() / 1024, r.cpuMs());
+    }
+
+    /**
+     * Drops the kernel's page cache so that the next JVM reads the JDK, the agent and the
+     * libraries from disk, as on a machine's first run; {@code null} when done, else why not.
+     */
+    private static String dropPageCache() {
+        try {
+            new ProcessBuilder("sync").inheritIO().start().waitFor();
+            Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "1");
+            return null;
+        } catch (Exception e) {
+            return "the page cache could not be dropped (" + e.getMessage() + "): cold runs differ from warm only by a fresh home and tmp";
+        }
     }
 
     static final List<String> PROBE_JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m");
 
-    private StartupRun startupRun(Variant v) throws Exception {
+    /** @param home a fresh home and tmp for a cold run, or {@code null} */
+    private StartupRun startupRun(Variant v, Path home) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin.toString());
         cmd.addAll(PROBE_JVM_OPTIONS);
+        if (home != null) {
+            cmd.add("-Duser.home=" + home);
+            cmd.add("-Djava.io.tmpdir=" + home);
+        }
         cmd.addAll(v.jvmOptions());
-        cmd.addAll(List.of("-cp", clientCp, StartupProbe.class.getName()));
-        Processes.Run run = processes.run(cmd, 120);
+        cmd.addAll(List.of("-cp", clientCp, FirstCallsProbe.class.getName(), v.url(), v.socket()));
+        Map<String, String> env = home == null ? Map.of() : Map.of("HOME", home.toString(), "TMPDIR", home.toString());
+        Processes.Run run = processes.run(cmd, env, 120);
         if (run.exitCode() != 0) {
-            throw new IllegalStateException("start-up probe (" + v.name() + ") exited with " + run.exitCode()
+            throw new IllegalStateException("first-calls probe (" + v.name() + ") exited with " + run.exitCode()
                     + ": " + run.stderr());
         }
-        Map<String, String> f = Results.fields(run.line("STARTUP-RESULT "));
-        double spawnToMain = (Long.parseLong(f.get("main_epoch_us")) - run.spawnEpochMicros()) / 1000.0;
+        Map<String, String> f = Results.fields(run.line("FIRSTCALLS-RESULT "));
         double agentReport = Double.NaN;
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("jmesh: \\S+ started in (\\d+) ms").matcher(run.stderr());
         if (m.find()) {
             agentReport = Double.parseDouble(m.group(1));
         }
-        return new StartupRun(Double.parseDouble(f.get("to_main_ms")), spawnToMain, run.wallNanos() / 1e6, agentReport);
+        return new StartupRun(run.wallNanos() / 1e6, num(f, "jdk_call_ms"), num(f, "okhttp_call_ms"), num(f, "socket_ms"),
+                num(f, "jdk_client_ms") + num(f, "okhttp_client_ms"), num(f, "peak_rss_kb"), num(f, "cpu_ms"), agentReport);
+    }
+
+    private static double num(Map<String, String> fields, String name) {
+        return Double.parseDouble(fields.get(name));
     }
 
     private MemoryRun memoryRun(Variant v, List<String> urls) throws Exception {
