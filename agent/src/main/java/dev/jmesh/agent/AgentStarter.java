@@ -15,6 +15,7 @@ import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.tooling.ClassDefiner;
 import dev.jmesh.agent.tooling.Instrumenter;
+import dev.jmesh.agent.tooling.WeaveCache;
 import dev.jmesh.bootstrap.Mesh;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpCallDriver;
@@ -82,6 +83,12 @@ final class AgentStarter {
         return all;
     }
 
+    private static WeaveCache weaveCache(AgentOptions options) {
+        String build = Version.build();
+        return options.weaveCache() == null || build == null ? WeaveCache.NONE
+                : WeaveCache.open(options.weaveCache(), build, AgentLog::line);
+    }
+
     static void start(AgentOptions options, Instrumentation instrumentation, ClassDefiner definer, boolean attached)
             throws Exception {
         long startNanos = System.nanoTime();
@@ -105,7 +112,7 @@ final class AgentStarter {
         metrics.configApplied(1);
         Mesh.install(router, new JdkHttpCallDriver(definer.privateAccess()),
                 new PlatformSocketDriver(AgentLog::line, definer.privateAccess()));
-        Instrumenter.install(instrumentation, instrumentations(config), definer);
+        Instrumenter.install(instrumentation, instrumentations(config), definer, weaveCache(options));
         String source = "from " + options.configPath();
         ControlLink link = config.control() == null ? null : startControlLink(config, router, metrics);
         if (config.admin() != null) {

@@ -7,23 +7,32 @@ import java.util.Properties;
 /** The agent's version, as built. */
 public final class Version {
 
-    private static final String VERSION = read();
+    private static final Properties BUILT = read();
 
     private Version() {}
 
     public static String get() {
-        return VERSION;
+        return BUILT.getProperty("version", "unknown");
     }
 
-    private static String read() {
+    /**
+     * This very build: the version and when it was built, so that no two builds share woven
+     * classes; {@code null} for a build that does not say when it was built.
+     */
+    public static String build() {
+        String built = BUILT.getProperty("built", "");
+        return built.isEmpty() || built.startsWith("$") ? null : get() + "-" + built;
+    }
+
+    private static Properties read() {
+        Properties properties = new Properties();
         try (InputStream in = Version.class.getResourceAsStream("/META-INF/jmesh/version.properties")) {
-            Properties properties = new Properties();
             if (in != null) {
                 properties.load(in);
             }
-            return properties.getProperty("version", "unknown");
         } catch (IOException e) {
-            return "unknown";
+            // "unknown": the agent runs, and shares no cache with any build
         }
+        return properties;
     }
 }

@@ -29,6 +29,20 @@ class AgentOptionsTest {
     }
 
     @Test
+    void theWeaveCacheIsNamedLikeThePolicyOrDefaultsToTheUsersCacheDirectory() {
+        Properties home = props(null);
+        home.setProperty("user.home", "/home/app");
+        assertEquals(Path.of("/home/app/.cache/jmesh/weave"), AgentOptions.parse(null, home, Map.of()).weaveCache());
+        assertEquals(Path.of("/xdg/jmesh/weave"),
+                AgentOptions.parse(null, home, Map.of("XDG_CACHE_HOME", "/xdg")).weaveCache());
+        assertEquals(Path.of("/env"), AgentOptions.parse(null, home, Map.of(AgentOptions.CACHE_ENV, "/env")).weaveCache());
+        home.setProperty(AgentOptions.CACHE_PROPERTY, "/prop");
+        assertEquals(Path.of("/prop"), AgentOptions.parse(null, home, Map.of(AgentOptions.CACHE_ENV, "/env")).weaveCache());
+        assertEquals(Path.of("/arg"), AgentOptions.parse("cache=/arg", home, Map.of()).weaveCache());
+        assertNull(AgentOptions.parse("config=/p.yaml,cache=off", home, Map.of()).weaveCache());
+    }
+
+    @Test
     void unknownOrMalformedOptionsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("conf=/x", props(null), Map.of()));
         assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("config", props(null), Map.of()));

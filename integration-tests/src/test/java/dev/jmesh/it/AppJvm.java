@@ -27,6 +27,8 @@ final class AppJvm implements AutoCloseable {
     static final Path AGENT_JAR = Path.of(System.getProperty("jmesh.agent.jar"));
     static final Path APP_CLASSES = Path.of(System.getProperty("jmesh.app.classes"));
     static final Path LIBS = Path.of(System.getProperty("jmesh.libs"));
+    /** The agents' weave cache for the whole suite: in the build directory, not the user's home. */
+    static final Path WEAVE_CACHE = LIBS.resolveSibling("weave-cache");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
@@ -260,6 +262,7 @@ final class AppJvm implements AutoCloseable {
 
         private Builder(Jdk jdk) {
             this.jdk = jdk;
+            jvmOptions.add("-Djmesh.cache=" + WEAVE_CACHE); // a test's own -Djmesh.cache comes later and wins
         }
 
         Builder withAgent(Path policy) {

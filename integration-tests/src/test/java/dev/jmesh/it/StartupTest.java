@@ -21,29 +21,66 @@ class StartupTest {
 
     /**
      * The agent's own footprint, counted rather than timed: classes are most of its start-up
-     * cost, and a general-purpose weaver alone was hundreds of them.
+     * cost. The first run weaves with ASM's reader and writer (a few dozen classes); the next
+     * one is answered by the weave cache and loads no weaver at all.
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jdk-sync", "okhttp-sync"})
-    void anAppCallingTheMeshLoadsNoGeneralPurposeWeaverAndFewAgentClasses(String client) throws Exception {
-        Path classLog = dir.resolve("classes.txt");
+    void aSecondRunLoadsNoWeaverAndTheAgentStaysAFewHundredClasses(String client) throws Exception {
+        Path cache = dir.resolve("cache");
         try (Backend backend = Backend.start("b")) {
             Path policy = Policy.write(dir, "services:\n  orders:\n    endpoints: [ " + backend.address() + " ]\n");
-            try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).jvmOption("-Xlog:class+load:file=" + classLog)
-                    .classPath(AppJvm.classPath("okhttp4")).run(CALLER, List.of(client, "http://orders/"))) {
-                AppJvm.Result result = app.await();
-                assertEquals(Map.of(200, 1), result.statusesFor("http://orders/"), result::toString);
+            List<String> first = agentClasses(client, policy, cache, "first");
+            List<String> second = agentClasses(client, policy, cache, "second");
+            assertEquals(0, first.stream().filter(line -> line.contains("bytebuddy")).count(), "no Byte Buddy");
+            long asm = first.stream().filter(line -> line.contains(".objectweb.asm.")).count();
+            assertTrue(asm > 0 && asm <= 40, asm + " ASM classes at the first run");
+            assertEquals(List.of(), second.stream().filter(line -> line.contains(".objectweb.asm.")).toList(),
+                    "the second run's classes come from the cache");
+            assertTrue(first.size() <= 320, first.size() + " agent classes loaded");
+        }
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(cache)));
+    }
+
+    /** JVMs starting at once on an empty cache: every one routes, and what they wrote serves the next. */
+    @Test
+    void jvmsStartingAtOnceShareTheWeaveCache() throws Exception {
+        Path cache = dir.resolve("cache");
+        try (Backend backend = Backend.start("b")) {
+            Path policy = Policy.write(dir, "services:\n  orders:\n    endpoints: [ " + backend.address() + " ]\n");
+            List<AppJvm> apps = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                apps.add(AppJvm.on(Jdk.JDK17).withAgent(policy).jvmOption("-Djmesh.cache=" + cache)
+                        .classPath(AppJvm.classPath("okhttp4")).run(CALLER, List.of(i % 2 == 0 ? "jdk-sync" : "okhttp-sync",
+                                "http://orders/")));
+            }
+            for (AppJvm app : apps) {
+                try (app) {
+                    AppJvm.Result result = app.await();
+                    assertEquals(Map.of(200, 1), result.statusesFor("http://orders/"), result::toString);
+                    assertTrue(result.stderr().stream().noneMatch(line -> line.contains("weave cache")), result::toString);
+                }
+            }
+            for (String client : List.of("jdk-sync", "okhttp-sync")) {
+                assertEquals(List.of(), agentClasses(client, policy, cache, "after-" + client).stream()
+                        .filter(line -> line.contains(".objectweb.asm.")).toList(), client);
             }
         }
-        List<String> agentClasses;
-        try (var lines = Files.lines(classLog)) {
-            agentClasses = lines.filter(line -> line.contains(" dev.jmesh.")).toList();
+    }
+
+    /** The agent classes an app calling {@code http://orders/} with {@code client} loaded. */
+    private List<String> agentClasses(String client, Path policy, Path cache, String run) throws Exception {
+        Path classLog = dir.resolve(run + "-classes.txt");
+        try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).jvmOption("-Djmesh.cache=" + cache)
+                .jvmOption("-Xlog:class+load:file=" + classLog)
+                .classPath(AppJvm.classPath("okhttp4")).run(CALLER, List.of(client, "http://orders/"))) {
+            AppJvm.Result result = app.await();
+            assertEquals(Map.of(200, 1), result.statusesFor("http://orders/"), result::toString);
         }
-        assertEquals(0, agentClasses.stream().filter(line -> line.contains("bytebuddy")).count(), "no Byte Buddy");
-        // ASM's reader and writer are a few dozen classes; the rest is the agent's own (config, routing, metrics).
-        long asm = agentClasses.stream().filter(line -> line.contains(".objectweb.asm.")).count();
-        assertTrue(asm > 0 && asm <= 40, asm + " ASM classes");
-        assertTrue(agentClasses.size() <= 320, agentClasses.size() + " agent classes loaded");
+        try (var lines = Files.lines(classLog)) {
+            return lines.filter(line -> line.contains(" dev.jmesh.")).toList();
+        }
     }
 
     /** OkHttp 3.14 builds its chain with another constructor: refused whole, in one line naming it. */

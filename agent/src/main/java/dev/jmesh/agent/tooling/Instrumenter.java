@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (one hash lookup per loaded class) and rewrites the few classes named by the
  * instrumentations with {@link AdviceWeaver}. Nothing scans the class path or runs a matcher
  * over every loaded class, and no general-purpose weaver is loaded: rewriting a class costs a
- * read and a write of its class file.
+ * read and a write of its class file, and once this machine has run the same JVM the
+ * {@link WeaveCache} answers without loading the weaver at all.
  *
  * <p>Classes already loaded when the agent starts (the JDK's socket classes always are; every
  * client class when the agent is attached to a running JVM) are retransformed: advice never
@@ -32,6 +33,7 @@ public final class Instrumenter implements ClassFileTransformer {
 
     private final Instrumentation instrumentation;
     private final ClassDefiner helpers;
+    private final WeaveCache cache;
     /** Internal names ({@code jdk/internal/net/http/HttpRequestImpl}), as transformers see them. */
     private final Map<String, Target> targets = new HashMap<>();
     /** The same classes by binary name, as {@code Class.getName()} gives them. */
@@ -44,9 +46,10 @@ public final class Instrumenter implements ClassFileTransformer {
     private record Target(MeshInstrumentation instrumentation, TypeAdvice advice) {}
 
     private Instrumenter(Instrumentation instrumentation, List<MeshInstrumentation> instrumentations,
-                         ClassDefiner helpers) {
+                         ClassDefiner helpers, WeaveCache cache) {
         this.instrumentation = instrumentation;
         this.helpers = helpers;
+        this.cache = cache;
         for (MeshInstrumentation each : instrumentations) {
             for (TypeAdvice type : each.types()) {
                 targets.put(type.internalName(), new Target(each, type));
@@ -56,8 +59,8 @@ public final class Instrumenter implements ClassFileTransformer {
     }
 
     public static void install(Instrumentation instrumentation, List<MeshInstrumentation> instrumentations,
-                               ClassDefiner helpers) throws UnmodifiableClassException {
-        Instrumenter instrumenter = new Instrumenter(instrumentation, instrumentations, helpers);
+                               ClassDefiner helpers, WeaveCache cache) throws UnmodifiableClassException {
+        Instrumenter instrumenter = new Instrumenter(instrumentation, instrumentations, helpers, cache);
         instrumentation.addTransformer(instrumenter, true);
         instrumenter.retransform(instrumenter.alreadyLoaded());
         // A class that loads while a transformer runs is defined without being shown to any
@@ -86,18 +89,33 @@ public final class Instrumenter implements ClassFileTransformer {
                 // Hooks in a library's classes call helpers that must be in the library's loader first.
                 helpers.defineIn(loader, helperNames);
             }
-            byte[] woven = AdviceWeaver.weave(classFile, target.advice());
+            WeaveCache.Entry woven = cache.get(className, classFile);
+            if (woven == null) {
+                woven = weave(classFile, target.advice());
+                cache.put(className, classFile, woven);
+            }
+            if (woven.refusal() != null) {
+                AgentLog.line(target.instrumentation().name() + ": " + className.replace('/', '.') + from(protectionDomain)
+                        + " is not the shape jmesh knows (" + woven.refusal() + "); its calls pass through unrouted");
+                return null;
+            }
             readFacade(module);
-            return woven;
-        } catch (AdviceWeaver.Refused refused) {
-            AgentLog.line(target.instrumentation().name() + ": " + className.replace('/', '.') + from(protectionDomain)
-                    + " is not the shape jmesh knows (" + refused.getMessage() + "); its calls pass through unrouted");
+            return woven.woven();
         } catch (Throwable t) {
             // Fail open: the class loads unchanged and its calls pass through.
             AgentLog.line(target.instrumentation().name() + ": could not instrument " + className.replace('/', '.')
                     + from(protectionDomain) + ", its calls pass through unrouted: " + t);
         }
         return null;
+    }
+
+    /** The weaver runs only here: a class the cache answers never loads it. */
+    private static WeaveCache.Entry weave(byte[] classFile, TypeAdvice advice) {
+        try {
+            return new WeaveCache.Entry(AdviceWeaver.weave(classFile, advice), null);
+        } catch (AdviceWeaver.Refused refused) {
+            return new WeaveCache.Entry(null, refused.getMessage());
+        }
     }
 
     /** A named module (the JDK's) reads the boot loader's unnamed one, where the facade is, once it calls it. */

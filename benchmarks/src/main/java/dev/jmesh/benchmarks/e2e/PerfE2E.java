@@ -295,7 +295,8 @@ public final class PerfE2E {
         }
         cmd.addAll(v.jvmOptions());
         cmd.addAll(List.of("-cp", clientCp, FirstCallsProbe.class.getName(), v.url(), v.socket()));
-        Map<String, String> env = home == null ? Map.of() : Map.of("HOME", home.toString(), "TMPDIR", home.toString());
+        Map<String, String> env = home == null ? Map.of() : Map.of("HOME", home.toString(), "TMPDIR", home.toString(),
+                "JMESH_CACHE", home.resolve(".cache/jmesh/weave").toString());
         Processes.Run run = processes.run(cmd, env, 120);
         if (run.exitCode() != 0) {
             throw new IllegalStateException("first-calls probe (" + v.name() + ") exited with " + run.exitCode()

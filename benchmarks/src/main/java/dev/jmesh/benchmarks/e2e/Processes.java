@@ -77,6 +77,8 @@ final class Processes {
     Run run(List<String> command, Map<String, String> environment, long timeoutSeconds)
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
+        // The agents' weave cache lives in the work directory, which the script removes.
+        builder.environment().put("JMESH_CACHE", work.resolve("weave-cache").toString());
         builder.environment().putAll(environment);
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         builder.environment().remove("JDK_JAVA_OPTIONS");
