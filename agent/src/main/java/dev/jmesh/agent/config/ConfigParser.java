@@ -22,8 +22,9 @@ import org.yaml.snakeyaml.resolver.Resolver;
 /**
  * Entry point: parses a YAML policy into a {@link MeshConfig} with strict, positioned validation.
  *
- * <p>Only SnakeYAML's composer is used (text to node tree); no constructor ever runs, so no
- * Java type named in the file can be instantiated, and every value keeps its line and column.
+ * <p>Only a composer is used (text to node tree): {@link FastYaml}'s, or SnakeYAML's; no
+ * constructor ever runs, so no Java type named in the file can be instantiated, and every value
+ * keeps its line and column.
  */
 public final class ConfigParser {
 
@@ -100,8 +101,28 @@ public final class ConfigParser {
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
-    /** Text to node tree; returns null (with a problem recorded) if there is nothing usable. */
+    /**
+     * Text to node tree; returns null (with a problem recorded) if there is nothing usable. The
+     * YAML policies are written in is composed by {@link FastYaml}; anything else, and every
+     * syntax error, by SnakeYAML.
+     */
     private static Node compose(String text, Problems problems) {
+        Node root = FastYaml.compose(text);
+        if (root == null) {
+            root = composeWithSnakeYaml(text, problems);
+            if (problems.errorCount() > 0) {
+                return null;
+            }
+        }
+        // No document, or a document that is just "~": nothing to configure is almost surely a mistake.
+        if (root == null || Nodes.isNull(root)) {
+            problems.errorAt(1, 1, "empty policy file");
+            return null;
+        }
+        return root;
+    }
+
+    private static Node composeWithSnakeYaml(String text, Problems problems) {
         LoaderOptions options = loaderOptions();
         Node root;
         try {
@@ -124,11 +145,6 @@ public final class ConfigParser {
         } catch (YAMLException e) {
             // Limits (size, aliases, nesting) are not tied to one position in the text.
             problems.errorAt(0, 0, "cannot parse policy file: " + oneLine(e.getMessage()));
-            return null;
-        }
-        // No document, or a document that is just "~": nothing to configure is almost surely a mistake.
-        if (root == null || Nodes.isNull(root)) {
-            problems.errorAt(1, 1, "empty policy file");
             return null;
         }
         return root;

@@ -18,6 +18,7 @@ final class TestPolicies {
     }
 
     static ParseResult parse(String yaml) {
+        FastYamlTest.assertSameTreeAsSnakeYaml(yaml);
         return ConfigParser.parse(yaml, "mesh.yaml");
     }
 
