@@ -1,5 +1,7 @@
 package dev.jmesh.agent;
 
+import dev.jmesh.agent.tooling.AgentJar;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -26,10 +28,8 @@ public final class Version {
 
     private static Properties read() {
         Properties properties = new Properties();
-        try (InputStream in = Version.class.getResourceAsStream("/META-INF/jmesh/version.properties")) {
-            if (in != null) {
-                properties.load(in);
-            }
+        try (InputStream in = new ByteArrayInputStream(AgentJar.read("META-INF/jmesh/version.properties"))) {
+            properties.load(in);
         } catch (IOException e) {
             // "unknown": the agent runs, and shares no cache with any build
         }

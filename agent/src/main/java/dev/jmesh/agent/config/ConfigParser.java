@@ -1,6 +1,10 @@
 package dev.jmesh.agent.config;
 
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -73,11 +77,29 @@ public final class ConfigParser {
                 return fileError(source, "policy file too large: " + source + " (limit "
                         + MAX_FILE_BYTES + " bytes)");
             }
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = readUtf8(file);
         } catch (IOException e) {
             return fileError(source, "cannot read policy file: " + source + " (" + reason(e) + ")");
         }
         return parse(text, source);
+    }
+
+    /**
+     * The file as strict UTF-8. A plain stream rather than {@code Files.readString}: in premain,
+     * the channel classes that one loads cost several milliseconds of the application's start.
+     */
+    private static String readUtf8(Path file) throws IOException {
+        byte[] bytes;
+        try (InputStream in = new FileInputStream(file.toFile())) {
+            bytes = in.readAllBytes();
+        } catch (FileNotFoundException e) {
+            // "<path> (Permission denied)": the reason is the part in parentheses
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            int open = message.lastIndexOf(" (");
+            throw new IOException(open >= 0 && message.endsWith(")") ? message.substring(open + 2, message.length() - 1)
+                    : message, e);
+        }
+        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     }
 
     private static ParseResult fileError(String source, String message) {

@@ -3,8 +3,6 @@ package dev.jmesh.agent.config;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Policy-file durations: a decimal number and a unit, {@code ms}, {@code s}, {@code m} or
@@ -16,8 +14,6 @@ public final class Durations {
     static final String UNITS = "ms, s, m or h";
 
     // One number, one unit: "1h30m" is not accepted, "90m" says the same thing.
-    private static final Pattern SHAPE = Pattern.compile("([0-9]+)(?:\\.([0-9]+))?(.*)");
-    private static final Pattern WORD = Pattern.compile("[a-zA-Z]+");
     private static final Map<String, Long> MILLIS_PER_UNIT =
             Map.of("ms", 1L, "s", 1_000L, "m", 60_000L, "h", 3_600_000L);
     // 24h is 86,400,000 ms: 8 digits. A longer integer part is too long in any unit.
@@ -34,33 +30,46 @@ public final class Durations {
         }
     }
 
+    private static boolean hasWhitespace(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static Parsed parse(String text) {
         if (text.isEmpty()) {
             return Parsed.failed(text, "expected a number and a unit, e.g. 500ms, 2s");
         }
-        if (text.chars().anyMatch(Character::isWhitespace)) {
+        if (hasWhitespace(text)) {
             return Parsed.failed(text, "no spaces allowed, write e.g. 500ms, 2s");
         }
         if (text.startsWith("-")) {
             return Parsed.failed(text, "must not be negative");
         }
-        Matcher m = SHAPE.matcher(text);
-        if (!m.matches()) {
+        // digits, then optionally '.' and digits, then the unit
+        int integerDigits = Shapes.digits(text, 0);
+        if (integerDigits == 0) {
             return Parsed.failed(text, "expected a number and a unit (" + UNITS + "), e.g. 500ms, 2s");
         }
-        String unit = m.group(3);
+        int fractionDigits = integerDigits < text.length() && text.charAt(integerDigits) == '.'
+                ? Shapes.digits(text, integerDigits + 1) : 0;
+        int unitStart = fractionDigits == 0 ? integerDigits : integerDigits + 1 + fractionDigits;
+        String unit = text.substring(unitStart);
         if (unit.isEmpty()) {
             return Parsed.failed(text, "no unit (add a unit: 500ms, 2s)");
         }
         Long unitMillis = MILLIS_PER_UNIT.get(unit);
         if (unitMillis == null) {
-            return WORD.matcher(unit).matches()
+            return Shapes.WORD.matches(unit)
                     ? Parsed.failed(text, "unknown unit '" + unit + "' (expected " + UNITS + ")")
                     : Parsed.failed(text, "expected one number and one unit (" + UNITS + "), e.g. 500ms, 2s");
         }
         // Trim before BigDecimal so a megabyte of digits costs nothing; the value is unchanged.
-        String integer = stripLeading(m.group(1));
-        String fraction = m.group(2) == null ? "" : stripTrailing(m.group(2));
+        String integer = stripLeading(text.substring(0, integerDigits));
+        String fraction = fractionDigits == 0 ? "" : stripTrailing(text.substring(integerDigits + 1, unitStart));
         if (integer.length() > MAX_INTEGER_DIGITS) {
             return Parsed.failed(text, "longer than " + format(MAX));
         }

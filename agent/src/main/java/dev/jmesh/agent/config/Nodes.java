@@ -5,7 +5,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -17,10 +16,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class Nodes {
 
     // Only plain decimal: YAML 1.1 would also read 0x1F, 0b101, 010 (octal!) and 1:30 as ints.
-    private static final Pattern DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)");
     // Same idea for fractions: no exponents, no ".5", no ".inf"/".nan".
-    private static final Pattern FRACTIONAL = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?");
-    private static final Pattern BOOLEAN = Pattern.compile("true|false");
 
     private final Problems problems;
 
@@ -101,11 +97,11 @@ final class Nodes {
         if (!scalar.getTag().equals(Tag.INT)) {
             // A quoted number is a string in YAML; say so, it is an easy mistake to make.
             boolean quoted = scalar.getScalarStyle() != DumperOptions.ScalarStyle.PLAIN;
-            String hint = quoted && DECIMAL.matcher(text).matches() ? " (remove the quotes)" : "";
+            String hint = quoted && Shapes.DECIMAL.matches(text) ? " (remove the quotes)" : "";
             problems.error(node, "expected a number, got " + describe(node) + hint);
             return null;
         }
-        if (!DECIMAL.matcher(text).matches()) {
+        if (!Shapes.DECIMAL.matches(text)) {
             problems.error(node, "expected a decimal number, got " + describe(node));
             return null;
         }
@@ -120,12 +116,12 @@ final class Nodes {
 
     /** A decimal number such as {@code 0.2} or {@code 1} in {@code min..max}. */
     Double decimal(Node node, String what, double min, double max) {
-        ScalarNode scalar = typedScalar(node, "a number", FRACTIONAL, Tag.INT, Tag.FLOAT);
+        ScalarNode scalar = typedScalar(node, "a number", Shapes.FRACTIONAL, Tag.INT, Tag.FLOAT);
         if (scalar == null) {
             return null;
         }
         String text = scalar.getValue();
-        if (!FRACTIONAL.matcher(text).matches()) {
+        if (!Shapes.FRACTIONAL.matches(text)) {
             problems.error(node, "expected a decimal number such as 0.5, got " + describe(node));
             return null;
         }
@@ -142,7 +138,7 @@ final class Nodes {
 
     /** {@code true} or {@code false}; YAML 1.1's yes/no/on/off are refused as too easy to misread. */
     Boolean bool(Node node) {
-        ScalarNode scalar = typedScalar(node, "true or false", BOOLEAN, Tag.BOOL);
+        ScalarNode scalar = typedScalar(node, "true or false", Shapes.BOOLEAN, Tag.BOOL);
         if (scalar == null) {
             return null;
         }
@@ -181,14 +177,14 @@ final class Nodes {
      * The node as a scalar if YAML resolved it to one of {@code tags}; otherwise reports
      * "expected {@code expected}", hinting at quotes when quoted text matches {@code unquoted}.
      */
-    private ScalarNode typedScalar(Node node, String expected, Pattern unquoted, Tag... tags) {
+    private ScalarNode typedScalar(Node node, String expected, Shapes unquoted, Tag... tags) {
         if (!(node instanceof ScalarNode scalar) || isNull(node)) {
             problems.error(node, "expected " + expected + ", got " + describe(node));
             return null;
         }
         if (!Arrays.asList(tags).contains(scalar.getTag())) {
             boolean quoted = scalar.getScalarStyle() != DumperOptions.ScalarStyle.PLAIN;
-            String hint = quoted && unquoted.matcher(scalar.getValue()).matches() ? " (remove the quotes)" : "";
+            String hint = quoted && unquoted.matches(scalar.getValue()) ? " (remove the quotes)" : "";
             problems.error(node, "expected " + expected + ", got " + describe(node) + hint);
             return null;
         }

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -22,7 +21,6 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class PolicyReader {
 
     // Lower-case DNS-label style with dots, as used for service names in the mesh.
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
     private static final int MIN_WEIGHT = 1;
     private static final int MAX_WEIGHT = 10_000;
     private static final String BALANCER_NAMES = Arrays.stream(BalancerKind.values())
@@ -447,7 +445,7 @@ final class PolicyReader {
                     + "...': longer than " + Addresses.MAX_HOST_NAME + " characters");
             return false;
         }
-        if (!NAME.matcher(name).matches()) {
+        if (!Shapes.NAME.matches(name)) {
             problems.error(at, "invalid " + what + " name '" + name + "': use lower-case letters, digits,"
                     + " '-' and '.', starting and ending with a letter or digit");
             return false;

@@ -64,7 +64,7 @@ final class SecurityReader {
 
     private String namespace(Node node) {
         String text = nodes.string(node);
-        if (text != null && !text.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+        if (text != null && !Shapes.NAME.matches(text)) {
             problems.error(node, "bad namespace '" + text + "': use lower-case letters, digits, '-' and '.'");
             return null;
         }

@@ -1,7 +1,7 @@
 package dev.jmesh.agent.tooling;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.jar.JarEntry;
@@ -14,7 +14,7 @@ import java.util.jar.JarInputStream;
  */
 public final class BootstrapClasses {
 
-    private static final String NESTED_JAR = "/META-INF/jmesh/jmesh-bootstrap.jar";
+    private static final String NESTED_JAR = "META-INF/jmesh/jmesh-bootstrap.jar";
 
     private BootstrapClasses() {}
 
@@ -24,11 +24,7 @@ public final class BootstrapClasses {
 
     private static Map<String, byte[]> read() throws IOException {
         Map<String, byte[]> classes = new LinkedHashMap<>();
-        try (InputStream in = BootstrapClasses.class.getResourceAsStream(NESTED_JAR)) {
-            if (in == null) {
-                throw new IOException("agent jar is missing " + NESTED_JAR);
-            }
-            JarInputStream jar = new JarInputStream(in);
+        try (JarInputStream jar = new JarInputStream(new ByteArrayInputStream(AgentJar.read(NESTED_JAR)))) {
             for (JarEntry entry; (entry = jar.getNextJarEntry()) != null; ) {
                 String path = entry.getName();
                 if (path.endsWith(".class") && !path.endsWith("module-info.class")) {

@@ -1,7 +1,6 @@
 package dev.jmesh.agent.tooling;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
 import java.util.HashSet;
@@ -37,9 +36,8 @@ public final class ClassDefiner {
     @SuppressWarnings("unchecked")
     public static ClassDefiner create(Instrumentation instrumentation) throws ReflectiveOperationException, IOException {
         IsolatedLoader isolated = new IsolatedLoader();
-        ClassLoader agent = ClassDefiner.class.getClassLoader();
-        Class<?> access = isolated.define(classFile(agent, DefineClassAccess.class.getName()));
-        Class<?> lookups = isolated.define(classFile(agent, PrivateLookupAccess.class.getName()));
+        Class<?> access = isolated.define(classFile(DefineClassAccess.class.getName()));
+        Class<?> lookups = isolated.define(classFile(PrivateLookupAccess.class.getName()));
         instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("java.lang", Set.of(access.getModule())), Set.of(), Map.of());
         return new ClassDefiner(
@@ -86,21 +84,15 @@ public final class ClassDefiner {
             Set<String> present = defined.computeIfAbsent(loader, l -> new HashSet<>());
             for (String name : classNames) {
                 if (!present.contains(name)) {
-                    define.apply(loader, Map.entry(name, classFile(ClassDefiner.class.getClassLoader(), name)));
+                    define.apply(loader, Map.entry(name, classFile(name)));
                     present.add(name);
                 }
             }
         }
     }
 
-    private static byte[] classFile(ClassLoader loader, String className) throws IOException {
-        String resource = className.replace('.', '/') + ".class";
-        try (InputStream in = loader.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("class file not found in agent: " + resource);
-            }
-            return in.readAllBytes();
-        }
+    private static byte[] classFile(String className) throws IOException {
+        return AgentJar.read(className.replace('.', '/') + ".class");
     }
 
     /** A loader with only the boot loader above it and the two access classes in it. */
