@@ -195,6 +195,8 @@ public final class PerfE2E {
 
         List<Variant> variants = new ArrayList<>();
         variants.add(new Variant("no agent", List.of(), direct, nginx));
+        variants.add(new Variant("an empty agent (premain does nothing)", List.of("-javaagent:" + EmptyAgent.jar(work)),
+                direct, nginx));
         variants.add(new Variant("jmesh agent, 10 services", List.of("-javaagent:" + agentJar + "=config=" + ten),
                 "http://svc0/", nginx));
         // The JDK's socket classes are loaded before any agent: a tcp service has them rewritten in premain.

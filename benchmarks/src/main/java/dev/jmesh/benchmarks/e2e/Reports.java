@@ -247,22 +247,22 @@ final class Reports {
             StartupRun warm = added(startup.warm(), e.getKey());
             StartupRun cold = added(startup.cold(), e.getKey());
             String name = e.getKey().name().replace("jmesh agent, ", "");
-            goal(md, "whole process ≤ " + fmt(GOAL_WARM_WALL_MS) + " ms added, warm (" + name + ")", warm.wallMs(), " ms",
+            goal(md, "whole process ≤ " + whole(GOAL_WARM_WALL_MS) + " ms added, warm (" + name + ")", warm.wallMs(), " ms",
                     GOAL_WARM_WALL_MS);
-            goal(md, "whole process ≤ " + fmt(GOAL_COLD_WALL_MS) + " ms added, cold (" + name + ")", cold.wallMs(), " ms",
+            goal(md, "whole process ≤ " + whole(GOAL_COLD_WALL_MS) + " ms added, cold (" + name + ")", cold.wallMs(), " ms",
                     GOAL_COLD_WALL_MS);
-            goal(md, "first JDK call ≤ " + fmt(GOAL_FIRST_CALL_MS) + " ms added (" + name + ")", warm.jdkCallMs(), " ms",
+            goal(md, "first JDK call ≤ " + whole(GOAL_FIRST_CALL_MS) + " ms added (" + name + ")", warm.jdkCallMs(), " ms",
                     GOAL_FIRST_CALL_MS);
-            goal(md, "first OkHttp call ≤ " + fmt(GOAL_FIRST_CALL_MS) + " ms added (" + name + ")", warm.okhttpCallMs(), " ms",
+            goal(md, "first OkHttp call ≤ " + whole(GOAL_FIRST_CALL_MS) + " ms added (" + name + ")", warm.okhttpCallMs(), " ms",
                     GOAL_FIRST_CALL_MS);
-            goal(md, "peak RSS ≤ " + fmt(GOAL_PEAK_RSS_MB) + " MB added (" + name + ")", warm.peakRssKb() / 1024, " MB",
+            goal(md, "peak RSS ≤ " + whole(GOAL_PEAK_RSS_MB) + " MB added (" + name + ")", warm.peakRssKb() / 1024, " MB",
                     GOAL_PEAK_RSS_MB);
         }
         List<MemoryRun> hundred = memory.entrySet().stream().filter(e -> e.getKey().name().contains("100 services"))
                 .map(Map.Entry::getValue).findFirst().orElse(List.of());
         if (base != null && !hundred.isEmpty()) {
             double heap = (Results.median(hundred, MemoryRun::heapKb) - base.heapKb()) / 1024;
-            goal(md, "heap ≤ " + fmt(GOAL_HEAP_MB) + " MB added with 100 services", heap, " MB", GOAL_HEAP_MB);
+            goal(md, "heap ≤ " + whole(GOAL_HEAP_MB) + " MB added with 100 services", heap, " MB", GOAL_HEAP_MB);
         }
         if (h.smoke) {
             md.append("\nA smoke run is far too short to judge these; the verdicts are printed only to exercise the report.\n");
@@ -315,5 +315,9 @@ final class Reports {
     private static void goal(StringBuilder md, String goal, double measured, String unit, double limit) {
         md.append("| ").append(goal).append(" | ").append(signed(measured)).append(unit).append(" | ")
                 .append(verdict(measured <= limit)).append(" |\n");
+    }
+
+    private static String whole(double goal) {
+        return String.format(Locale.ROOT, "%.0f", goal);
     }
 }
