@@ -69,6 +69,16 @@ final class ControlPlanes {
         }
     }
 
+    /** The same, and on a timeout the agent's own words: why its admin endpoint or link never came up. */
+    static String awaitPage(AppJvm agent, int adminPort, String path, Predicate<String> match) throws InterruptedException {
+        try {
+            return awaitPage(adminPort, path, match);
+        } catch (AssertionError timedOut) {
+            throw new AssertionError(timedOut.getMessage() + "\nthe agent's stderr:\n" + String.join("\n", agent.stderrLines()),
+                    timedOut);
+        }
+    }
+
     /** An agent's admin page, polled until it matches. */
     static String awaitPage(int adminPort, String path, Predicate<String> match) throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();

@@ -65,9 +65,9 @@ class ZooKeeperRegistryTest {
              AppJvm gamma = AppJvm.on(Jdk.JDK17).withAgent(Policy.write(dir, "workload: gamma\nadmin: { port: "
                              + gammaAdmin + " }\ncontrol: { servers: [ \"127.0.0.1:" + r2Port + "\" ] }\n"))
                      .classPath(AppJvm.classPath("okhttp4")).run(CALLER, List.of("jdk-sync", "--hold"))) {
-            awaitPage(alphaAdmin, "/clusters", page -> page.contains("beta\t" + betaServer.address()));
-            awaitPage(betaAdmin, "/clusters", page -> page.contains("alpha\t" + alphaServer.address()));
-            assertTrue(awaitPage(alphaAdmin, "/config", page -> page.contains("# control: connected to"))
+            awaitPage(alpha, alphaAdmin, "/clusters", page -> page.contains("beta\t" + betaServer.address()));
+            awaitPage(beta, betaAdmin, "/clusters", page -> page.contains("alpha\t" + alphaServer.address()));
+            assertTrue(awaitPage(alpha, alphaAdmin, "/config", page -> page.contains("# control: connected to"))
                     .contains("# control: connected to 127.0.0.1:" + r1Port));
             alpha.awaitLine("READY"::equals);
             beta.awaitLine("READY"::equals);
@@ -77,8 +77,8 @@ class ZooKeeperRegistryTest {
             // alpha's replica dies under load: alpha reconnects to r2, which registers it anew.
             alpha.awaitLines(line -> line.startsWith("RESULT "), 50);
             r1.kill();
-            awaitPage(alphaAdmin, "/config", page -> page.contains("# control: connected to 127.0.0.1:" + r2Port));
-            awaitPage(alphaAdmin, "/metrics", page -> page.contains("jmesh_control_link_connected 1"));
+            awaitPage(alpha, alphaAdmin, "/config", page -> page.contains("# control: connected to 127.0.0.1:" + r2Port));
+            awaitPage(alpha, alphaAdmin, "/metrics", page -> page.contains("jmesh_control_link_connected 1"));
 
             alpha.awaitLine("DONE"::equals);
             beta.awaitLine("DONE"::equals);
@@ -90,13 +90,13 @@ class ZooKeeperRegistryTest {
             assertEquals(300, backends(beta.stdoutLines(), "http://alpha/b").stream().filter("alpha"::equals).count());
             // r1's ZooKeeper session expired by now or soon; alpha stays registered through r2.
             Thread.sleep(2500);
-            assertTrue(awaitPage(betaAdmin, "/clusters", page -> true).contains("alpha\t" + alphaServer.address()));
+            assertTrue(awaitPage(beta, betaAdmin, "/clusters", page -> true).contains("alpha\t" + alphaServer.address()));
 
             // A killed agent (no GOODBYE): its link drops, r2 deletes its node, the others stop routing to it.
-            awaitPage(gammaAdmin, "/clusters", page -> page.contains("alpha\t") && page.contains("beta\t"));
+            awaitPage(gamma, gammaAdmin, "/clusters", page -> page.contains("alpha\t") && page.contains("beta\t"));
             long killed = System.nanoTime();
             alpha.kill();
-            awaitPage(betaAdmin, "/clusters", page -> !page.contains("alpha\t"));
+            awaitPage(beta, betaAdmin, "/clusters", page -> !page.contains("alpha\t"));
             System.out.println("killed agent's endpoint gone from the other agent after "
                     + (System.nanoTime() - killed) / 1_000_000 + " ms");
 
@@ -105,7 +105,7 @@ class ZooKeeperRegistryTest {
             assertEquals(0, beta.await().exitCode());
             r2.awaitErrorLine(line -> line.contains("link beta@127.0.0.1")
                     && line.contains("GOODBYE, 127.0.0.1:" + betaServer.port() + " deregistered"));
-            awaitPage(gammaAdmin, "/clusters", page -> !page.contains("beta\t"));
+            awaitPage(gamma, gammaAdmin, "/clusters", page -> !page.contains("beta\t"));
             gamma.writeLine("exit");
         }
     }

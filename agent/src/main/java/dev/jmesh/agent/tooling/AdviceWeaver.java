@@ -61,7 +61,7 @@ final class AdviceWeaver {
                                              String[] exceptions) {
                 MethodVisitor target = super.visitMethod(access, name, descriptor, signature, exceptions);
                 List<Step> steps = plan.get(name + descriptor);
-                return steps == null ? target : new AdvisedMethod(target, shape, access, name, descriptor, steps);
+                return steps == null ? target : new AdvisedMethod(target, shape, access, descriptor, steps);
             }
         }, 0);
         return writer.toByteArray();
@@ -220,7 +220,7 @@ final class AdviceWeaver {
         return type.getSort() == Type.OBJECT || type.getSort() == Type.ARRAY;
     }
 
-    /** The class's name, fields and methods: all the advice is checked against. */
+    /** The class's name, instance fields and methods: all the advice is checked against. */
     private record Shape(String name, Map<String, String> fields, List<Method> methods) {
 
         record Method(int access, String name, String descriptor) {
@@ -240,7 +240,9 @@ final class AdviceWeaver {
             reader.accept(new ClassVisitor(Opcodes.ASM9) {
                 @Override
                 public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
-                    fields.put(name, descriptor);
+                    if ((access & Opcodes.ACC_STATIC) == 0) {
+                        fields.put(name, descriptor); // woven code reads and writes instance fields only
+                    }
                     return null;
                 }
 
@@ -268,7 +270,7 @@ final class AdviceWeaver {
         private final Label tryStart = new Label();
         private final boolean catches;
 
-        AdvisedMethod(MethodVisitor target, Shape shape, int access, String name, String descriptor, List<Step> steps) {
+        AdvisedMethod(MethodVisitor target, Shape shape, int access, String descriptor, List<Step> steps) {
             super(Opcodes.ASM9, target);
             this.shape = shape;
             this.isStatic = (access & Opcodes.ACC_STATIC) != 0;

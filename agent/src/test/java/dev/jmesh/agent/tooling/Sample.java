@@ -5,6 +5,8 @@ import java.io.IOException;
 /** A class for {@link AdviceWeaverTest} to weave: one method per kind of step, with branches and handlers of its own. */
 public class Sample {
 
+    public static String shared = "static";
+
     public String name;
     public int calls;
 
