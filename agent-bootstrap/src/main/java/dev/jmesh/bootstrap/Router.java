@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 
 /**
  * What the mesh core offers to instrumented code. Implemented by the agent; called through
- * {@link Mesh} so that advice inlined into JDK and library classes needs nothing but this
+ * {@link Mesh} so that code woven into JDK and library classes needs nothing but this
  * class path entry. Only {@code java.base} types cross this boundary.
  */
 public interface Router {

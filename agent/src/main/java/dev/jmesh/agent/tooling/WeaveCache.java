@@ -225,14 +225,4 @@ public final class WeaveCache {
         }
         return kind == REFUSED ? new Entry(null, in.readUTF()) : null;
     }
-
-    @Override
-    public String toString() {
-        return directory == null ? "none" : directory.toString();
-    }
-
-    /** For tests and the start line: where entries live, or {@code null}. */
-    Path directory() {
-        return directory;
-    }
 }

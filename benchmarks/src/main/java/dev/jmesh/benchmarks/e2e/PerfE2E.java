@@ -172,7 +172,7 @@ public final class PerfE2E {
     }
 
     /** One whole process of {@link FirstCallsProbe}. */
-    record StartupRun(double wallMs, double jdkCallMs, double okhttpCallMs, double socketMs, double clientsMs,
+    record StartupRun(double wallMs, double jdkCallMs, double okhttpCallMs, double socketMs,
                       double peakRssKb, double cpuMs, double agentReportMs) {
     }
 
@@ -311,7 +311,7 @@ public final class PerfE2E {
             agentReport = Double.parseDouble(m.group(1));
         }
         return new StartupRun(run.wallNanos() / 1e6, num(f, "jdk_call_ms"), num(f, "okhttp_call_ms"), num(f, "socket_ms"),
-                num(f, "jdk_client_ms") + num(f, "okhttp_client_ms"), num(f, "peak_rss_kb"), num(f, "cpu_ms"), agentReport);
+                num(f, "peak_rss_kb"), num(f, "cpu_ms"), agentReport);
     }
 
     private static double num(Map<String, String> fields, String name) {

@@ -299,7 +299,7 @@ final class Reports {
     private static StartupRun median(List<StartupRun> runs) {
         return new StartupRun(Results.median(runs, StartupRun::wallMs), Results.median(runs, StartupRun::jdkCallMs),
                 Results.median(runs, StartupRun::okhttpCallMs), Results.median(runs, StartupRun::socketMs),
-                Results.median(runs, StartupRun::clientsMs), Results.median(runs, StartupRun::peakRssKb),
+                Results.median(runs, StartupRun::peakRssKb),
                 Results.median(runs, StartupRun::cpuMs), Results.median(runs, StartupRun::agentReportMs));
     }
 
@@ -309,7 +309,7 @@ final class Reports {
         StartupRun with = median(runs.get(variant));
         return new StartupRun(with.wallMs() - none.wallMs(), with.jdkCallMs() - none.jdkCallMs(),
                 with.okhttpCallMs() - none.okhttpCallMs(), with.socketMs() - none.socketMs(),
-                with.clientsMs() - none.clientsMs(), with.peakRssKb() - none.peakRssKb(), with.cpuMs() - none.cpuMs(), 0);
+                with.peakRssKb() - none.peakRssKb(), with.cpuMs() - none.cpuMs(), 0);
     }
 
     private static void goal(StringBuilder md, String goal, double measured, String unit, double limit) {

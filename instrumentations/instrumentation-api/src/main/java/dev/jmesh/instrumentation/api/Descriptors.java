@@ -25,11 +25,6 @@ public final class Descriptors {
         return String.valueOf(Character.toUpperCase(type.getName().charAt(0)));
     }
 
-    /** {@code L...;} for a class named by its binary name, one the agent's loader may not see. */
-    public static String ofClassNamed(String binaryName) {
-        return 'L' + binaryName.replace('.', '/') + ';';
-    }
-
     public static String method(Class<?> returnType, Class<?>... parameterTypes) {
         StringBuilder descriptor = new StringBuilder("(");
         for (Class<?> parameter : parameterTypes) {

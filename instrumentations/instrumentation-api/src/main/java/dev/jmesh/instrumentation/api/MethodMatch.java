@@ -22,10 +22,6 @@ public record MethodMatch(String name, String descriptor, int parameterCount, Ma
         return new MethodMatch(name, Descriptors.method(returnType, parameterTypes), -1, Map.of());
     }
 
-    public static MethodMatch method(String name, String descriptor) {
-        return new MethodMatch(name, descriptor, -1, Map.of());
-    }
-
     /** Constructors of {@code parameterCount} parameters with these types at these positions. */
     public static MethodMatch constructor(int parameterCount, Map<Integer, String> parameterTypes) {
         return new MethodMatch("<init>", null, parameterCount, parameterTypes);
