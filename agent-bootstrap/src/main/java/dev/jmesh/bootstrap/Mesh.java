@@ -34,8 +34,6 @@ public final class Mesh {
     private static volatile AsyncCallDriver jdkHttpClient;
     private static volatile SocketDriver sockets;
 
-    /** The endpoint a driver has chosen for the attempt it is starting on this thread. */
-    private static final ThreadLocal<InetSocketAddress> ATTEMPT = new ThreadLocal<>();
     /** The mesh connect a {@code SocketChannel} connect on this thread has begun, until it returns. */
     private static final ThreadLocal<TcpConnect> CHANNEL_CONNECT = new ThreadLocal<>();
 
@@ -51,10 +49,21 @@ public final class Mesh {
     // ---- JDK HttpClient: HttpRequestImpl ---------------------------------------------------
 
     /**
-     * The endpoint of a per-send request to {@code uri}, at the end of its constructor:
-     * {@code picked} when a delegating constructor already chose, else the endpoint of the
-     * attempt a driver is starting on this thread, else a fresh pick; {@code null} to leave the
-     * request alone.
+     * The endpoint of a per-send copy of {@code request}, at the end of its constructor:
+     * {@code picked} when a delegating constructor already chose, else the endpoint an attempt
+     * of a mesh call carries, else a fresh pick; {@code null} to leave the request alone.
+     */
+    public static InetSocketAddress routeHttp(InetSocketAddress picked, URI uri, Object request) {
+        if (picked != null) {
+            return picked;
+        }
+        return request instanceof RoutedRequest attempt ? attempt.endpoint() : routeHttp(uri);
+    }
+
+    /**
+     * The endpoint of a request the client makes by itself to {@code uri} (a redirect), at the
+     * end of its constructor: {@code picked} when a delegating constructor already chose, else
+     * a fresh pick.
      */
     public static InetSocketAddress routeHttp(InetSocketAddress picked, URI uri) {
         return picked != null ? picked : routeHttp(uri);
@@ -80,11 +89,6 @@ public final class Mesh {
     }
 
     private static InetSocketAddress routeHttp(URI uri) {
-        InetSocketAddress attempt = ATTEMPT.get();
-        if (attempt != null) {
-            ATTEMPT.remove();
-            return attempt;
-        }
         Router current = router;
         if (current == null || uri == null || !"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
             return null;
@@ -112,12 +116,12 @@ public final class Mesh {
 
     /**
      * Hands a JDK HttpClient send to the agent's driver; {@code null} lets the client proceed
-     * (not a mesh service, no agent, or this is the driver's own attempt).
+     * (not a mesh service, no agent, or this is an attempt of the driver's, a {@link RoutedRequest}).
      */
     public static CompletableFuture<?> sendJdkHttp(Object client, Object request, Object handler, Object pushHandler,
                                                    Object executor) {
         AsyncCallDriver driver = jdkHttpClient;
-        if (driver == null || ATTEMPT.get() != null) {
+        if (driver == null || request instanceof RoutedRequest) {
             return null;
         }
         try {
@@ -125,19 +129,6 @@ public final class Mesh {
         } catch (Throwable t) {
             return null;
         }
-    }
-
-    /**
-     * Marks the attempt a driver is about to start on this thread; the client's own request
-     * object, built during the start, picks it up through {@link #routeHttp(InetSocketAddress, URI)}.
-     */
-    public static void beginAttempt(InetSocketAddress endpoint) {
-        ATTEMPT.set(endpoint);
-    }
-
-    /** Clears what {@link #beginAttempt} set, if the client did not consume it. */
-    public static void endAttempt() {
-        ATTEMPT.remove();
     }
 
     // ---- tcp ---------------------------------------------------------------------------------

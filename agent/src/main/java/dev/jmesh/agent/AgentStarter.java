@@ -17,6 +17,8 @@ import dev.jmesh.agent.tooling.ClassDefiner;
 import dev.jmesh.agent.tooling.Instrumenter;
 import dev.jmesh.agent.tooling.WeaveCache;
 import dev.jmesh.bootstrap.Mesh;
+import dev.jmesh.instrumentation.apache4.ApacheHttpClient4Instrumentation;
+import dev.jmesh.instrumentation.apache5.ApacheHttpClient5Instrumentation;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpCallDriver;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
@@ -35,7 +37,8 @@ final class AgentStarter {
 
     /** Listed, not discovered: nothing scans the class path. */
     private static final List<MeshInstrumentation> HTTP_INSTRUMENTATIONS =
-            List.of(new JdkHttpClientInstrumentation(), new OkHttpInstrumentation());
+            List.of(new JdkHttpClientInstrumentation(), new OkHttpInstrumentation(),
+                    new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation());
 
     private AgentStarter() {}
 

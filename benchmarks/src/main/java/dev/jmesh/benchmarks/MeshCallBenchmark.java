@@ -11,7 +11,9 @@ import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.resilience.CircuitBreaker;
 import dev.jmesh.agent.resilience.RetryBudgetWindow;
+import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpCall;
+import dev.jmesh.bootstrap.HttpTransport;
 import dev.jmesh.bootstrap.Mesh;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -115,14 +117,39 @@ public class MeshCallBenchmark {
     }
 
     private static InetSocketAddress call() throws IOException {
-        HttpCall call = Mesh.beginHttp("http", "service-42", "GET", "/v1/items", "page=2");
-        try {
-            call.attemptTimeoutMillis();
-            InetSocketAddress endpoint = call.nextEndpoint();
-            call.onResponse(200);
+        return Mesh.beginHttp("http", "service-42", "GET", "/v1/items", "page=2").execute(NoOpTransport.INSTANCE);
+    }
+
+    /** An attempt that answers 200 at once: its response is the endpoint it was sent to. */
+    private enum NoOpTransport implements HttpTransport<InetSocketAddress> {
+        INSTANCE;
+
+        @Override
+        public String header(String name) {
+            return null;
+        }
+
+        @Override
+        public InetSocketAddress send(InetSocketAddress endpoint, long timeoutMillis) {
             return endpoint;
-        } finally {
-            call.end();
+        }
+
+        @Override
+        public int status(InetSocketAddress response) {
+            return 200;
+        }
+
+        @Override
+        public void discard(InetSocketAddress response) {}
+
+        @Override
+        public FailureKind classify(IOException failure) {
+            return FailureKind.OTHER;
+        }
+
+        @Override
+        public IOException timeout(String message) {
+            return new IOException(message);
         }
     }
 }

@@ -7,21 +7,33 @@ import dev.jmesh.agent.config.RetryPolicy;
 import dev.jmesh.agent.metrics.ResponseFlags;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.routing.Hashing;
+import dev.jmesh.bootstrap.AsyncHttpTransport;
+import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpCall;
+import dev.jmesh.bootstrap.HttpTransport;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The mesh's side of one application request: admission, endpoint per attempt, per-try and
+ * The policy of one application request: admission, endpoint per attempt, per-try and
  * whole-call deadlines, retry decisions (conditions, idempotency, budget, backoff) and the
- * reports that feed load balancing, outlier detection and metrics. The client adapters only
- * perform attempts, so every client library behaves — and is measured — the same.
+ * reports that feed load balancing, outlier detection and metrics. {@link BlockingAttempts}
+ * and {@link AsyncAttempts} are the mechanism that asks it, attempt after attempt, through a
+ * client adapter's transport.
  */
 final class MeshHttpCall implements HttpCall {
+
+    /** Verdict: hand this response or failure to the application. */
+    static final long DONE = -1;
+    /** {@link #attemptTimeoutMillis()}: no bound on the attempt. */
+    static final long NO_TIMEOUT = -1;
+    /** {@link #attemptTimeoutMillis()}: the call's deadline has passed. */
+    static final long EXPIRED = 0;
 
     /** RFC 9110 idempotent methods: a retry cannot do the work twice. */
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
@@ -65,18 +77,35 @@ final class MeshHttpCall implements HttpCall {
     }
 
     @Override
-    public String hashHeader() {
+    public <R> R execute(HttpTransport<R> transport) throws IOException {
+        String header = hashHeader();
+        if (header != null) {
+            hashOn(transport.header(header));
+        }
+        return BlockingAttempts.run(this, transport);
+    }
+
+    @Override
+    public <R> CompletableFuture<R> executeAsync(AsyncHttpTransport<R> transport) {
+        String header = hashHeader();
+        if (header != null) {
+            hashOn(transport.header(header));
+        }
+        return AsyncAttempts.start(this, transport);
+    }
+
+    /** The request header the service hashes on, or {@code null}. */
+    private String hashHeader() {
         HashKey key = service.config().hashKey();
         return key != null && key.source() == HashKey.Source.HEADER ? key.name() : null;
     }
 
-    @Override
-    public void hashKey(String headerValue) {
+    private void hashOn(String headerValue) {
         requestHash = headerValue == null ? randomHash() : Hashing.xxHash64(headerValue);
     }
 
-    @Override
-    public long attemptTimeoutMillis() {
+    /** The bound for the next attempt in milliseconds, {@link #NO_TIMEOUT} or {@link #EXPIRED}. */
+    long attemptTimeoutMillis() {
         long perTry = retries.perTryTimeout() == null ? NO_TIMEOUT : retries.perTryTimeout().toMillis();
         if (timeout == null) {
             return perTry;
@@ -90,8 +119,14 @@ final class MeshHttpCall implements HttpCall {
         return perTry == NO_TIMEOUT ? remainingMillis : Math.min(perTry, remainingMillis);
     }
 
-    @Override
-    public InetSocketAddress nextEndpoint() throws IOException {
+    /**
+     * Starts the next attempt.
+     *
+     * @return where to send it
+     * @throws IOException when the mesh cannot serve the call; the message names the service
+     *     and the reason (breaker open, no healthy endpoint)
+     */
+    InetSocketAddress nextEndpoint() throws IOException {
         if (!admitted) {
             outcome(503, ResponseFlags.UO);
             throw new IOException(prefix() + "circuit breaker open: "
@@ -110,8 +145,8 @@ final class MeshHttpCall implements HttpCall {
         return picked.address();
     }
 
-    @Override
-    public long onResponse(int status) {
+    /** The attempt got a response with this status; {@link #DONE} or nanoseconds to wait before the next. */
+    long onResponse(int status) {
         if (current == null) {
             return DONE; // no attempt in flight: a library reporting twice must not break the call
         }
@@ -138,14 +173,14 @@ final class MeshHttpCall implements HttpCall {
         return verdict;
     }
 
-    @Override
-    public long onFailure(int kind) {
+    /** The attempt failed; {@link #DONE} or nanoseconds to wait before the next. */
+    long onFailure(FailureKind kind) {
         if (current == null) {
             return DONE;
         }
         long now = System.nanoTime();
         Endpoint endpoint = finishAttempt(now, -1);
-        if (kind == OTHER) {
+        if (kind == FailureKind.OTHER) {
             stopReason = "not retryable";
             outcome(0, ResponseFlags.DC);
             return DONE;
@@ -153,7 +188,7 @@ final class MeshHttpCall implements HttpCall {
         endpoint.stats().failure(-1);
         service.outliers().onError(endpoint);
         lastFailed = endpoint;
-        int code = kind == TIMEOUT ? 504 : 503;
+        int code = kind == FailureKind.TIMEOUT ? 504 : 503;
         ResponseFlags flags = switch (kind) {
             case CONNECT_FAILURE, REFUSED_STREAM -> ResponseFlags.UF;
             case TIMEOUT -> ResponseFlags.UT;
@@ -164,15 +199,15 @@ final class MeshHttpCall implements HttpCall {
             outcome(code, flags);
             return DONE;
         }
-        long verdict = retryAfter(kind == RESET || kind == TIMEOUT, now);
+        long verdict = retryAfter(kind == FailureKind.RESET || kind == FailureKind.TIMEOUT, now);
         if (verdict == DONE) {
             outcome(code, attempts > 1 ? flags.retriesExhausted() : flags);
         }
         return verdict;
     }
 
-    @Override
-    public IOException finalFailure(IOException last) {
+    /** The failure to give the application after the last attempt failed with {@code last}. */
+    IOException finalFailure(IOException last) {
         if (last instanceof ConnectException) {
             ConnectException named = new ConnectException(prefix() + "no endpoint reachable ("
                     + stopReason + "); last: " + describe(last));
@@ -182,13 +217,13 @@ final class MeshHttpCall implements HttpCall {
         return last;
     }
 
-    @Override
-    public String timeoutMessage() {
+    /** Why the call's deadline passed, for the library's timeout exception. */
+    String timeoutMessage() {
         return prefix() + "timeout " + Durations.format(timeout) + " exceeded after " + attempts + " attempt(s)";
     }
 
-    @Override
-    public void end() {
+    /** Releases what the call held and records it; exactly once, later calls do nothing. */
+    void end() {
         if (ended) {
             return;
         }
@@ -207,7 +242,7 @@ final class MeshHttpCall implements HttpCall {
         return ThreadLocalRandom.current().nextLong();
     }
 
-    private boolean retriedOn(int kind) {
+    private boolean retriedOn(FailureKind kind) {
         return switch (kind) {
             case CONNECT_FAILURE -> retries.retryOn().has(Condition.CONNECT_FAILURE);
             case REFUSED_STREAM -> retries.retryOn().has(Condition.REFUSED_STREAM);
@@ -298,7 +333,7 @@ final class MeshHttpCall implements HttpCall {
         return first != null ? first : failure.getClass().getSimpleName();
     }
 
-    private static String describe(int kind) {
+    private static String describe(FailureKind kind) {
         return switch (kind) {
             case CONNECT_FAILURE -> "connect-failure";
             case REFUSED_STREAM -> "refused-stream";

@@ -91,7 +91,8 @@ public final class ClassDefiner {
         }
     }
 
-    private static byte[] classFile(String className) throws IOException {
+    /** An agent class's class file, as it is defined. */
+    static byte[] classFile(String className) throws IOException {
         return AgentJar.read(className.replace('.', '/') + ".class");
     }
 

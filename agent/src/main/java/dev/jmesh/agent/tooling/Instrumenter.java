@@ -4,6 +4,7 @@ import dev.jmesh.agent.AgentLog;
 import dev.jmesh.bootstrap.Mesh;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
 import dev.jmesh.instrumentation.api.TypeAdvice;
+import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
@@ -43,7 +44,8 @@ public final class Instrumenter implements ClassFileTransformer {
     /** Modules whose classes now call the bootstrap facade. */
     private final Set<Module> reading = ConcurrentHashMap.newKeySet();
 
-    private record Target(MeshInstrumentation instrumentation, TypeAdvice advice) {}
+    /** A class and the advice for each of its shapes (library versions), tried in order. */
+    private record Target(MeshInstrumentation instrumentation, List<TypeAdvice> shapes) {}
 
     private Instrumenter(Instrumentation instrumentation, List<MeshInstrumentation> instrumentations,
                          ClassDefiner helpers, WeaveCache cache) {
@@ -52,7 +54,8 @@ public final class Instrumenter implements ClassFileTransformer {
         this.cache = cache;
         for (MeshInstrumentation each : instrumentations) {
             for (TypeAdvice type : each.types()) {
-                targets.put(type.internalName(), new Target(each, type));
+                targets.computeIfAbsent(type.internalName(), name -> new Target(each, new ArrayList<>()))
+                        .shapes().add(type);
                 targetNames.add(type.className());
             }
         }
@@ -85,19 +88,20 @@ public final class Instrumenter implements ClassFileTransformer {
         seen.add(className);
         try {
             List<String> helperNames = target.instrumentation().helperClassNames();
-            if (!helperNames.isEmpty() && loader != null) {
-                // Hooks in a library's classes call helpers that must be in the library's loader first.
-                helpers.defineIn(loader, helperNames);
-            }
+            boolean needsHelpers = !helperNames.isEmpty() && loader != null;
             WeaveCache.Entry woven = cache.get(className, classFile);
             if (woven == null) {
-                woven = weave(classFile, target.advice());
+                woven = weave(classFile, target.shapes(), needsHelpers ? loader : null, helperNames);
                 cache.put(className, classFile, woven);
             }
             if (woven.refusal() != null) {
                 AgentLog.line(target.instrumentation().name() + ": " + className.replace('/', '.') + from(protectionDomain)
                         + " is not the shape jmesh knows (" + woven.refusal() + "); its calls pass through unrouted");
                 return null;
+            }
+            if (needsHelpers) {
+                // Hooks in a library's classes call helpers that must be in the library's loader first.
+                helpers.defineIn(loader, helperNames);
             }
             readFacade(module);
             return woven.woven();
@@ -109,13 +113,32 @@ public final class Instrumenter implements ClassFileTransformer {
         return null;
     }
 
-    /** The weaver runs only here: a class the cache answers never loads it. */
-    private static WeaveCache.Entry weave(byte[] classFile, TypeAdvice advice) {
-        try {
-            return new WeaveCache.Entry(AdviceWeaver.weave(classFile, advice), null);
-        } catch (AdviceWeaver.Refused refused) {
-            return new WeaveCache.Entry(null, refused.getMessage());
+    /**
+     * Weaves the first shape the class has; refused when it has none of them, or when the
+     * library in {@code loader} lacks a member the helpers use. The weaver runs only here: a
+     * class the cache answers never loads it.
+     */
+    private static WeaveCache.Entry weave(byte[] classFile, List<TypeAdvice> shapes, ClassLoader loader,
+                                          List<String> helperNames) throws IOException {
+        if (loader != null) {
+            List<byte[]> helperClassFiles = new ArrayList<>();
+            for (String name : helperNames) {
+                helperClassFiles.add(ClassDefiner.classFile(name));
+            }
+            String missing = LibraryReferences.missing(loader, helperClassFiles);
+            if (missing != null) {
+                return new WeaveCache.Entry(null, missing);
+            }
         }
+        List<String> refusals = new ArrayList<>();
+        for (TypeAdvice shape : shapes) {
+            try {
+                return new WeaveCache.Entry(AdviceWeaver.weave(classFile, shape), null);
+            } catch (AdviceWeaver.Refused refused) {
+                refusals.add(refused.getMessage());
+            }
+        }
+        return new WeaveCache.Entry(null, String.join(" | ", refusals));
     }
 
     /** A named module (the JDK's) reads the boot loader's unnamed one, where the facade is, once it calls it. */

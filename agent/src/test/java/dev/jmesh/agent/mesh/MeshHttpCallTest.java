@@ -19,7 +19,7 @@ import dev.jmesh.agent.config.RetryPolicy;
 import dev.jmesh.agent.config.ServiceConfig;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.routing.Endpoint;
-import dev.jmesh.bootstrap.HttpCall;
+import dev.jmesh.bootstrap.FailureKind;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -76,10 +76,10 @@ class MeshHttpCallTest {
     void aConnectFailureIsRetriedOnAnotherEndpoint() throws IOException {
         MeshHttpCall call = call(service(3, retries(3, CONNECT_RESET_503)), "POST");
         InetSocketAddress first = call.nextEndpoint();
-        assertEquals(0, call.onFailure(HttpCall.CONNECT_FAILURE));
+        assertEquals(0, call.onFailure(FailureKind.CONNECT_FAILURE));
         InetSocketAddress second = call.nextEndpoint();
         assertNotEquals(first, second);
-        assertEquals(HttpCall.DONE, call.onResponse(200));
+        assertEquals(MeshHttpCall.DONE, call.onResponse(200));
         call.end();
     }
 
@@ -88,18 +88,18 @@ class MeshHttpCallTest {
         Service service = service(3, retries(3, CONNECT_RESET_503));
         MeshHttpCall post = call(service, "POST");
         post.nextEndpoint();
-        assertEquals(HttpCall.DONE, post.onResponse(503));
+        assertEquals(MeshHttpCall.DONE, post.onResponse(503));
         post.end();
         MeshHttpCall reset = call(service, "PATCH");
         reset.nextEndpoint();
-        assertEquals(HttpCall.DONE, reset.onFailure(HttpCall.RESET));
+        assertEquals(MeshHttpCall.DONE, reset.onFailure(FailureKind.RESET));
         reset.end();
 
         MeshHttpCall get = call(service, "GET");
         get.nextEndpoint();
         assertEquals(0, get.onResponse(503));
         get.nextEndpoint();
-        assertEquals(0, get.onFailure(HttpCall.RESET));
+        assertEquals(0, get.onFailure(FailureKind.RESET));
         get.end();
     }
 
@@ -115,9 +115,9 @@ class MeshHttpCallTest {
     void attemptsCapTheRetriesAndTheFinalFailureNamesTheService() throws IOException {
         MeshHttpCall call = call(service(2, retries(2, CONNECT_RESET_503)), "GET");
         call.nextEndpoint();
-        assertEquals(0, call.onFailure(HttpCall.CONNECT_FAILURE));
+        assertEquals(0, call.onFailure(FailureKind.CONNECT_FAILURE));
         call.nextEndpoint();
-        assertEquals(HttpCall.DONE, call.onFailure(HttpCall.CONNECT_FAILURE));
+        assertEquals(MeshHttpCall.DONE, call.onFailure(FailureKind.CONNECT_FAILURE));
         IOException failure = call.finalFailure(new ConnectException("Connection refused"));
         assertTrue(failure instanceof ConnectException);
         assertEquals("jmesh: orders: no endpoint reachable (2 attempt(s) made); last: Connection refused",
@@ -129,11 +129,11 @@ class MeshHttpCallTest {
     void conditionsOutsideRetryOnAreNotRetried() throws IOException {
         MeshHttpCall call = call(service(2, retries(3, RetryOn.DEFAULT)), "GET");
         call.nextEndpoint();
-        assertEquals(HttpCall.DONE, call.onResponse(503));
+        assertEquals(MeshHttpCall.DONE, call.onResponse(503));
         call.end();
         MeshHttpCall timeout = call(service(2, retries(3, new RetryOn(EnumSet.of(Condition.GATEWAY_ERROR), Set.of()))), "GET");
         timeout.nextEndpoint();
-        assertEquals(0, timeout.onFailure(HttpCall.TIMEOUT), "a per-try timeout counts as a gateway error");
+        assertEquals(0, timeout.onFailure(FailureKind.TIMEOUT), "a per-try timeout counts as a gateway error");
         timeout.end();
     }
 
@@ -144,7 +144,7 @@ class MeshHttpCallTest {
         for (int i = 0; i < 100; i++) {
             MeshHttpCall call = call(service, "GET");
             call.nextEndpoint();
-            if (call.onResponse(503) != HttpCall.DONE) {
+            if (call.onResponse(503) != MeshHttpCall.DONE) {
                 retried++;
                 call.nextEndpoint();
                 call.onResponse(200);
@@ -162,7 +162,7 @@ class MeshHttpCallTest {
         long[] caps = {10_000_000, 20_000_000, 25_000_000, 25_000_000};
         for (long cap : caps) {
             call.nextEndpoint();
-            long wait = call.onFailure(HttpCall.CONNECT_FAILURE);
+            long wait = call.onFailure(FailureKind.CONNECT_FAILURE);
             assertTrue(wait >= 0 && wait <= cap, wait + " > " + cap);
         }
         call.end();
@@ -177,14 +177,14 @@ class MeshHttpCallTest {
         call.end();
 
         MeshHttpCall expired = new MeshHttpCall(service, "GET", "/", null, System.nanoTime() - 2_000_000_000L);
-        assertEquals(HttpCall.EXPIRED, expired.attemptTimeoutMillis());
+        assertEquals(MeshHttpCall.EXPIRED, expired.attemptTimeoutMillis());
         assertEquals("jmesh: orders: timeout 1s exceeded after 0 attempt(s)", expired.timeoutMessage());
         expired.nextEndpoint();
-        assertEquals(HttpCall.DONE, expired.onFailure(HttpCall.TIMEOUT), "no retry past the deadline");
+        assertEquals(MeshHttpCall.DONE, expired.onFailure(FailureKind.TIMEOUT), "no retry past the deadline");
         expired.end();
 
         MeshHttpCall unbounded = call(service(1, RetryPolicy.DEFAULT), "GET");
-        assertEquals(HttpCall.NO_TIMEOUT, unbounded.attemptTimeoutMillis());
+        assertEquals(MeshHttpCall.NO_TIMEOUT, unbounded.attemptTimeoutMillis());
         unbounded.end();
     }
 
@@ -211,10 +211,10 @@ class MeshHttpCallTest {
         Service service = service(2, retries(3, CONNECT_RESET_503), null, new CircuitBreakerPolicy(10, 1), null);
         MeshHttpCall waiting = call(service, "GET");
         waiting.nextEndpoint();
-        assertEquals(0, waiting.onFailure(HttpCall.CONNECT_FAILURE));
+        assertEquals(0, waiting.onFailure(FailureKind.CONNECT_FAILURE));
         MeshHttpCall other = call(service, "GET");
         other.nextEndpoint();
-        assertEquals(HttpCall.DONE, other.onFailure(HttpCall.CONNECT_FAILURE));
+        assertEquals(MeshHttpCall.DONE, other.onFailure(FailureKind.CONNECT_FAILURE));
         waiting.end();
         other.end();
     }
@@ -256,10 +256,10 @@ class MeshHttpCallTest {
     @Test
     void aStrayReportWithoutAnAttemptIsIgnored() throws IOException {
         MeshHttpCall call = call(service(1, RetryPolicy.DEFAULT), "GET");
-        assertEquals(HttpCall.DONE, call.onResponse(200));
+        assertEquals(MeshHttpCall.DONE, call.onResponse(200));
         call.nextEndpoint();
-        assertEquals(HttpCall.DONE, call.onResponse(200));
-        assertEquals(HttpCall.DONE, call.onFailure(HttpCall.RESET));
+        assertEquals(MeshHttpCall.DONE, call.onResponse(200));
+        assertEquals(MeshHttpCall.DONE, call.onFailure(FailureKind.RESET));
         call.end();
     }
 

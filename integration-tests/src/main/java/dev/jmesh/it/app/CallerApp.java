@@ -30,9 +30,12 @@ import okhttp3.Response;
  *
  * <pre>
  * CallerApp CLIENT [N*]URL... [--warmup URL] [--await-stdin] [--hold] [--method POST] [--pace MILLIS]
- *   CLIENT: jdk-sync | jdk-async | jdk-virtual | okhttp-sync | okhttp-async, optionally +h2
+ *           [--threads N]
+ *   CLIENT: jdk-sync | jdk-async | jdk-virtual | okhttp-sync | okhttp-async | apache5 | apache4,
+ *           optionally +h2
  *   N*URL:  call URL N times (default once)
  *   --pace: wait between calls (async clients: between starting them)
+ *   --threads: a blocking client makes the N calls from this many threads at once
  *   --hold: after the calls, print DONE and wait for a line on standard input before exiting
  * </pre>
  *
@@ -45,8 +48,9 @@ public final class CallerApp {
     private final boolean http2;
     private String method = "GET";
     private long paceMillis;
+    private int threads = 1;
     private HttpClient jdkClient;
-    private OkHttpClient okHttpClient;
+    private OkHttpCalls okHttpCalls;
 
     CallerApp(String clientSpec) {
         this.http2 = clientSpec.endsWith("+h2");
@@ -66,6 +70,7 @@ public final class CallerApp {
                 case "--hold" -> hold = true;
                 case "--method" -> app.method = args[++i];
                 case "--pace" -> app.paceMillis = Long.parseLong(args[++i]);
+                case "--threads" -> app.threads = Integer.parseInt(args[++i]);
                 default -> urls.add(args[i]);
             }
         }
@@ -94,14 +99,40 @@ public final class CallerApp {
 
     /** Makes {@code count} calls to {@code url}; true when all of them answered. */
     boolean call(String url, int count) throws Exception {
+        if (threads == 1 || count == 1) {
+            return callInSequence(url, count);
+        }
+        ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        List<Future<Boolean>> calls = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            calls.add(pool.submit(() -> callInSequence(url, 1)));
+        }
+        boolean ok = true;
+        for (Future<Boolean> call : calls) {
+            ok &= call.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        return ok;
+    }
+
+    private boolean callInSequence(String url, int count) throws Exception {
         return switch (client) {
             case "jdk-sync" -> jdkSync(url, count);
             case "jdk-async" -> jdkAsync(url, count);
             case "jdk-virtual" -> jdkVirtual(url, count);
-            case "okhttp-sync" -> okHttpSync(url, count);
-            case "okhttp-async" -> okHttpAsync(url, count);
+            case "okhttp-sync" -> okHttp().okHttpSync(url, count);
+            case "okhttp-async" -> okHttp().okHttpAsync(url, count);
+            case "apache5" -> blocking(url, count, Apache5::call);
+            case "apache4" -> blocking(url, count, Apache4::call);
             default -> throw new IllegalArgumentException("unknown client " + client);
         };
+    }
+
+    private synchronized OkHttpCalls okHttp() {
+        if (okHttpCalls == null) {
+            okHttpCalls = new OkHttpCalls();
+        }
+        return okHttpCalls;
     }
 
     private synchronized HttpClient jdk() {
@@ -111,18 +142,6 @@ public final class CallerApp {
                     .build();
         }
         return jdkClient;
-    }
-
-    private OkHttpClient okHttp() {
-        if (okHttpClient == null) {
-            OkHttpClient.Builder builder = new OkHttpClient.Builder();
-            if (http2) {
-                builder.protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE));
-            }
-            // A derived client, as applications often make: it must route exactly once too.
-            okHttpClient = builder.build().newBuilder().build();
-        }
-        return okHttpClient;
     }
 
     private boolean jdkSync(String url, int count) {
@@ -192,13 +211,6 @@ public final class CallerApp {
                 : builder.method(method, HttpRequest.BodyPublishers.noBody()).build();
     }
 
-    private Request okHttpRequest(String url) {
-        Request.Builder builder = new Request.Builder().url(url);
-        return "POST".equals(method)
-                ? builder.post(RequestBody.create("order", (MediaType) null)).build()
-                : builder.method(method, null).build();
-    }
-
     private void pace(int i) {
         if (paceMillis > 0 && i > 0) {
             try {
@@ -221,13 +233,87 @@ public final class CallerApp {
         return ok;
     }
 
-    private boolean okHttpSync(String url, int count) {
+    /** OkHttp, in a class of its own: loaded only when it is the client used (another may be alone on the class path). */
+    private final class OkHttpCalls {
+
+        private OkHttpClient okHttpClient;
+
+        private synchronized OkHttpClient okHttp() {
+            if (okHttpClient == null) {
+                OkHttpClient.Builder builder = new OkHttpClient.Builder();
+                if (http2) {
+                    builder.protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE));
+                }
+                // A derived client, as applications often make: it must route exactly once too.
+                okHttpClient = builder.build().newBuilder().build();
+            }
+            return okHttpClient;
+        }
+
+        private Request okHttpRequest(String url) {
+            Request.Builder builder = new Request.Builder().url(url);
+            return "POST".equals(method)
+                    ? builder.post(RequestBody.create((MediaType) null, "order")).build()
+                    : builder.method(method, null).build();
+        }
+
+        private boolean okHttpSync(String url, int count) {
+            boolean ok = true;
+            for (int i = 0; i < count; i++) {
+                pace(i);
+                long start = System.nanoTime();
+                try (Response response = okHttp().newCall(okHttpRequest(url)).execute()) {
+                    result(url, response.code(), response.body().string(), start);
+                } catch (Exception e) {
+                    ok = error(url, e, start);
+                }
+            }
+            return ok;
+        }
+
+        private boolean okHttpAsync(String url, int count) throws InterruptedException {
+            List<CompletableFuture<Void>> calls = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                pace(i);
+                long start = System.nanoTime();
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                okHttp().newCall(okHttpRequest(url)).enqueue(new Callback() {
+                    @Override
+                    public void onFailure(Call call, IOException e) {
+                        error(url, e, start);
+                        done.completeExceptionally(e);
+                    }
+
+                    @Override
+                    public void onResponse(Call call, Response response) {
+                        try (response) {
+                            result(url, response.code(), response.body().string(), start);
+                            done.complete(null);
+                        } catch (IOException e) {
+                            error(url, e, start);
+                            done.completeExceptionally(e);
+                        }
+                    }
+                });
+                calls.add(done);
+            }
+            return awaitAll(calls);
+        }
+    }
+
+    /** One blocking call with a client kept in a class of its own, loaded only when it is the one used. */
+    interface BlockingCall {
+        String[] statusAndBody(String url, String method) throws Exception;
+    }
+
+    private boolean blocking(String url, int count, BlockingCall call) {
         boolean ok = true;
         for (int i = 0; i < count; i++) {
             pace(i);
             long start = System.nanoTime();
-            try (Response response = okHttp().newCall(okHttpRequest(url)).execute()) {
-                result(url, response.code(), response.body().string(), start);
+            try {
+                String[] answer = call.statusAndBody(url, method);
+                result(url, Integer.parseInt(answer[0]), answer[1], start);
             } catch (Exception e) {
                 ok = error(url, e, start);
             }
@@ -235,33 +321,44 @@ public final class CallerApp {
         return ok;
     }
 
-    private boolean okHttpAsync(String url, int count) throws InterruptedException {
-        List<CompletableFuture<Void>> calls = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            pace(i);
-            long start = System.nanoTime();
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            okHttp().newCall(okHttpRequest(url)).enqueue(new Callback() {
-                @Override
-                public void onFailure(Call call, IOException e) {
-                    error(url, e, start);
-                    done.completeExceptionally(e);
-                }
+    /** Apache HttpClient 5, classic API, with a response handler: its recommended use. */
+    static final class Apache5 {
 
-                @Override
-                public void onResponse(Call call, Response response) {
-                    try (response) {
-                        result(url, response.code(), response.body().string(), start);
-                        done.complete(null);
-                    } catch (IOException e) {
-                        error(url, e, start);
-                        done.completeExceptionally(e);
-                    }
-                }
-            });
-            calls.add(done);
+        private static final org.apache.hc.client5.http.impl.classic.CloseableHttpClient CLIENT =
+                org.apache.hc.client5.http.impl.classic.HttpClients.createDefault();
+
+        static String[] call(String url, String method) throws Exception {
+            org.apache.hc.core5.http.ClassicHttpRequest request = "POST".equals(method)
+                    ? new org.apache.hc.client5.http.classic.methods.HttpPost(url)
+                    : new org.apache.hc.client5.http.classic.methods.HttpUriRequestBase(method, URI.create(url));
+            if ("POST".equals(method)) {
+                request.setEntity(new org.apache.hc.core5.http.io.entity.StringEntity("order"));
+            }
+            return CLIENT.execute(request, response -> new String[] {Integer.toString(response.getCode()),
+                    org.apache.hc.core5.http.io.entity.EntityUtils.toString(response.getEntity())});
         }
-        return awaitAll(calls);
+    }
+
+    /** Apache HttpClient 4.5, with the response closed by the caller. */
+    static final class Apache4 {
+
+        private static final org.apache.http.impl.client.CloseableHttpClient CLIENT =
+                org.apache.http.impl.client.HttpClients.createDefault();
+
+        static String[] call(String url, String method) throws Exception {
+            org.apache.http.client.methods.HttpRequestBase request;
+            if ("POST".equals(method)) {
+                org.apache.http.client.methods.HttpPost post = new org.apache.http.client.methods.HttpPost(url);
+                post.setEntity(new org.apache.http.entity.StringEntity("order"));
+                request = post;
+            } else {
+                request = new org.apache.http.client.methods.HttpGet(url);
+            }
+            try (org.apache.http.client.methods.CloseableHttpResponse response = CLIENT.execute(request)) {
+                return new String[] {Integer.toString(response.getStatusLine().getStatusCode()),
+                        org.apache.http.util.EntityUtils.toString(response.getEntity())};
+            }
+        }
     }
 
     private static synchronized void result(String url, int status, String body, long startNanos) {

@@ -25,6 +25,11 @@ public final class Descriptors {
         return String.valueOf(Character.toUpperCase(type.getName().charAt(0)));
     }
 
+    /** The descriptor of a class given by binary name ({@code a.b.Outer$Inner}), loaded or not. */
+    public static String ofClassNamed(String binaryName) {
+        return 'L' + binaryName.replace('.', '/') + ';';
+    }
+
     public static String method(Class<?> returnType, Class<?>... parameterTypes) {
         StringBuilder descriptor = new StringBuilder("(");
         for (Class<?> parameter : parameterTypes) {

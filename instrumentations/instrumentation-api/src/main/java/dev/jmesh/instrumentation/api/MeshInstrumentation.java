@@ -13,7 +13,11 @@ public interface MeshInstrumentation {
     /** A short name for logs, e.g. {@code "okhttp"}. */
     String name();
 
-    /** The classes this instrumentation rewrites, each with its advice. */
+    /**
+     * The classes this instrumentation rewrites, each with its advice. A class listed more than
+     * once has several shapes (the library's versions differ): the first one the loaded class
+     * has is woven, and the class is refused only when it has none.
+     */
     List<TypeAdvice> types();
 
     /**

@@ -22,6 +22,19 @@ public record MethodMatch(String name, String descriptor, int parameterCount, Ma
         return new MethodMatch(name, Descriptors.method(returnType, parameterTypes), -1, Map.of());
     }
 
+    /**
+     * A method of a library the agent cannot load, its types given by binary name
+     * ({@code org.apache.hc.core5.http.HttpHost}).
+     */
+    public static MethodMatch method(String name, String returnType, String... parameterTypes) {
+        StringBuilder descriptor = new StringBuilder("(");
+        for (String parameter : parameterTypes) {
+            descriptor.append(Descriptors.ofClassNamed(parameter));
+        }
+        return new MethodMatch(name, descriptor.append(')').append(Descriptors.ofClassNamed(returnType)).toString(),
+                -1, Map.of());
+    }
+
     /** Constructors of {@code parameterCount} parameters with these types at these positions. */
     public static MethodMatch constructor(int parameterCount, Map<Integer, String> parameterTypes) {
         return new MethodMatch("<init>", null, parameterCount, parameterTypes);
@@ -29,7 +42,12 @@ public record MethodMatch(String name, String descriptor, int parameterCount, Ma
 
     /** Constructors of any arity whose parameter {@code position} has type {@code descriptor}. */
     public static MethodMatch constructorTaking(int position, String descriptor) {
-        return new MethodMatch("<init>", null, -1, Map.of(position, descriptor));
+        return constructorTaking(Map.of(position, descriptor));
+    }
+
+    /** Constructors of any arity with these types at these positions. */
+    public static MethodMatch constructorTaking(Map<Integer, String> parameterTypes) {
+        return new MethodMatch("<init>", null, -1, parameterTypes);
     }
 
     public boolean isConstructor() {

@@ -30,6 +30,11 @@ public sealed interface Value {
         return new Field(name, Descriptors.of(type));
     }
 
+    /** A field of a library type the agent cannot load, given by binary name. */
+    static Value field(String name, String typeName) {
+        return new Field(name, Descriptors.ofClassNamed(typeName));
+    }
+
     static Value returned() {
         return new Returned();
     }

@@ -14,9 +14,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * Runs a JDK HttpClient call to a mesh service: each attempt is an ordinary
- * {@code client.sendAsync} whose request object takes the endpoint the mesh chose, so pools,
- * HTTP/2 and redirects stay the client's own. Lives in the agent's class loader, which sees
+ * Hands a JDK HttpClient call to a mesh service to the mesh, which runs its attempts through
+ * a {@link JdkTransport}: each is an ordinary {@code client.sendAsync}, so pools, HTTP/2 and
+ * redirects stay the client's own. Lives in the agent's class loader, which sees
  * {@code java.net.http}; woven code reaches it through {@link Mesh#sendJdkHttp}.
  */
 public final class JdkHttpCallDriver implements AsyncCallDriver {
@@ -48,17 +48,8 @@ public final class JdkHttpCallDriver implements AsyncCallDriver {
         URI uri = httpRequest.uri();
         HttpCall call = Mesh.beginHttp(uri.getScheme(), uri.getHost(), httpRequest.method(),
                 uri.getRawPath(), uri.getRawQuery());
-        if (call == null) {
-            return null;
-        }
-        String hashHeader = call.hashHeader();
-        if (hashHeader != null) {
-            call.hashKey(httpRequest.headers().firstValue(hashHeader).orElse(null));
-        }
-        JdkCallAttempts attempts = new JdkCallAttempts(send, client, httpRequest,
-                (HttpResponse.BodyHandler) handler, (HttpResponse.PushPromiseHandler) pushHandler, executor, call);
-        attempts.start();
-        return attempts.result();
+        return call == null ? null : call.executeAsync(new JdkTransport(send, client, httpRequest,
+                (HttpResponse.BodyHandler) handler, (HttpResponse.PushPromiseHandler) pushHandler, executor));
     }
 
     private static MethodHandle findSendAsync(MethodHandles.Lookup lookup) {

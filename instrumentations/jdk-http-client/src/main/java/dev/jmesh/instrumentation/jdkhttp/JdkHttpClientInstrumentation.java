@@ -55,7 +55,9 @@ public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
 
     private static final Hook SEND = Hook.on(Mesh.class, "sendJdkHttp", CompletableFuture.class,
             Object.class, Object.class, Object.class, Object.class, Object.class);
-    private static final Hook ENDPOINT = Hook.on(Mesh.class, "routeHttp", InetSocketAddress.class,
+    private static final Hook ATTEMPT_ENDPOINT = Hook.on(Mesh.class, "routeHttp", InetSocketAddress.class,
+            InetSocketAddress.class, URI.class, Object.class);
+    private static final Hook REDIRECT_ENDPOINT = Hook.on(Mesh.class, "routeHttp", InetSocketAddress.class,
             InetSocketAddress.class, URI.class);
     private static final Hook PROXY = Hook.on(Mesh.class, "proxyTo", Proxy.class, Proxy.class, InetSocketAddress.class);
     private static final Hook SECURE = Hook.on(Mesh.class, "securesHttp", boolean.class,
@@ -74,10 +76,12 @@ public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
 
     @Override
     public List<TypeAdvice> types() {
-        Step[] pick = {
-            // A delegating constructor may already have picked: routeHttp keeps that pick.
-            Step.exitStoreField("authority", InetSocketAddress.class,
-                    ENDPOINT.with(field("authority", InetSocketAddress.class), field("uri", URI.class))),
+        // A delegating constructor may already have picked: routeHttp keeps that pick.
+        Step copy = Step.exitStoreField("authority", InetSocketAddress.class, ATTEMPT_ENDPOINT.with(
+                field("authority", InetSocketAddress.class), field("uri", URI.class), argument(0)));
+        Step redirect = Step.exitStoreField("authority", InetSocketAddress.class, REDIRECT_ENDPOINT.with(
+                field("authority", InetSocketAddress.class), field("uri", URI.class)));
+        Step[] direct = {
             // The endpoint is reached directly: an HTTP proxy could not resolve the name.
             Step.exitStoreField("proxy", Proxy.class,
                     PROXY.with(field("proxy", Proxy.class), field("authority", InetSocketAddress.class))),
@@ -92,8 +96,9 @@ public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
                 TypeAdvice.of(REQUEST_IMPL,
                         // The per-send copy (HttpClientImpl.sendAsync) and the redirect copies; not the
                         // application's own immutable request built by HttpRequest.Builder.
-                        MethodAdvice.of(MethodMatch.constructorTaking(0, "Ljava/net/http/HttpRequest;"), pick),
-                        MethodAdvice.of(MethodMatch.constructorTaking(0, "Ljava/net/URI;"), pick),
+                        MethodAdvice.of(MethodMatch.constructorTaking(0, "Ljava/net/http/HttpRequest;"),
+                                prepend(copy, direct)),
+                        MethodAdvice.of(MethodMatch.constructorTaking(0, "Ljava/net/URI;"), prepend(redirect, direct)),
                         MethodAdvice.of(MethodMatch.method("getAddress", InetSocketAddress.class),
                                 Step.answerIfPresent(PICKED.with(field("uri", URI.class),
                                         field("method", String.class), field("authority", InetSocketAddress.class))))),
@@ -102,5 +107,12 @@ public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
                                 SSLParameters.class),
                         Step.replaceArgument(0, TLS_CONTEXT.with(argument(0), argument(1), argument(2))),
                         Step.replaceArgument(3, TLS_PARAMETERS.with(argument(3), argument(1), argument(2))))));
+    }
+
+    private static Step[] prepend(Step first, Step[] rest) {
+        Step[] all = new Step[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
     }
 }

@@ -3,22 +3,15 @@ package dev.jmesh.instrumentation.okhttp;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.Mesh;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Sends each call to a mesh service to the endpoints the mesh picks for it, one attempt after
- * another as the mesh's retry policy decides; timeouts become OkHttp's own per-attempt
- * connect, read and write timeouts, capped by what is left of the call's deadline.
+ * Hands each call to a mesh service to the mesh, which runs its attempts through an
+ * {@link OkHttpTransport}.
  *
  * <p>It sits after the application's interceptors, so they see the logical URL, and before
  * OkHttp's retry, bridge and connect interceptors, so connection pooling and routes are
@@ -26,7 +19,8 @@ import okhttp3.Response;
  * response carries the request the application made.
  *
  * <p>Defined by the agent inside the class loader that loaded OkHttp, so it compiles against
- * OkHttp 4 and links against whichever 4.x or 5.x the application brings.
+ * OkHttp 4 and links against whichever 3.12+, 4.x or 5.x the application brings: it uses only
+ * members all of them have.
  */
 public final class MeshInterceptor implements Interceptor {
 
@@ -76,88 +70,7 @@ public final class MeshInterceptor implements Interceptor {
         if (call == null) {
             return chain.proceed(request);
         }
-        try {
-            String hashHeader = call.hashHeader();
-            if (hashHeader != null) {
-                call.hashKey(request.header(hashHeader));
-            }
-            return attempts(chain, request, call);
-        } finally {
-            call.end();
-        }
-    }
-
-    /** One attempt after another on this thread, as the mesh decides, until one is final. */
-    private static Response attempts(Chain chain, Request request, HttpCall call) throws IOException {
-        String host = logicalHost(request);
-        for (;;) {
-            long timeout = call.attemptTimeoutMillis();
-            if (timeout == HttpCall.EXPIRED) {
-                throw new SocketTimeoutException(call.timeoutMessage());
-            }
-            InetSocketAddress endpoint = call.nextEndpoint();
-            Request routed = request.newBuilder()
-                    .url(request.url().newBuilder().host(endpoint.getHostString()).port(endpoint.getPort()).build())
-                    .header("Host", host)
-                    .build();
-            Chain attemptChain = timeout == HttpCall.NO_TIMEOUT ? chain
-                    : chain.withConnectTimeout((int) timeout, TimeUnit.MILLISECONDS)
-                            .withReadTimeout((int) timeout, TimeUnit.MILLISECONDS)
-                            .withWriteTimeout((int) timeout, TimeUnit.MILLISECONDS);
-            long retryAfter;
-            try {
-                Response response = attemptChain.proceed(routed);
-                retryAfter = call.onResponse(response.code());
-                if (retryAfter == HttpCall.DONE) {
-                    return response.newBuilder().request(request).build();
-                }
-                response.close();
-            } catch (IOException e) {
-                retryAfter = call.onFailure(chain.call().isCanceled() ? HttpCall.OTHER : kind(e));
-                if (retryAfter == HttpCall.DONE) {
-                    throw call.finalFailure(e);
-                }
-            }
-            sleep(retryAfter, chain);
-        }
-    }
-
-    /** How OkHttp reports each kind of failure. */
-    private static int kind(IOException e) {
-        if (e instanceof ConnectException
-                || (e instanceof SocketTimeoutException && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).startsWith("connect"))) {
-            return HttpCall.CONNECT_FAILURE;
-        }
-        if (e.getClass().getName().equals("okhttp3.internal.http2.StreamResetException")
-                && String.valueOf(e.getMessage()).contains("REFUSED_STREAM")) {
-            return HttpCall.REFUSED_STREAM;
-        }
-        if (e instanceof InterruptedIOException) {
-            return HttpCall.TIMEOUT;
-        }
-        return HttpCall.RESET;
-    }
-
-    private static void sleep(long nanos, Chain chain) throws IOException {
-        if (nanos <= 0) {
-            return;
-        }
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            chain.call().cancel();
-            throw new InterruptedIOException("interrupted while waiting to retry");
-        }
-    }
-
-    /** The Host the application would have sent: its own header, else the URL's authority. */
-    private static String logicalHost(Request request) {
-        String host = request.header("Host");
-        if (host != null) {
-            return host;
-        }
-        HttpUrl url = request.url();
-        return url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port();
+        // The response carries the request the application made, not the attempt's.
+        return call.execute(new OkHttpTransport(chain, request)).newBuilder().request(request).build();
     }
 }

@@ -1,0 +1,35 @@
+package dev.jmesh.bootstrap;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntPredicate;
+
+/**
+ * {@link HttpTransport} for a client whose calls complete a future: no thread waits for an
+ * attempt, nor between attempts. See {@link HttpCall#executeAsync}.
+ *
+ * @param <R> the library's response
+ */
+public interface AsyncHttpTransport<R> {
+
+    /** The application's request header {@code name}, or {@code null}: the mesh may hash on it. */
+    String header(String name);
+
+    /**
+     * Sends one attempt to {@code endpoint}, keeping the logical name as {@code Host}.
+     *
+     * @param timeoutMillis the bound on this attempt, 0 for none
+     * @param deliver       asked with the status at the response head, before the body is read:
+     *                      {@code true} gives this response to the application, {@code false}
+     *                      means the mesh will retry, so its body is to be discarded
+     * @return the attempt's response (whatever it completes with after a {@code false} is ignored)
+     */
+    CompletableFuture<R> send(InetSocketAddress endpoint, long timeoutMillis, IntPredicate deliver);
+
+    /** What kind of failure the library reported ({@code CompletionException}s already unwrapped). */
+    FailureKind classify(Throwable failure);
+
+    /** The library's own timeout exception, for a call whose deadline passed. */
+    IOException timeout(String message);
+}

@@ -1,0 +1,38 @@
+package dev.jmesh.bootstrap;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * What a client adapter does for the mesh, for a client whose calls block their thread: one
+ * attempt of the application's request, sent with the adapter's library to the endpoint the
+ * mesh chose. Everything between attempts (which endpoint, how long, whether to retry, how long
+ * to wait, what to report) is the mesh's: see {@link HttpCall#execute}.
+ *
+ * @param <R> the library's response
+ */
+public interface HttpTransport<R> {
+
+    /** The application's request header {@code name}, or {@code null}: the mesh may hash on it. */
+    String header(String name);
+
+    /**
+     * Sends one attempt to {@code endpoint}, keeping the logical name as {@code Host}.
+     *
+     * @param timeoutMillis the bound on this attempt (connect and each read), 0 for none
+     * @return the response, its head read and its body not yet
+     */
+    R send(InetSocketAddress endpoint, long timeoutMillis) throws IOException;
+
+    /** The response's status code. */
+    int status(R response);
+
+    /** Releases a response the mesh retries instead of giving it to the application; never throws. */
+    void discard(R response);
+
+    /** What kind of failure the library reported. */
+    FailureKind classify(IOException failure);
+
+    /** The library's own timeout exception, for a call whose deadline passed. */
+    IOException timeout(String message);
+}

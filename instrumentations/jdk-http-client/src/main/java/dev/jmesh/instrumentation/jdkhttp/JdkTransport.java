@@ -1,0 +1,87 @@
+package dev.jmesh.instrumentation.jdkhttp;
+
+import dev.jmesh.bootstrap.AsyncHttpTransport;
+import dev.jmesh.bootstrap.FailureKind;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntPredicate;
+
+/**
+ * One attempt of a JDK HttpClient call is an ordinary {@code sendAsync} of an
+ * {@link AttemptRequest}, whose endpoint the client's per-send request object takes. The
+ * mesh's verdict is asked at the response head, so a response that will be retried is
+ * discarded without the application's body handler ever seeing it.
+ */
+final class JdkTransport<T> implements AsyncHttpTransport<HttpResponse<T>> {
+
+    private final MethodHandle sendAsync;
+    private final Object client;
+    private final HttpRequest request;
+    private final HttpResponse.BodyHandler<T> handler;
+    private final HttpResponse.PushPromiseHandler<T> pushHandler;
+    private final Object executor;
+
+    JdkTransport(MethodHandle sendAsync, Object client, HttpRequest request, HttpResponse.BodyHandler<T> handler,
+                 HttpResponse.PushPromiseHandler<T> pushHandler, Object executor) {
+        this.sendAsync = sendAsync;
+        this.client = client;
+        this.request = request;
+        this.handler = handler;
+        this.pushHandler = pushHandler;
+        this.executor = executor;
+    }
+
+    @Override
+    public String header(String name) {
+        return request.headers().firstValue(name).orElse(null);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<HttpResponse<T>> send(InetSocketAddress endpoint, long timeoutMillis,
+                                                   IntPredicate deliver) {
+        HttpResponse.BodyHandler<T> verdict = info -> deliver.test(info.statusCode())
+                ? handler.apply(info) : HttpResponse.BodySubscribers.replacing(null);
+        try {
+            return (CompletableFuture<HttpResponse<T>>) sendAsync.invoke(client,
+                    new AttemptRequest(request, endpoint, timeoutMillis), verdict, pushHandler, executor);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** How the JDK client reports each kind of failure. */
+    @Override
+    public FailureKind classify(Throwable failure) {
+        if (failure instanceof HttpConnectTimeoutException || causedBy(failure, ConnectException.class)) {
+            return FailureKind.CONNECT_FAILURE;
+        }
+        if (failure instanceof HttpTimeoutException) {
+            return FailureKind.TIMEOUT;
+        }
+        return failure instanceof IOException ? FailureKind.RESET : FailureKind.OTHER;
+    }
+
+    @Override
+    public IOException timeout(String message) {
+        return new HttpTimeoutException(message);
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
