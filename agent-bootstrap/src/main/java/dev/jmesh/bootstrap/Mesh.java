@@ -225,6 +225,25 @@ public final class Mesh {
     }
 
     /**
+     * Where a connect to {@code target} that the mesh does not drive goes
+     * ({@code AsynchronousSocketChannel}, Netty's native transports): an endpoint of the tcp
+     * service it names, with the endpoint's port, else {@code target}. Failing open is safe
+     * here: a tcp service's name resolves to an address no connect reaches.
+     */
+    public static SocketAddress connectTarget(SocketAddress target) {
+        Router current = router;
+        if (current == null || !(target instanceof InetSocketAddress address)) {
+            return target;
+        }
+        try {
+            InetSocketAddress endpoint = current.tcpEndpoint(address);
+            return endpoint == null ? target : endpoint;
+        } catch (Throwable t) {
+            return target;
+        }
+    }
+
+    /**
      * Where a {@code SocketChannel} connect to {@code target} goes: an endpoint of the tcp
      * service it names, else {@code target}. The connect's outcome is reported by one of
      * {@link #channelConnectReturned}, {@link #channelConnected} or {@link #channelConnectFailed}

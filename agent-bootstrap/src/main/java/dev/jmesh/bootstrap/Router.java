@@ -29,12 +29,21 @@ public interface Router {
     HttpCall beginHttpCall(String host, String method, String rawPath, String rawQuery);
 
     /**
-     * What a host name of a {@code tcp} service resolves to: its endpoints' addresses, named
-     * after the service, so that no resolver is ever asked.
+     * What a host name of a {@code tcp} service resolves to, so that no resolver is ever asked:
+     * the service's own address, named after it, which only the mesh's connects reach.
      *
      * @return a fresh array, or {@code null} when {@code host} is not a tcp service
      */
     InetAddress[] resolveTcp(String host);
+
+    /**
+     * Where a connect the mesh does not drive itself goes, when {@code target} (by name, or by
+     * the address the name resolved to) is a tcp service: an endpoint the balancer picks, with
+     * the endpoint's port. Per connection, without failover or reports.
+     *
+     * @return the endpoint, or {@code null} when {@code target} is not a tcp service
+     */
+    InetSocketAddress tcpEndpoint(InetSocketAddress target);
 
     /**
      * Begins opening a connection to {@code target}: balanced over the endpoints when its host

@@ -22,6 +22,8 @@ import dev.jmesh.instrumentation.apache5.ApacheHttpClient5Instrumentation;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpCallDriver;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
+import dev.jmesh.instrumentation.netty.NettyDnsInstrumentation;
+import dev.jmesh.instrumentation.netty.NettyEpollInstrumentation;
 import dev.jmesh.instrumentation.okhttp.OkHttpInstrumentation;
 import dev.jmesh.instrumentation.socket.PlatformSocketDriver;
 import dev.jmesh.instrumentation.socket.SocketInstrumentation;
@@ -71,6 +73,7 @@ final class AgentStarter {
      * The socket classes are loaded in every JVM before the agent starts, so instrumenting them
      * means rewriting them in premain: paid only by a policy that needs them (tcp services, mesh
      * TLS on sockets, an inbound port) or may receive such services from the control plane.
+     * Netty's native transport and DNS resolver route tcp services only, so they go with them.
      */
     private static List<MeshInstrumentation> instrumentations(MeshConfig config) {
         boolean sockets = config.control() != null
@@ -83,6 +86,8 @@ final class AgentStarter {
         }
         List<MeshInstrumentation> all = new ArrayList<>(HTTP_INSTRUMENTATIONS);
         all.add(new SocketInstrumentation());
+        all.add(new NettyEpollInstrumentation());
+        all.add(new NettyDnsInstrumentation());
         return all;
     }
 

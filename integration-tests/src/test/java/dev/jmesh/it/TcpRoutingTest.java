@@ -1,9 +1,13 @@
 package dev.jmesh.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmesh.it.app.TcpCallerApp;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +22,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Raw TCP to a {@code protocol: tcp} service by name, in real JVMs: {@code Socket},
- * {@code SocketChannel} (blocking, non-blocking, through its socket adaptor) and a socket on a
- * virtual thread reach line servers on loopback; the port the application asks for is
- * replaced by the endpoint's.
+ * {@code SocketChannel} (blocking, non-blocking, through its socket adaptor), a socket on a
+ * virtual thread, {@code AsynchronousSocketChannel} and Netty (NIO and native epoll, with the
+ * JDK's resolver and Netty's DNS resolver) reach line servers on loopback; the port the
+ * application asks for is replaced by the endpoint's.
  */
 class TcpRoutingTest {
 
@@ -133,9 +138,65 @@ class TcpRoutingTest {
         assertEquals(List.of("UNRESOLVED no-such-host.invalid java.net.UnknownHostException"),
                 lines(routed, "UNRESOLVED no-such-host.invalid"));
         assertEquals(List.of("CONNECTED socket two", "CONNECTED channel two"), lines(routed, "CONNECTED"));
-        assertEquals(List.of("RESOLVED echo [echo/127.0.0.1]"), lines(routed, "RESOLVED echo"),
-                "a tcp service's name resolves to its endpoints without a resolver");
+        List<String> resolved = lines(routed, "RESOLVED echo");
+        assertEquals(1, resolved.size(), routed.toString());
+        assertTrue(resolved.get(0).matches("RESOLVED echo \\[echo/239\\.255\\.\\d+\\.\\d+]"),
+                "a tcp service's name resolves without a resolver, to the service's own address: " + resolved);
         assertEquals(List.of("UNRESOLVED echo java.net.UnknownHostException"), lines(plain, "UNRESOLVED echo"));
+    }
+
+    /**
+     * The application asks for a port the policy does not name, where another server listens
+     * on the endpoint's host: whatever the API, transport and resolver, the connection reaches
+     * the endpoint, with the endpoint's port.
+     */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void noClientReachesAnEndpointsHostOnAPortThePolicyDidNotName(Jdk jdk) throws Exception {
+        String modes = "socket,channel,nonblocking,async,netty-nio,netty-nio+dns,netty-epoll,netty-epoll+dns";
+        try (LineServer decoy = LineServer.named("decoy")) {
+            Path policy = Policy.write(dir, """
+                    services:
+                      echo:
+                        protocol: tcp
+                        endpoints: [ %s ]
+                    """.formatted(one.address()));
+            AppJvm.Result result;
+            try (AppJvm app = AppJvm.on(jdk).withAgent(policy).classPath(AppJvm.classPath("netty"))
+                    .run(TcpCallerApp.class.getName(), List.of("echo", Integer.toString(decoy.port()), modes, "2"))) {
+                result = app.await();
+            }
+            assertEquals(0, result.exitCode(), result.toString());
+            for (String mode : modes.split(",")) {
+                assertEquals(Map.of("one", 2), servers(result, mode), mode + ": " + result);
+            }
+        }
+    }
+
+    /**
+     * What a connect the agent cannot see gets for a tcp service's name: the service's own
+     * address, which the kernel refuses at once, without a packet sent (here, in a JVM without
+     * the agent, to a port where a server listens on loopback).
+     */
+    @Test
+    void aServiceAddressIsOneNoConnectReaches() throws Exception {
+        Path policy = Policy.write(dir, """
+                services:
+                  echo:
+                    protocol: tcp
+                    endpoints: [ %s ]
+                """.formatted(one.address()));
+        AppJvm.Result routed = run(Jdk.JDK17, policy, "localhost", one.port(), "socket", 1, List.of("--resolve", "echo"));
+        String resolved = lines(routed, "RESOLVED echo").get(0);
+        String address = resolved.substring(resolved.indexOf('/') + 1, resolved.length() - 1);
+        long start = System.nanoTime();
+        try (Socket socket = new Socket()) {
+            IOException refused = assertThrows(IOException.class,
+                    () -> socket.connect(new InetSocketAddress(address, one.port()), 5000));
+            assertTrue(String.valueOf(refused.getMessage()).contains("unreachable"), refused.toString());
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 1000, "refused after " + millis + " ms");
     }
 
     @Test

@@ -86,11 +86,21 @@ public final class MeshRouter implements Router {
             return null;
         }
         Service service = service(table, host, Protocol.TCP);
+        return service == null ? null : new InetAddress[] {service.address()};
+    }
+
+    @Override
+    public InetSocketAddress tcpEndpoint(InetSocketAddress target) {
+        if (agentThread()) {
+            return null;
+        }
+        Service service = tcpService(table, target);
         if (service == null) {
             return null;
         }
-        InetAddress[] addresses = service.addresses();
-        return addresses.length == 0 ? null : addresses;
+        Endpoint picked = service.pick(MeshTcpConnect.connectionHash(service), null);
+        // None in rotation: the service's own address, which no connect reaches, fails it at once.
+        return picked == null ? target : picked.address();
     }
 
     @Override
@@ -99,7 +109,7 @@ public final class MeshRouter implements Router {
             return null;
         }
         RouteTable current = table;
-        Service service = service(current, target.getHostString(), Protocol.TCP);
+        Service service = tcpService(current, target);
         if (service != null) {
             return service.tls() != null && !canSecure ? new UnsecurableConnect(service.name())
                     : new MeshTcpConnect(service, connections, timeoutMillis, System.nanoTime());
@@ -150,6 +160,12 @@ public final class MeshRouter implements Router {
     private static boolean agentThread() {
         String name = Thread.currentThread().getName();
         return name.startsWith("jmesh-") && !name.startsWith("jmesh-health");
+    }
+
+    /** The tcp service {@code target} names: by its host name, or by the address that name resolved to. */
+    private static Service tcpService(RouteTable table, InetSocketAddress target) {
+        Service service = service(table, target.getHostString(), Protocol.TCP);
+        return service != null ? service : service(table, ServiceAddresses.serviceAt(target.getAddress()), Protocol.TCP);
     }
 
     private static Service service(RouteTable table, String host, Protocol protocol) {

@@ -63,7 +63,7 @@ final class MeshTcpConnect implements TcpConnect {
         long serviceNanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
         long bound = Math.min(callerNanos, serviceNanos);
         this.deadlineNanos = bound == Long.MAX_VALUE ? 0 : nowNanos + bound;
-        this.requestHash = service.config().balancer().hashes() ? SourceAddress.HASH : MeshHttpCall.randomHash();
+        this.requestHash = connectionHash(service);
         this.tried = new Endpoint[maxAttempts];
     }
 
@@ -189,5 +189,10 @@ final class MeshTcpConnect implements TcpConnect {
 
     private String prefix() {
         return "jmesh: " + service.name() + ": ";
+    }
+
+    /** What a connection to {@code service} hashes on: this workload's source address, for a hashing balancer. */
+    static long connectionHash(Service service) {
+        return service.config().balancer().hashes() ? SourceAddress.HASH : MeshHttpCall.randomHash();
     }
 }

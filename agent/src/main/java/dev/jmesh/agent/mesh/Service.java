@@ -11,7 +11,6 @@ import dev.jmesh.agent.routing.Balancers;
 import dev.jmesh.agent.routing.Endpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,8 +32,8 @@ public final class Service implements AutoCloseable {
     private final ServiceMetrics metrics;
     /** retryOn's verdict per status code, computed once: the per-call check neither boxes nor hashes. */
     private final boolean[] retriedStatus = new boolean[600];
-    /** A tcp service's name resolved without a resolver: its endpoints' addresses; null for http. */
-    private final InetAddress[] addresses;
+    /** A tcp service's name resolved without a resolver: its own unreachable address; null for http. */
+    private final InetAddress address;
     /** The mutual TLS the mesh adds to calls to this service, or null. */
     private final ServiceTls tls;
     private volatile Rotation rotation;
@@ -47,7 +46,7 @@ public final class Service implements AutoCloseable {
         for (int status = 100; status < retriedStatus.length; status++) {
             retriedStatus[status] = config.retries().retryOn().retriesStatus(status);
         }
-        this.addresses = config.protocol() == Protocol.TCP ? namedAddresses(config.name(), this.endpoints) : null;
+        this.address = config.protocol() == Protocol.TCP ? ServiceAddresses.of(config.name()) : null;
         this.breaker = new CircuitBreaker(config.circuitBreaker());
         this.budget = new RetryBudgetWindow(config.retries().budget());
         this.rotation = buildRotation();
@@ -87,9 +86,9 @@ public final class Service implements AutoCloseable {
         return null;
     }
 
-    /** What the service's name resolves to (tcp services): a fresh array each time, callers may keep it. */
-    InetAddress[] addresses() {
-        return addresses.clone();
+    /** What the service's name resolves to (tcp services; see {@link ServiceAddresses}). */
+    InetAddress address() {
+        return address;
     }
 
     public List<Endpoint> endpoints() {
@@ -139,23 +138,6 @@ public final class Service implements AutoCloseable {
     /** Why no endpoint is in rotation, e.g. {@code 3 of 3 failing health checks}. */
     String noEndpointReason() {
         return endpoints.size() + " of " + endpoints.size() + " failing health checks";
-    }
-
-    // Endpoints whose name did not resolve when the table was built are left out; a connect to
-    // the service goes through the balancer anyway, these addresses only answer lookups.
-    private static InetAddress[] namedAddresses(String name, List<Endpoint> endpoints) {
-        List<InetAddress> named = new ArrayList<>(endpoints.size());
-        for (Endpoint e : endpoints) {
-            InetAddress address = e.address().getAddress();
-            if (address != null) {
-                try {
-                    named.add(InetAddress.getByAddress(name, address.getAddress()));
-                } catch (UnknownHostException impossible) {
-                    throw new IllegalStateException(impossible); // only thrown for a bad address length
-                }
-            }
-        }
-        return named.toArray(new InetAddress[0]);
     }
 
     synchronized void refreshRotation() {

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,19 +69,37 @@ class MeshTcpConnectTest {
     }
 
     @Test
-    void aTcpNameResolvesToItsEndpointsAndOnlyTcpNamesDo() throws Exception {
+    void aTcpNameResolvesToItsOwnUnreachableAddressAndOnlyTcpNamesDo() throws Exception {
         MeshRouter router = router("");
         InetAddress[] addresses = router.resolveTcp("db");
-        assertEquals(3, addresses.length);
+        assertEquals(1, addresses.length);
         assertEquals("db", addresses[0].getHostName());
-        assertArrayEquals(A.getAddress().getAddress(), addresses[0].getAddress());
+        assertTrue(addresses[0].isMulticastAddress(), "TCP cannot reach it: " + addresses[0]);
         addresses[0] = null;
         assertEquals("db", router.resolveTcp("DB.")[0].getHostName(), "callers get their own array");
+        assertEquals(router.resolveTcp("db")[0], leastRequestPair().resolveTcp("db")[0],
+                "the same address in every table: libraries cache lookups");
 
         assertNull(router.resolveTcp("web"), "http services are routed per request, not by name lookups");
         assertNull(router.beginTcpConnect(name("web"), 0, true));
         assertNull(router.beginHttpCall("db", "GET", "/", null), "tcp services are routed per connection");
         assertNull(router.resolveTcp("example.com"));
+    }
+
+    @Test
+    void aConnectTheMeshDoesNotDriveGoesToAnEndpointWithItsPort() throws Exception {
+        MeshRouter router = router("");
+        InetAddress resolved = router.resolveTcp("db")[0];
+        Set<InetSocketAddress> endpoints = Set.of(A, B, C);
+        // By name (an unresolved address), by the name's address, and by that address alone.
+        for (InetSocketAddress target : List.of(InetSocketAddress.createUnresolved("db", 6379),
+                new InetSocketAddress(resolved, 6379),
+                new InetSocketAddress(InetAddress.getByAddress(resolved.getAddress()), 6379))) {
+            InetSocketAddress endpoint = router.tcpEndpoint(target);
+            assertTrue(endpoints.contains(endpoint), target + " went to " + endpoint);
+        }
+        assertNull(router.tcpEndpoint(name("web")), "not a tcp service");
+        assertNull(router.tcpEndpoint(new InetSocketAddress(A.getAddress(), 6379)), "an endpoint's host is not the service");
     }
 
     @Test

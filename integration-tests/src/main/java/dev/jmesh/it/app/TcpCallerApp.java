@@ -7,11 +7,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An application that opens TCP connections to a host name with plain JDK APIs and prints the
@@ -20,7 +22,8 @@ import java.util.Arrays;
  * <pre>
  * TcpCallerApp HOST PORT MODES COUNT [--timeout MS] [--resolve NAME]... [--await-stdin]
  *   MODES: comma-separated, each run COUNT times: socket | channel | nonblocking | adaptor
- *          | virtual (a Socket on a virtual thread, JDK 21+)
+ *          | virtual (a Socket on a virtual thread, JDK 21+) | async (AsynchronousSocketChannel)
+ *          | netty-nio | netty-epoll, each optionally +dns (Netty's own DNS resolver)
  * </pre>
  *
  * {@code --resolve NAME} first prints {@code RESOLVED NAME ADDRESSES} or {@code UNRESOLVED NAME
@@ -77,6 +80,9 @@ public final class TcpCallerApp {
             case "nonblocking" -> viaNonBlockingChannel(host, port);
             case "adaptor" -> viaAdaptor(host, port, timeout);
             case "virtual" -> onVirtualThread(host, port, timeout);
+            case "async" -> viaAsynchronousChannel(host, port);
+            case "netty-nio", "netty-nio+dns", "netty-epoll", "netty-epoll+dns" ->
+                    NettyConnect.firstLine(host, port, mode.startsWith("netty-epoll"), mode.endsWith("+dns"));
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         };
     }
@@ -115,6 +121,19 @@ public final class TcpCallerApp {
             }
             channel.configureBlocking(true);
             return readLine(channel);
+        }
+    }
+
+    private static String viaAsynchronousChannel(String host, int port) throws Exception {
+        try (AsynchronousSocketChannel channel = AsynchronousSocketChannel.open()) {
+            channel.connect(new InetSocketAddress(host, port)).get(5, TimeUnit.SECONDS);
+            ByteBuffer buffer = ByteBuffer.allocate(256);
+            while (buffer.position() == 0 || buffer.get(buffer.position() - 1) != '\n') {
+                if (channel.read(buffer).get(5, TimeUnit.SECONDS) < 0) {
+                    break;
+                }
+            }
+            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).trim();
         }
     }
 

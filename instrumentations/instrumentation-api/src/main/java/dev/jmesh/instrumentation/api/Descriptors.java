@@ -1,5 +1,7 @@
 package dev.jmesh.instrumentation.api;
 
+import java.util.Map;
+
 /** JVM type descriptors from class literals, so that advice is written with types, not strings. */
 public final class Descriptors {
 
@@ -25,9 +27,21 @@ public final class Descriptors {
         return String.valueOf(Character.toUpperCase(type.getName().charAt(0)));
     }
 
-    /** The descriptor of a class given by binary name ({@code a.b.Outer$Inner}), loaded or not. */
-    public static String ofClassNamed(String binaryName) {
-        return 'L' + binaryName.replace('.', '/') + ';';
+    private static final Map<String, Class<?>> PRIMITIVES = Map.of("void", void.class, "boolean", boolean.class,
+            "byte", byte.class, "char", char.class, "short", short.class, "int", int.class, "long", long.class,
+            "float", float.class, "double", double.class);
+
+    /**
+     * The descriptor of a type given by name, loaded or not: a class by binary name
+     * ({@code a.b.Outer$Inner}), an array as {@code Class.getName()} spells it
+     * ({@code [La.b.Record;}), or a primitive ({@code void}, {@code int}).
+     */
+    public static String ofClassNamed(String name) {
+        Class<?> primitive = PRIMITIVES.get(name);
+        if (primitive != null) {
+            return of(primitive);
+        }
+        return name.startsWith("[") ? name.replace('.', '/') : 'L' + name.replace('.', '/') + ';';
     }
 
     public static String method(Class<?> returnType, Class<?>... parameterTypes) {

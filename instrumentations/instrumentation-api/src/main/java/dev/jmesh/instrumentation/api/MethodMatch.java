@@ -23,8 +23,8 @@ public record MethodMatch(String name, String descriptor, int parameterCount, Ma
     }
 
     /**
-     * A method of a library the agent cannot load, its types given by binary name
-     * ({@code org.apache.hc.core5.http.HttpHost}).
+     * A method of a library the agent cannot load, its types given by name
+     * ({@code org.apache.hc.core5.http.HttpHost}, {@code void}; see {@link Descriptors#ofClassNamed}).
      */
     public static MethodMatch method(String name, String returnType, String... parameterTypes) {
         StringBuilder descriptor = new StringBuilder("(");

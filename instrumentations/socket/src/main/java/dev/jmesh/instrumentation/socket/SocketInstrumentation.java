@@ -15,8 +15,10 @@ import dev.jmesh.instrumentation.api.TypeAdvice;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.channels.CompletionHandler;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
+import java.util.concurrent.Future;
 
 /**
  * Routes TCP connections to the names of {@code tcp} services, below every client library, and
@@ -24,8 +26,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code InetAddress.getAllByName} (and so {@code getByName} and
- *       {@code new InetSocketAddress(name, port)}) answers a service name with its endpoints'
- *       addresses without asking a resolver;</li>
+ *       {@code new InetSocketAddress(name, port)}) answers a service name with the service's
+ *       own address, which only the mesh's connects reach, without asking a resolver;</li>
  *   <li>{@code Socket.connect(SocketAddress, int)}, where every socket connect ends up
  *       (constructors, {@code SocketFactory}, SSL sockets), is made by the mesh for a tcp
  *       service: it connects to an endpoint the mesh chooses, failing over to the next within
@@ -38,6 +40,8 @@ import java.util.List;
  *       (connected, failed, or pending until {@code finishConnect}) is reported; a channel closed
  *       by a failed connect cannot be reused, so a failure is reported (outlier detection) but
  *       not failed over;</li>
+ *   <li>{@code AsynchronousSocketChannel} connects go to an endpoint chosen by the mesh, with
+ *       its port (per connection, without failover);</li>
  *   <li>closes are counted, so {@code least-request} sees open connections;</li>
  *   <li>a server socket binding the port the agent owns (inbound mTLS: {@code ServerSocket} and
  *       {@code ServerSocketChannelImpl}, which {@code HttpServer} and every NIO server use) binds
@@ -52,6 +56,7 @@ public final class SocketInstrumentation implements MeshInstrumentation {
     static final String INET_ADDRESS = "java.net.InetAddress";
     static final String SOCKET = "java.net.Socket";
     static final String SOCKET_CHANNEL = "sun.nio.ch.SocketChannelImpl";
+    static final String ASYNC_SOCKET_CHANNEL = "sun.nio.ch.UnixAsynchronousSocketChannelImpl";
     static final String SERVER_SOCKET = "java.net.ServerSocket";
     static final String SERVER_SOCKET_CHANNEL = "sun.nio.ch.ServerSocketChannelImpl";
 
@@ -59,6 +64,8 @@ public final class SocketInstrumentation implements MeshInstrumentation {
     private static final Hook CONNECT_SOCKET = Hook.on(Mesh.class, "connectSocket", boolean.class,
             Socket.class, SocketAddress.class, int.class);
     private static final Hook CLOSED = Hook.on(Mesh.class, "closed", void.class, Object.class);
+    private static final Hook CONNECT_TARGET = Hook.on(Mesh.class, "connectTarget", SocketAddress.class,
+            SocketAddress.class);
     private static final Hook CHANNEL_ENDPOINT = Hook.on(Mesh.class, "beginChannelConnect", SocketAddress.class,
             SocketAddress.class);
     private static final Hook CHANNEL_RETURNED = Hook.on(Mesh.class, "channelConnectReturned", boolean.class,
@@ -104,6 +111,10 @@ public final class SocketInstrumentation implements MeshInstrumentation {
                                 Step.exit(FINISHED.with(returned(), self())),
                                 Step.thrown(FINISH_FAILED.with(thrown(), self()))),
                         MethodAdvice.of(MethodMatch.method("implCloseSelectableChannel", void.class), closed)),
+                TypeAdvice.of(ASYNC_SOCKET_CHANNEL, MethodAdvice.of(
+                        MethodMatch.method("implConnect", Future.class, SocketAddress.class, Object.class,
+                                CompletionHandler.class),
+                        Step.replaceArgument(0, CONNECT_TARGET.with(argument(0))))),
                 TypeAdvice.of(SERVER_SOCKET,
                         MethodAdvice.of(MethodMatch.method("bind", void.class, SocketAddress.class, int.class), bind)),
                 TypeAdvice.of(SERVER_SOCKET_CHANNEL, MethodAdvice.of(
