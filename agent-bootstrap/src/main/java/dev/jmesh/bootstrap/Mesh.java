@@ -1,6 +1,8 @@
 package dev.jmesh.bootstrap;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -9,6 +11,8 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLConnection;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
@@ -33,6 +37,7 @@ public final class Mesh {
     private static volatile Router router;
     private static volatile AsyncCallDriver jdkHttpClient;
     private static volatile SocketDriver sockets;
+    private static volatile UrlConnectionDriver urlConnections;
 
     /** The mesh connect a {@code SocketChannel} connect on this thread has begun, until it returns. */
     private static final ThreadLocal<TcpConnect> CHANNEL_CONNECT = new ThreadLocal<>();
@@ -40,9 +45,11 @@ public final class Mesh {
     private Mesh() {}
 
     /** Installs the mesh core; called once by the agent when it has started. */
-    public static void install(Router meshRouter, AsyncCallDriver jdkHttpClientDriver, SocketDriver socketDriver) {
+    public static void install(Router meshRouter, AsyncCallDriver jdkHttpClientDriver,
+                               UrlConnectionDriver urlConnectionDriver, SocketDriver socketDriver) {
         router = meshRouter;
         jdkHttpClient = jdkHttpClientDriver;
+        urlConnections = urlConnectionDriver;
         sockets = socketDriver;
     }
 
@@ -101,6 +108,16 @@ public final class Mesh {
         }
     }
 
+    /** Whether {@code scheme://host/...} requests are mesh calls, without beginning one. */
+    public static boolean routesHttp(String scheme, String host) {
+        Router current = router;
+        try {
+            return current != null && host != null && "http".equalsIgnoreCase(scheme) && current.routesHttp(host);
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
     /** Begins a mesh call, or returns {@code null} to pass the request through. */
     public static HttpCall beginHttp(String scheme, String host, String method, String rawPath, String rawQuery) {
         Router current = router;
@@ -128,6 +145,57 @@ public final class Mesh {
             return driver.send(client, request, handler, pushHandler, executor);
         } catch (Throwable t) {
             return null;
+        }
+    }
+
+    // ---- HttpURLConnection ---------------------------------------------------------------------
+
+    /** See {@link UrlConnectionDriver#requestBody}; {@code null} when there is no agent or it fails. */
+    public static OutputStream urlConnectionRequestBody(Object connection) throws IOException {
+        UrlConnectionDriver driver = urlConnections;
+        if (driver == null) {
+            return null;
+        }
+        try {
+            return driver.requestBody(connection);
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** See {@link UrlConnectionDriver#response}; {@code null} when there is no agent or it fails. */
+    public static InputStream urlConnectionResponse(Object connection) throws IOException {
+        UrlConnectionDriver driver = urlConnections;
+        if (driver == null) {
+            return null;
+        }
+        try {
+            return driver.response(connection);
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** See {@link UrlConnectionDriver#target}. */
+    public static URL urlConnectionTarget(Object connection, URL url) {
+        UrlConnectionDriver driver = urlConnections;
+        if (driver == null) {
+            return url;
+        }
+        try {
+            return driver.target(connection, url);
+        } catch (RuntimeException | LinkageError e) {
+            return url;
+        }
+    }
+
+    /** The proxy of a connection to {@code target}: none when it is an endpoint the mesh chose. */
+    public static Proxy urlConnectionProxy(Object connection, URL target, Proxy proxy) {
+        try {
+            URL asked = ((URLConnection) connection).getURL();
+            return target.getHost().equals(asked.getHost()) && target.getPort() == asked.getPort() ? proxy : Proxy.NO_PROXY;
+        } catch (RuntimeException e) {
+            return proxy;
         }
     }
 

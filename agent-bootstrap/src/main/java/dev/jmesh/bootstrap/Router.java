@@ -19,6 +19,9 @@ public interface Router {
      */
     InetSocketAddress pickHttpEndpoint(String host);
 
+    /** Whether {@code host} names a service routed per request. */
+    boolean routesHttp(String host);
+
     /**
      * Begins a call to {@code host}.
      *

@@ -27,6 +27,8 @@ import dev.jmesh.instrumentation.netty.NettyEpollInstrumentation;
 import dev.jmesh.instrumentation.okhttp.OkHttpInstrumentation;
 import dev.jmesh.instrumentation.socket.PlatformSocketDriver;
 import dev.jmesh.instrumentation.socket.SocketInstrumentation;
+import dev.jmesh.instrumentation.urlconnection.HttpUrlConnectionDriver;
+import dev.jmesh.instrumentation.urlconnection.UrlConnectionInstrumentation;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +41,7 @@ final class AgentStarter {
 
     /** Listed, not discovered: nothing scans the class path. */
     private static final List<MeshInstrumentation> HTTP_INSTRUMENTATIONS =
-            List.of(new JdkHttpClientInstrumentation(), new OkHttpInstrumentation(),
+            List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation(), new OkHttpInstrumentation(),
                     new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation());
 
     private AgentStarter() {}
@@ -119,6 +121,7 @@ final class AgentStarter {
                 InboundPorts.of(config, security, metrics.inbound()));
         metrics.configApplied(1);
         Mesh.install(router, new JdkHttpCallDriver(definer.privateAccess()),
+                new HttpUrlConnectionDriver(definer.privateAccess()),
                 new PlatformSocketDriver(AgentLog::line, definer.privateAccess()));
         Instrumenter.install(instrumentation, instrumentations(config), definer, weaveCache(options));
         String source = "from " + options.configPath();

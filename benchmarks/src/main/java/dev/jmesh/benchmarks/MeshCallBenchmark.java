@@ -72,7 +72,7 @@ public class MeshCallBenchmark {
         MeshConfig config = new MeshConfig("bench", null, services);
         table = RouteTable.of(config, new MeshMetrics("bench"));
         router = new MeshRouter(table);
-        Mesh.install(router, null, null);
+        Mesh.install(router, null, null, null);
     }
 
     @TearDown

@@ -8,6 +8,7 @@ package dev.jmesh.it;
 enum Client {
     JDK_SYNC("jdk-sync", "okhttp4"),
     JDK_ASYNC("jdk-async", "okhttp4"),
+    URL_CONNECTION("urlconnection", null),
     OKHTTP_3_12("okhttp-sync", "okhttp312"),
     OKHTTP_3_14("okhttp-async", "okhttp3"),
     OKHTTP_4_12("okhttp-sync", "okhttp4"),
@@ -20,16 +21,16 @@ enum Client {
 
     /** CallerApp's first argument. */
     final String mode;
-    /** The set of jars under {@code target/libs} the application runs with. */
-    final String libs;
+    /** The set of jars under {@code target/libs} the application runs with, if any. */
+    private final String libs;
 
     Client(String mode, String libs) {
         this.mode = mode;
         this.libs = libs;
     }
 
-    /** Whether the client's calls complete futures (many in flight from one thread). */
-    boolean async() {
-        return mode.endsWith("-async");
+    /** The application's class path. */
+    String classPath() {
+        return libs == null ? AppJvm.classPath() : AppJvm.classPath(libs);
     }
 }

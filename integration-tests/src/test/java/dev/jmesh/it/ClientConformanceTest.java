@@ -66,7 +66,7 @@ class ClientConformanceTest {
         String direct = "http://localhost:" + backends.get(2).port() + "/direct";
         AppJvm.Result result;
         String metrics;
-        try (AppJvm app = AppJvm.on(jdk).withAgent(policy).classPath(AppJvm.classPath(client.libs))
+        try (AppJvm app = AppJvm.on(jdk).withAgent(policy).classPath(client.classPath())
                 .run(CALLER, List.of(client.mode, "60*" + equalUrl, "80*" + weightedUrl, "5*" + direct, "--hold"))) {
             app.awaitLine("DONE"::equals);
             HttpResponse<String> page = Http.get("http://127.0.0.1:" + adminPort + "/metrics");
@@ -111,7 +111,7 @@ class ClientConformanceTest {
                     retries: { attempts: 3, retryOn: [ connect-failure, reset, gateway-error ] }
                 """, address(0), address(1), address(2));
         String url = "http://orders/kill";
-        try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath(client.libs))
+        try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(client.classPath())
                 .run(CALLER, List.of(client.mode, "90*" + url, "--pace", "15"))) {
             // Let a third of the calls through, then kill one backend under load.
             app.awaitLines(line -> line.startsWith("RESULT "), 30);
@@ -247,7 +247,7 @@ class ClientConformanceTest {
         List<String> all = new ArrayList<>();
         all.add(client.mode);
         all.addAll(args);
-        try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath(client.libs))
+        try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(client.classPath())
                 .run(CALLER, all)) {
             return app.await();
         }

@@ -58,6 +58,11 @@ public final class MeshRouter implements Router {
     }
 
     @Override
+    public boolean routesHttp(String host) {
+        return service(table, host, Protocol.HTTP) != null;
+    }
+
+    @Override
     public HttpCall beginHttpCall(String host, String method, String rawPath, String rawQuery) {
         Service service = service(table, host, Protocol.HTTP);
         return service == null ? null : new MeshHttpCall(service, method, rawPath, rawQuery, System.nanoTime());

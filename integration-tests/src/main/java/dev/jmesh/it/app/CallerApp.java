@@ -31,7 +31,7 @@ import okhttp3.Response;
  * <pre>
  * CallerApp CLIENT [N*]URL... [--warmup URL] [--await-stdin] [--hold] [--method POST] [--pace MILLIS]
  *           [--threads N]
- *   CLIENT: jdk-sync | jdk-async | jdk-virtual | okhttp-sync | okhttp-async | apache5 | apache4,
+ *   CLIENT: jdk-sync | jdk-async | jdk-virtual | okhttp-sync | okhttp-async | urlconnection | apache5 | apache4,
  *           optionally +h2
  *   N*URL:  call URL N times (default once)
  *   --pace: wait between calls (async clients: between starting them)
@@ -122,6 +122,7 @@ public final class CallerApp {
             case "jdk-virtual" -> jdkVirtual(url, count);
             case "okhttp-sync" -> okHttp().okHttpSync(url, count);
             case "okhttp-async" -> okHttp().okHttpAsync(url, count);
+            case "urlconnection" -> blocking(url, count, CallerApp::urlConnection);
             case "apache5" -> blocking(url, count, Apache5::call);
             case "apache4" -> blocking(url, count, Apache4::call);
             default -> throw new IllegalArgumentException("unknown client " + client);
@@ -319,6 +320,24 @@ public final class CallerApp {
             }
         }
         return ok;
+    }
+
+    /** {@code HttpURLConnection}, as OpenFeign's default client and Spring's simple factory use it. */
+    private static String[] urlConnection(String url, String method) throws Exception {
+        java.net.HttpURLConnection connection = (java.net.HttpURLConnection) URI.create(url).toURL().openConnection();
+        connection.setRequestMethod(method);
+        if ("POST".equals(method)) {
+            connection.setDoOutput(true);
+            try (java.io.OutputStream body = connection.getOutputStream()) {
+                body.write("order".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        int status = connection.getResponseCode();
+        java.io.InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+        try (body) {
+            return new String[] {Integer.toString(status),
+                    body == null ? "" : new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)};
+        }
     }
 
     /** Apache HttpClient 5, classic API, with a response handler: its recommended use. */
