@@ -176,6 +176,26 @@ public final class Mesh {
         }
     }
 
+    /** See {@link UrlConnectionDriver#defersConnect}. */
+    public static boolean urlConnectionDefersConnect(Object connection) {
+        UrlConnectionDriver driver = urlConnections;
+        try {
+            return driver != null && driver.defersConnect(connection);
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** See {@link UrlConnectionDriver#streams}. */
+    public static boolean urlConnectionStreams(boolean streams, Object connection) {
+        UrlConnectionDriver driver = urlConnections;
+        try {
+            return driver == null ? streams : driver.streams(streams, connection);
+        } catch (RuntimeException | LinkageError e) {
+            return streams;
+        }
+    }
+
     /** See {@link UrlConnectionDriver#target}. */
     public static URL urlConnectionTarget(Object connection, URL url) {
         UrlConnectionDriver driver = urlConnections;

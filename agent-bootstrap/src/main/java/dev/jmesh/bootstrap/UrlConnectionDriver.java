@@ -29,6 +29,12 @@ public interface UrlConnectionDriver {
      */
     InputStream response(Object connection) throws IOException;
 
+    /** Whether the connection's request is a mesh call, which connects only in its attempts. */
+    boolean defersConnect(Object connection);
+
+    /** Whether the connection's body streams: never for a mesh call, whose retries send it again. */
+    boolean streams(boolean streams, Object connection);
+
     /** Where the connection connects when it asks for {@code url}: an endpoint, or {@code url}. */
     URL target(Object connection, URL url);
 }

@@ -6,9 +6,9 @@ package dev.jmesh.it;
  * instrumentation module and one line here.
  */
 enum Client {
-    JDK_SYNC("jdk-sync", "okhttp4"),
-    JDK_ASYNC("jdk-async", "okhttp4"),
-    URL_CONNECTION("urlconnection", null),
+    JDK_SYNC("jdk-sync"),
+    JDK_ASYNC("jdk-async"),
+    URL_CONNECTION("urlconnection"),
     OKHTTP_3_12("okhttp-sync", "okhttp312"),
     OKHTTP_3_14("okhttp-async", "okhttp3"),
     OKHTTP_4_12("okhttp-sync", "okhttp4"),
@@ -17,20 +17,25 @@ enum Client {
     OKHTTP_5_5("okhttp-async", "okhttp55"),
     APACHE_HTTPCLIENT_5_4("apache5", "httpclient54"),
     APACHE_HTTPCLIENT_5_6("apache5", "httpclient56"),
-    APACHE_HTTPCLIENT_4_5("apache4", "httpclient4");
+    APACHE_HTTPCLIENT_4_5("apache4", "httpclient4"),
+    // Frameworks, on the client each picks by default.
+    SPRING_REST_TEMPLATE("spring-resttemplate", "spring"),
+    SPRING_REST_CLIENT_ON_APACHE_5("spring-restclient", "spring", "httpclient56"),
+    OPENFEIGN("feign", "feign"),
+    RETROFIT_ON_OKHTTP_3("retrofit", "retrofit", "okhttp3");
 
     /** CallerApp's first argument. */
     final String mode;
-    /** The set of jars under {@code target/libs} the application runs with, if any. */
-    private final String libs;
+    /** The sets of jars under {@code target/libs} the application runs with. */
+    private final String[] libs;
 
-    Client(String mode, String libs) {
+    Client(String mode, String... libs) {
         this.mode = mode;
         this.libs = libs;
     }
 
     /** The application's class path. */
     String classPath() {
-        return libs == null ? AppJvm.classPath() : AppJvm.classPath(libs);
+        return AppJvm.classPath(libs);
     }
 }

@@ -31,8 +31,8 @@ import okhttp3.Response;
  * <pre>
  * CallerApp CLIENT [N*]URL... [--warmup URL] [--await-stdin] [--hold] [--method POST] [--pace MILLIS]
  *           [--threads N]
- *   CLIENT: jdk-sync | jdk-async | jdk-virtual | okhttp-sync | okhttp-async | urlconnection | apache5 | apache4,
- *           optionally +h2
+ *   CLIENT: jdk-sync | jdk-async | jdk-virtual | okhttp-sync | okhttp-async | urlconnection | apache5 | apache4
+ *           | spring-resttemplate | spring-restclient | feign | retrofit, optionally +h2
  *   N*URL:  call URL N times (default once)
  *   --pace: wait between calls (async clients: between starting them)
  *   --threads: a blocking client makes the N calls from this many threads at once
@@ -124,6 +124,10 @@ public final class CallerApp {
             case "okhttp-async" -> okHttp().okHttpAsync(url, count);
             case "urlconnection" -> blocking(url, count, CallerApp::urlConnection);
             case "apache5" -> blocking(url, count, Apache5::call);
+            case "spring-resttemplate" -> blocking(url, count, FrameworkCalls.SpringRestTemplate::call);
+            case "spring-restclient" -> blocking(url, count, FrameworkCalls.SpringRestClient::call);
+            case "feign" -> blocking(url, count, FrameworkCalls.OpenFeign::call);
+            case "retrofit" -> blocking(url, count, FrameworkCalls.Retrofit::call);
             case "apache4" -> blocking(url, count, Apache4::call);
             default -> throw new IllegalArgumentException("unknown client " + client);
         };

@@ -21,9 +21,7 @@ import java.util.function.Function;
  * Runs an {@code HttpURLConnection} request to a mesh service as a mesh call. Each attempt is
  * the connection's own request, connected to the attempt's endpoint; between attempts the
  * connection is reset as it resets itself to follow a redirect, and its buffered body is sent
- * again. A request whose body streams (fixed length or chunked) cannot be sent twice: it is
- * routed per connection, to an endpoint the balancer picks, without retries. Lives in the
- * agent's class loader; woven code reaches it through {@link Mesh}.
+ * again. Lives in the agent's class loader; woven code reaches it through {@link Mesh}.
  */
 public final class HttpUrlConnectionDriver implements UrlConnectionDriver {
 
@@ -42,11 +40,9 @@ public final class HttpUrlConnectionDriver implements UrlConnectionDriver {
     @Override
     public OutputStream requestBody(Object connection) {
         HttpURLConnection request = (HttpURLConnection) connection;
-        URL url = request.getURL();
         UrlConnectionInternals members = internals(connection);
-        if (!request.getDoOutput() || "TRACE".equals(request.getRequestMethod()) || members.streams(connection)
-                || members.answered(connection) || members.connectedTo(connection) != null
-                || !Mesh.routesHttp(url.getProtocol(), url.getHost())) {
+        if (!request.getDoOutput() || "TRACE".equals(request.getRequestMethod())
+                || members.answered(connection) || members.connectedTo(connection) != null || !isMeshCall(request)) {
             return null; // the connection's own checks and errors, or not a mesh call
         }
         if ("GET".equals(request.getRequestMethod())) {
@@ -63,8 +59,7 @@ public final class HttpUrlConnectionDriver implements UrlConnectionDriver {
     public InputStream response(Object connection) throws IOException {
         HttpURLConnection request = (HttpURLConnection) connection;
         UrlConnectionInternals members = internals(connection);
-        if (attempts.containsKey(connection) || !request.getDoInput() || members.answered(connection)
-                || members.streams(connection)) {
+        if (attempts.containsKey(connection) || !request.getDoInput() || members.answered(connection)) {
             return null;
         }
         URL url = request.getURL();
@@ -93,14 +88,29 @@ public final class HttpUrlConnectionDriver implements UrlConnectionDriver {
     }
 
     @Override
+    public boolean defersConnect(Object connection) {
+        return !attempts.containsKey(connection) && isMeshCall((HttpURLConnection) connection);
+    }
+
+    @Override
+    public boolean streams(boolean streams, Object connection) {
+        return streams && !isMeshCall((HttpURLConnection) connection);
+    }
+
+    private static boolean isMeshCall(HttpURLConnection connection) {
+        URL url = connection.getURL();
+        return Mesh.routesHttp(url.getProtocol(), url.getHost());
+    }
+
+    @Override
     public URL target(Object connection, URL url) {
         Attempt attempt = attempts.get(connection);
         InetSocketAddress endpoint;
         if (attempt != null && attempt.host().equalsIgnoreCase(url.getHost())) {
             endpoint = attempt.endpoint();
         } else {
-            // A request the mesh does not run as a call (a streaming body, a redirect to another
-            // service): routed per connection.
+            // A request the mesh does not run as a call (a redirect to another service): routed
+            // per connection.
             try {
                 endpoint = Mesh.routeHttp(null, url.toURI());
             } catch (URISyntaxException e) {

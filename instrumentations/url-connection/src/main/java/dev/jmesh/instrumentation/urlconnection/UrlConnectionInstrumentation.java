@@ -1,6 +1,7 @@
 package dev.jmesh.instrumentation.urlconnection;
 
 import static dev.jmesh.instrumentation.api.Value.argument;
+import static dev.jmesh.instrumentation.api.Value.returned;
 import static dev.jmesh.instrumentation.api.Value.self;
 
 import dev.jmesh.bootstrap.Mesh;
@@ -26,8 +27,12 @@ import java.util.List;
  *   <li>{@code getInputStream0}, where every read of the response begins
  *       ({@code getResponseCode}, {@code getInputStream}, {@code getHeaderField}): a request
  *       to a mesh service is run by the mesh, each attempt the connection's own method.</li>
- *   <li>{@code getOutputStream0}: the body of such a request is buffered without connecting
- *       (the connection would otherwise connect there, before the mesh picks an endpoint).</li>
+ *   <li>{@code plainConnect} ({@code connect()}, and where writing the body would connect):
+ *       such a request connects only in its attempts, to the attempt's endpoint; an early
+ *       {@code connect()} (Spring's factory makes one) does nothing yet.</li>
+ *   <li>{@code getOutputStream0} and {@code streaming}: its body is buffered, so that a retry
+ *       can send it again: {@code HttpURLConnection}'s own default, now also when the
+ *       application asked to stream it (fixed length or chunked, as Spring's factory does).</li>
  *   <li>{@code getNewHttpClient}, where the connection opens (or takes from the keep-alive
  *       cache) its connection: to the endpoint, without a proxy. The keep-alive cache is keyed
  *       by that URL, so it never hands one endpoint's connection to another's request; the
@@ -42,6 +47,10 @@ public final class UrlConnectionInstrumentation implements MeshInstrumentation {
     private static final Hook REQUEST_BODY = Hook.on(Mesh.class, "urlConnectionRequestBody", OutputStream.class,
             Object.class);
     private static final Hook RESPONSE = Hook.on(Mesh.class, "urlConnectionResponse", InputStream.class, Object.class);
+    private static final Hook DEFERS_CONNECT = Hook.on(Mesh.class, "urlConnectionDefersConnect", boolean.class,
+            Object.class);
+    private static final Hook STREAMS = Hook.on(Mesh.class, "urlConnectionStreams", boolean.class,
+            boolean.class, Object.class);
     private static final Hook TARGET = Hook.on(Mesh.class, "urlConnectionTarget", URL.class, Object.class, URL.class);
     private static final Hook PROXY = Hook.on(Mesh.class, "urlConnectionProxy", Proxy.class,
             Object.class, URL.class, Proxy.class);
@@ -59,6 +68,10 @@ public final class UrlConnectionInstrumentation implements MeshInstrumentation {
             Step.replaceArgument(1, PROXY.with(self(), argument(0), argument(1))),
         };
         return List.of(TypeAdvice.of(CONNECTION,
+                MethodAdvice.of(MethodMatch.method("plainConnect", void.class),
+                        Step.answerIfPresent(DEFERS_CONNECT.with(self()))),
+                MethodAdvice.of(MethodMatch.method("streaming", boolean.class),
+                        Step.exit(STREAMS.with(returned(), self()))),
                 MethodAdvice.of(MethodMatch.method("getOutputStream0", OutputStream.class),
                         Step.answerIfPresent(REQUEST_BODY.with(self()))),
                 MethodAdvice.of(MethodMatch.method("getInputStream0", InputStream.class),

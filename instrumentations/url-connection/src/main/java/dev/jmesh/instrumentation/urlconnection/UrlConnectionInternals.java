@@ -30,7 +30,6 @@ final class UrlConnectionInternals {
     private final MethodHandle setPoster;
     private final MethodHandle newPoster;
     private final MethodHandle responseCode;
-    private final MethodHandle streaming;
 
     UrlConnectionInternals(Class<?> connectionClass, Function<Class<?>, MethodHandles.Lookup> privateAccess)
             throws ReflectiveOperationException {
@@ -47,7 +46,6 @@ final class UrlConnectionInternals {
         poster = connection.findGetter(connectionClass, "poster", posterClass);
         setPoster = connection.findSetter(connectionClass, "poster", posterClass);
         newPoster = privateAccess.apply(posterClass).findConstructor(posterClass, MethodType.methodType(void.class));
-        streaming = connection.findVirtual(connectionClass, "streaming", MethodType.methodType(boolean.class));
         responseCode = privateAccess.apply(HttpURLConnection.class)
                 .findGetter(HttpURLConnection.class, "responseCode", int.class);
     }
@@ -77,11 +75,6 @@ final class UrlConnectionInternals {
     /** Whether the connection has an answer already: a response or a failure. */
     boolean answered(Object connection) {
         return get(inputStream, connection) != null || get(rememberedException, connection) != null;
-    }
-
-    /** Whether the request body streams (fixed length or chunked) rather than being buffered. */
-    boolean streams(Object connection) {
-        return (boolean) get(streaming, connection);
     }
 
     /** The URL of the server the connection is connected to, or {@code null}. */
