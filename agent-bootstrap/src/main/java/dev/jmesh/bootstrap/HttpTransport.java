@@ -2,6 +2,7 @@ package dev.jmesh.bootstrap;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 
 /**
  * What a client adapter does for the mesh, for a client whose calls block their thread: one
@@ -30,9 +31,11 @@ public interface HttpTransport<R> {
     /** Releases a response the mesh retries instead of giving it to the application; never throws. */
     void discard(R response);
 
-    /** What kind of failure the library reported. */
+    /** What kind of failure the library reported; most libraries need no more than {@link FailureKind#of}. */
     FailureKind classify(IOException failure);
 
-    /** The library's own timeout exception, for a call whose deadline passed. */
-    IOException timeout(String message);
+    /** The library's own timeout exception, for a call whose deadline passed: a socket timeout, for most. */
+    default IOException timeout(String message) {
+        return new SocketTimeoutException(message);
+    }
 }

@@ -47,4 +47,11 @@ public interface TcpConnect {
 
     /** The mutual TLS each attempt's connection gets before it counts as connected; {@code null} for plaintext. */
     TlsOrigination tls();
+
+    /**
+     * The adapter cannot make the connection ({@code fault}: an agent fault, a JDK it cannot
+     * drive). The failure the application gets when the connection must not be made without
+     * the mesh (its mutual TLS), or {@code null} to let the JDK connect as asked.
+     */
+    IOException cannotConnect(String fault);
 }

@@ -16,7 +16,10 @@ import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.tooling.ClassDefiner;
 import dev.jmesh.agent.tooling.Instrumenter;
 import dev.jmesh.agent.tooling.WeaveCache;
+import dev.jmesh.bootstrap.JdkHttpHooks;
 import dev.jmesh.bootstrap.Mesh;
+import dev.jmesh.bootstrap.SocketHooks;
+import dev.jmesh.bootstrap.UrlConnectionHooks;
 import dev.jmesh.instrumentation.apache4.ApacheHttpClient4Instrumentation;
 import dev.jmesh.instrumentation.apache5.ApacheHttpClient5Instrumentation;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
@@ -24,6 +27,7 @@ import dev.jmesh.instrumentation.jdkhttp.JdkHttpCallDriver;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import dev.jmesh.instrumentation.netty.NettyDnsInstrumentation;
 import dev.jmesh.instrumentation.netty.NettyEpollInstrumentation;
+import dev.jmesh.instrumentation.netty.NettyHttpClients;
 import dev.jmesh.instrumentation.okhttp.OkHttpInstrumentation;
 import dev.jmesh.instrumentation.socket.PlatformSocketDriver;
 import dev.jmesh.instrumentation.socket.SocketInstrumentation;
@@ -42,7 +46,7 @@ final class AgentStarter {
     /** Listed, not discovered: nothing scans the class path. */
     private static final List<MeshInstrumentation> HTTP_INSTRUMENTATIONS =
             List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation(), new OkHttpInstrumentation(),
-                    new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation());
+                    new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation(), new NettyHttpClients());
 
     private AgentStarter() {}
 
@@ -120,9 +124,10 @@ final class AgentStarter {
         MeshRouter router = new MeshRouter(RouteTable.initial(config, metrics, security),
                 InboundPorts.of(config, security, metrics.inbound()));
         metrics.configApplied(1);
-        Mesh.install(router, new JdkHttpCallDriver(definer.privateAccess()),
-                new HttpUrlConnectionDriver(definer.privateAccess()),
-                new PlatformSocketDriver(AgentLog::line, definer.privateAccess()));
+        JdkHttpHooks.install(new JdkHttpCallDriver(definer.privateAccess()));
+        UrlConnectionHooks.install(new HttpUrlConnectionDriver(definer.privateAccess()));
+        SocketHooks.install(new PlatformSocketDriver(AgentLog::line, definer.privateAccess()));
+        Mesh.install(router);
         Instrumenter.install(instrumentation, instrumentations(config), definer, weaveCache(options));
         String source = "from " + options.configPath();
         ControlLink link = config.control() == null ? null : startControlLink(config, router, metrics);

@@ -72,7 +72,7 @@ public class MeshCallBenchmark {
         MeshConfig config = new MeshConfig("bench", null, services);
         table = RouteTable.of(config, new MeshMetrics("bench"));
         router = new MeshRouter(table);
-        Mesh.install(router, null, null, null);
+        Mesh.install(router);
     }
 
     @TearDown
@@ -145,11 +145,6 @@ public class MeshCallBenchmark {
         @Override
         public FailureKind classify(IOException failure) {
             return FailureKind.OTHER;
-        }
-
-        @Override
-        public IOException timeout(String message) {
-            return new IOException(message);
         }
     }
 }

@@ -4,6 +4,7 @@ import static dev.jmesh.it.HttpRoutingTest.CALLER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jmesh.it.app.NettyHttpApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,6 +103,25 @@ class StartupTest {
                         // What the interceptor uses and 3.8 lacks, found before anything was woven.
                         && refusals.get(0).contains("okhttp3.Interceptor$Chain.withConnectTimeout(int, TimeUnit) is missing")
                         && refusals.get(0).contains("its calls pass through unrouted"), refusals.get(0));
+            }
+        }
+    }
+
+    /** A client jmesh does not route is named in one line when it loads, never skipped silently. */
+    @Test
+    void aClientJmeshDoesNotRouteIsNamedInOneLine() throws Exception {
+        try (Backend backend = Backend.start("b")) {
+            Path policy = Policy.write(dir, "services:\n  orders:\n    endpoints: [ " + backend.address() + " ]\n");
+            try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath("netty"))
+                    .run(NettyHttpApp.class.getName(), List.of("orders", "80"))) {
+                AppJvm.Result result = app.await();
+                assertTrue(result.stdout().get(0).startsWith("ERROR ") && result.stdout().get(0).contains("orders"),
+                        result::toString);
+                List<String> notices = result.stderr().stream().filter(line -> line.startsWith("jmesh: netty-http: ")).toList();
+                assertEquals(1, notices.size(), result::toString);
+                assertTrue(notices.get(0).contains("io.netty.handler.codec.http.HttpClientCodec")
+                        && notices.get(0).contains("netty-codec-http-") && notices.get(0).contains("does not route yet"),
+                        notices.get(0));
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.jmesh.bootstrap.TlsOrigination;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 
@@ -175,6 +176,12 @@ final class MeshTcpConnect implements TcpConnect {
     @Override
     public TlsOrigination tls() {
         return tls;
+    }
+
+    @Override
+    public IOException cannotConnect(String fault) {
+        return tls == null ? null : new SocketException("jmesh: " + service.name()
+                + ": mutual TLS required, not connected: " + fault);
     }
 
     @Override

@@ -42,6 +42,11 @@ record UnsecurableConnect(String service) implements TcpConnect {
     }
 
     @Override
+    public IOException cannotConnect(String fault) {
+        return exhausted();
+    }
+
+    @Override
     public TlsOrigination tls() {
         return null;
     }

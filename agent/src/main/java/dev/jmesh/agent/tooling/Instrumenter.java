@@ -37,6 +37,9 @@ public final class Instrumenter implements ClassFileTransformer {
     private final WeaveCache cache;
     /** Internal names ({@code jdk/internal/net/http/HttpRequestImpl}), as transformers see them. */
     private final Map<String, Target> targets = new HashMap<>();
+    /** Classes jmesh knows and does not route, by internal name, each said once. */
+    private final Map<String, MeshInstrumentation> notRouted = new HashMap<>();
+    private final Set<String> saidNotRouted = ConcurrentHashMap.newKeySet();
     /** The same classes by binary name, as {@code Class.getName()} gives them. */
     private final Set<String> targetNames = new HashSet<>();
     /** The targets this transformer has been shown, loaded or retransformed. */
@@ -57,6 +60,9 @@ public final class Instrumenter implements ClassFileTransformer {
                 targets.computeIfAbsent(type.internalName(), name -> new Target(each, new ArrayList<>()))
                         .shapes().add(type);
                 targetNames.add(type.className());
+            }
+            for (String name : each.notRoutedClassNames()) {
+                notRouted.put(name.replace('.', '/'), each);
             }
         }
     }
@@ -83,6 +89,9 @@ public final class Instrumenter implements ClassFileTransformer {
                             ProtectionDomain protectionDomain, byte[] classFile) {
         Target target = className == null ? null : targets.get(className);
         if (target == null) {
+            if (className != null && notRouted.containsKey(className)) {
+                sayNotRouted(className, protectionDomain);
+            }
             return null;
         }
         seen.add(className);
@@ -149,6 +158,13 @@ public final class Instrumenter implements ClassFileTransformer {
         }
     }
 
+    private void sayNotRouted(String className, ProtectionDomain domain) {
+        if (saidNotRouted.add(className)) {
+            AgentLog.line(notRouted.get(className).name() + ": " + className.replace('/', '.') + from(domain)
+                    + " is a client jmesh does not route yet; its calls to mesh names pass through unrouted");
+        }
+    }
+
     /** Where a library class came from (its jar names the version), for the line that says it was not routed. */
     private static String from(ProtectionDomain domain) {
         CodeSource source = domain == null ? null : domain.getCodeSource();
@@ -160,6 +176,8 @@ public final class Instrumenter implements ClassFileTransformer {
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             if (targetNames.contains(type.getName()) && instrumentation.isModifiableClass(type)) {
                 loaded.add(type);
+            } else if (!notRouted.isEmpty() && notRouted.containsKey(type.getName().replace('.', '/'))) {
+                sayNotRouted(type.getName().replace('.', '/'), type.getProtectionDomain());
             }
         }
         return loaded;

@@ -3,10 +3,7 @@ package dev.jmesh.instrumentation.apache4;
 import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpTransport;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.HttpRequest;
@@ -107,21 +104,9 @@ final class Transport4 implements HttpTransport<CloseableHttpResponse> {
         }
     }
 
-    /** How HttpClient 4.5 reports each kind of failure. */
+    /** HttpClient's connect timeout is its own (an interruption, to the JDK's eyes). */
     @Override
     public FailureKind classify(IOException e) {
-        if (e instanceof ConnectException || e instanceof ConnectTimeoutException) {
-            return FailureKind.CONNECT_FAILURE;
-        }
-        if (e instanceof SocketTimeoutException) {
-            return FailureKind.TIMEOUT;
-        }
-        // Anything else interrupted: the request was aborted or its thread interrupted.
-        return e instanceof InterruptedIOException ? FailureKind.OTHER : FailureKind.RESET;
-    }
-
-    @Override
-    public IOException timeout(String message) {
-        return new SocketTimeoutException(message);
+        return e instanceof ConnectTimeoutException ? FailureKind.CONNECT_FAILURE : FailureKind.of(e);
     }
 }

@@ -61,4 +61,10 @@ public final class ApacheHttpClient5Instrumentation implements MeshInstrumentati
     public List<String> helperClassNames() {
         return List.of(CALLS, TRANSPORT);
     }
+
+    /** The async API (and the classic API's HTTP/2 sibling built on it). */
+    @Override
+    public List<String> notRoutedClassNames() {
+        return List.of("org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient");
+    }
 }

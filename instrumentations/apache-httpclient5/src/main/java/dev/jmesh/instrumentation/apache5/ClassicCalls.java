@@ -33,10 +33,7 @@ public final class ClassicCalls {
         URIAuthority authority = classic.getAuthority();
         String scheme = host != null ? host.getSchemeName() : classic.getScheme();
         String name = host != null ? host.getHostName() : authority == null ? null : authority.getHostName();
-        String path = classic.getPath();
-        int query = path == null ? -1 : path.indexOf('?');
-        HttpCall call = Mesh.beginHttp(scheme, name, classic.getMethod(),
-                query < 0 ? path : path.substring(0, query), query < 0 ? null : path.substring(query + 1));
+        HttpCall call = Mesh.beginHttp(scheme, name, classic.getMethod(), classic.getPath());
         if (call == null) {
             return null;
         }

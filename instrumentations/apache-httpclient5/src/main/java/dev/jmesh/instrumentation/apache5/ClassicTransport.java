@@ -3,10 +3,7 @@ package dev.jmesh.instrumentation.apache5;
 import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpTransport;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.Configurable;
@@ -104,21 +101,9 @@ final class ClassicTransport implements HttpTransport<CloseableHttpResponse> {
         }
     }
 
-    /** How HttpClient 5 reports each kind of failure. */
+    /** HttpClient's connect timeout is its own (an interruption, to the JDK's eyes). */
     @Override
     public FailureKind classify(IOException e) {
-        if (e instanceof ConnectException || e instanceof ConnectTimeoutException) {
-            return FailureKind.CONNECT_FAILURE;
-        }
-        if (e instanceof SocketTimeoutException) {
-            return FailureKind.TIMEOUT;
-        }
-        // Anything else interrupted: the call was cancelled or its thread interrupted.
-        return e instanceof InterruptedIOException ? FailureKind.OTHER : FailureKind.RESET;
-    }
-
-    @Override
-    public IOException timeout(String message) {
-        return new SocketTimeoutException(message);
+        return e instanceof ConnectTimeoutException ? FailureKind.CONNECT_FAILURE : FailureKind.of(e);
     }
 }

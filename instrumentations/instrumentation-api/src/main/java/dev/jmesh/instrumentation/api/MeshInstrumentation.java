@@ -28,4 +28,13 @@ public interface MeshInstrumentation {
     default List<String> helperClassNames() {
         return List.of();
     }
+
+    /**
+     * Classes of the library's family that jmesh does not route (yet), by binary name: the first
+     * time one loads, one line names it and its jar, so that no client is skipped silently. They
+     * load unchanged.
+     */
+    default List<String> notRoutedClassNames() {
+        return List.of();
+    }
 }

@@ -2,6 +2,7 @@ package dev.jmesh.instrumentation.jdkhttp;
 
 import dev.jmesh.bootstrap.AsyncCallDriver;
 import dev.jmesh.bootstrap.HttpCall;
+import dev.jmesh.bootstrap.JdkHttpHooks;
 import dev.jmesh.bootstrap.Mesh;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -17,7 +18,7 @@ import java.util.function.Function;
  * Hands a JDK HttpClient call to a mesh service to the mesh, which runs its attempts through
  * a {@link JdkTransport}: each is an ordinary {@code client.sendAsync}, so pools, HTTP/2 and
  * redirects stay the client's own. Lives in the agent's class loader, which sees
- * {@code java.net.http}; woven code reaches it through {@link Mesh#sendJdkHttp}.
+ * {@code java.net.http}; woven code reaches it through {@link JdkHttpHooks#send}.
  */
 public final class JdkHttpCallDriver implements AsyncCallDriver {
 

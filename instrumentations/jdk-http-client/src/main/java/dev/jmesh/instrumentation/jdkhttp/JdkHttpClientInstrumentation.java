@@ -4,6 +4,7 @@ import static dev.jmesh.instrumentation.api.Value.argument;
 import static dev.jmesh.instrumentation.api.Value.field;
 import static dev.jmesh.instrumentation.api.Value.self;
 
+import dev.jmesh.bootstrap.JdkHttpHooks;
 import dev.jmesh.bootstrap.Mesh;
 import dev.jmesh.instrumentation.api.Hook;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
@@ -53,20 +54,20 @@ public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
     static final String CLIENT_IMPL = "jdk.internal.net.http.HttpClientImpl";
     static final String SSL_CONNECTION = "jdk.internal.net.http.AbstractAsyncSSLConnection";
 
-    private static final Hook SEND = Hook.on(Mesh.class, "sendJdkHttp", CompletableFuture.class,
+    private static final Hook SEND = Hook.on(JdkHttpHooks.class, "send", CompletableFuture.class,
             Object.class, Object.class, Object.class, Object.class, Object.class);
     private static final Hook ATTEMPT_ENDPOINT = Hook.on(Mesh.class, "routeHttp", InetSocketAddress.class,
             InetSocketAddress.class, URI.class, Object.class);
     private static final Hook REDIRECT_ENDPOINT = Hook.on(Mesh.class, "routeHttp", InetSocketAddress.class,
             InetSocketAddress.class, URI.class);
-    private static final Hook PROXY = Hook.on(Mesh.class, "proxyTo", Proxy.class, Proxy.class, InetSocketAddress.class);
-    private static final Hook SECURE = Hook.on(Mesh.class, "securesHttp", boolean.class,
+    private static final Hook PROXY = Hook.on(JdkHttpHooks.class, "proxyTo", Proxy.class, Proxy.class, InetSocketAddress.class);
+    private static final Hook SECURE = Hook.on(JdkHttpHooks.class, "securesHttp", boolean.class,
             boolean.class, InetSocketAddress.class, URI.class);
-    private static final Hook PICKED = Hook.on(Mesh.class, "pickedHttpEndpoint", InetSocketAddress.class,
+    private static final Hook PICKED = Hook.on(JdkHttpHooks.class, "pickedHttpEndpoint", InetSocketAddress.class,
             URI.class, String.class, InetSocketAddress.class);
-    private static final Hook TLS_CONTEXT = Hook.on(Mesh.class, "tlsContext", SSLContext.class,
+    private static final Hook TLS_CONTEXT = Hook.on(JdkHttpHooks.class, "tlsContext", SSLContext.class,
             SSLContext.class, String.class, int.class);
-    private static final Hook TLS_PARAMETERS = Hook.on(Mesh.class, "tlsParameters", SSLParameters.class,
+    private static final Hook TLS_PARAMETERS = Hook.on(JdkHttpHooks.class, "tlsParameters", SSLParameters.class,
             SSLParameters.class, String.class, int.class);
 
     @Override
@@ -81,13 +82,11 @@ public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
                 field("authority", InetSocketAddress.class), field("uri", URI.class), argument(0)));
         Step redirect = Step.exitStoreField("authority", InetSocketAddress.class, REDIRECT_ENDPOINT.with(
                 field("authority", InetSocketAddress.class), field("uri", URI.class)));
-        Step[] direct = {
-            // The endpoint is reached directly: an HTTP proxy could not resolve the name.
-            Step.exitStoreField("proxy", Proxy.class,
-                    PROXY.with(field("proxy", Proxy.class), field("authority", InetSocketAddress.class))),
-            Step.exitStoreField("secure", boolean.class, SECURE.with(field("secure", boolean.class),
-                    field("authority", InetSocketAddress.class), field("uri", URI.class))),
-        };
+        // The endpoint is reached directly: an HTTP proxy could not resolve the name.
+        Step direct = Step.exitStoreField("proxy", Proxy.class,
+                PROXY.with(field("proxy", Proxy.class), field("authority", InetSocketAddress.class)));
+        Step secure = Step.exitStoreField("secure", boolean.class, SECURE.with(field("secure", boolean.class),
+                field("authority", InetSocketAddress.class), field("uri", URI.class)));
         return List.of(
                 TypeAdvice.of(CLIENT_IMPL, MethodAdvice.of(
                         MethodMatch.method("sendAsync", CompletableFuture.class, HttpRequest.class,
@@ -97,8 +96,8 @@ public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
                         // The per-send copy (HttpClientImpl.sendAsync) and the redirect copies; not the
                         // application's own immutable request built by HttpRequest.Builder.
                         MethodAdvice.of(MethodMatch.constructorTaking(0, "Ljava/net/http/HttpRequest;"),
-                                prepend(copy, direct)),
-                        MethodAdvice.of(MethodMatch.constructorTaking(0, "Ljava/net/URI;"), prepend(redirect, direct)),
+                                copy, direct, secure),
+                        MethodAdvice.of(MethodMatch.constructorTaking(0, "Ljava/net/URI;"), redirect, direct, secure),
                         MethodAdvice.of(MethodMatch.method("getAddress", InetSocketAddress.class),
                                 Step.answerIfPresent(PICKED.with(field("uri", URI.class),
                                         field("method", String.class), field("authority", InetSocketAddress.class))))),
@@ -107,12 +106,5 @@ public final class JdkHttpClientInstrumentation implements MeshInstrumentation {
                                 SSLParameters.class),
                         Step.replaceArgument(0, TLS_CONTEXT.with(argument(0), argument(1), argument(2))),
                         Step.replaceArgument(3, TLS_PARAMETERS.with(argument(3), argument(1), argument(2))))));
-    }
-
-    private static Step[] prepend(Step first, Step[] rest) {
-        Step[] all = new Step[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
     }
 }

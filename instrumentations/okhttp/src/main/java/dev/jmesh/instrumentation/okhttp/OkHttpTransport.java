@@ -3,11 +3,7 @@ package dev.jmesh.instrumentation.okhttp;
 import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpTransport;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -60,26 +56,21 @@ final class OkHttpTransport implements HttpTransport<Response> {
         response.close();
     }
 
-    /** How OkHttp reports each kind of failure. */
+    /**
+     * OkHttp's own readings first: a cancelled call, a refused HTTP/2 stream, and its call and
+     * read timeouts, which are interruptions.
+     */
     @Override
     public FailureKind classify(IOException e) {
         if (chain.call().isCanceled()) {
             return FailureKind.OTHER;
         }
-        if (e instanceof ConnectException || (e instanceof SocketTimeoutException
-                && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).startsWith("connect"))) {
-            return FailureKind.CONNECT_FAILURE;
-        }
         if (e.getClass().getName().equals("okhttp3.internal.http2.StreamResetException")
                 && String.valueOf(e.getMessage()).contains("REFUSED_STREAM")) {
             return FailureKind.REFUSED_STREAM;
         }
-        return e instanceof InterruptedIOException ? FailureKind.TIMEOUT : FailureKind.RESET;
-    }
-
-    @Override
-    public IOException timeout(String message) {
-        return new SocketTimeoutException(message);
+        FailureKind kind = FailureKind.of(e);
+        return kind == FailureKind.OTHER ? FailureKind.TIMEOUT : kind;
     }
 
     /** The Host the application would have sent: its own header, else the URL's authority. */

@@ -5,7 +5,9 @@ import static dev.jmesh.instrumentation.api.Value.returned;
 import static dev.jmesh.instrumentation.api.Value.self;
 import static dev.jmesh.instrumentation.api.Value.thrown;
 
+import dev.jmesh.bootstrap.InboundHooks;
 import dev.jmesh.bootstrap.Mesh;
+import dev.jmesh.bootstrap.SocketHooks;
 import dev.jmesh.instrumentation.api.Hook;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
 import dev.jmesh.instrumentation.api.MethodAdvice;
@@ -61,24 +63,24 @@ public final class SocketInstrumentation implements MeshInstrumentation {
     static final String SERVER_SOCKET_CHANNEL = "sun.nio.ch.ServerSocketChannelImpl";
 
     private static final Hook RESOLVE = Hook.on(Mesh.class, "resolve", InetAddress[].class, String.class);
-    private static final Hook CONNECT_SOCKET = Hook.on(Mesh.class, "connectSocket", boolean.class,
+    private static final Hook CONNECT_SOCKET = Hook.on(SocketHooks.class, "connectSocket", boolean.class,
             Socket.class, SocketAddress.class, int.class);
-    private static final Hook CLOSED = Hook.on(Mesh.class, "closed", void.class, Object.class);
+    private static final Hook CLOSED = Hook.on(SocketHooks.class, "closed", void.class, Object.class);
     private static final Hook CONNECT_TARGET = Hook.on(Mesh.class, "connectTarget", SocketAddress.class,
             SocketAddress.class);
-    private static final Hook CHANNEL_ENDPOINT = Hook.on(Mesh.class, "beginChannelConnect", SocketAddress.class,
+    private static final Hook CHANNEL_ENDPOINT = Hook.on(SocketHooks.class, "beginChannelConnect", SocketAddress.class,
             SocketAddress.class);
-    private static final Hook CHANNEL_RETURNED = Hook.on(Mesh.class, "channelConnectReturned", boolean.class,
+    private static final Hook CHANNEL_RETURNED = Hook.on(SocketHooks.class, "channelConnectReturned", boolean.class,
             boolean.class, Object.class);
-    private static final Hook CHANNEL_CONNECTED = Hook.on(Mesh.class, "channelConnected", void.class, Object.class);
-    private static final Hook CHANNEL_FAILED = Hook.on(Mesh.class, "channelConnectFailed", void.class,
+    private static final Hook CHANNEL_CONNECTED = Hook.on(SocketHooks.class, "channelConnected", void.class, Object.class);
+    private static final Hook CHANNEL_FAILED = Hook.on(SocketHooks.class, "channelConnectFailed", void.class,
             Throwable.class, Object.class);
-    private static final Hook FINISHED = Hook.on(Mesh.class, "channelConnectFinished", boolean.class,
+    private static final Hook FINISHED = Hook.on(SocketHooks.class, "channelConnectFinished", boolean.class,
             boolean.class, Object.class);
-    private static final Hook FINISH_FAILED = Hook.on(Mesh.class, "channelFinishFailed", void.class,
+    private static final Hook FINISH_FAILED = Hook.on(SocketHooks.class, "channelFinishFailed", void.class,
             Throwable.class, Object.class);
-    private static final Hook BIND = Hook.on(Mesh.class, "inboundBind", SocketAddress.class, SocketAddress.class);
-    private static final Hook BOUND = Hook.on(Mesh.class, "inboundBound", void.class, Object.class, SocketAddress.class);
+    private static final Hook BIND = Hook.on(InboundHooks.class, "bind", SocketAddress.class, SocketAddress.class);
+    private static final Hook BOUND = Hook.on(InboundHooks.class, "bound", void.class, Object.class, SocketAddress.class);
 
     @Override
     public String name() {

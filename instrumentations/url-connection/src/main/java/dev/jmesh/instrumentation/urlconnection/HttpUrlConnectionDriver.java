@@ -3,6 +3,7 @@ package dev.jmesh.instrumentation.urlconnection;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.Mesh;
 import dev.jmesh.bootstrap.UrlConnectionDriver;
+import dev.jmesh.bootstrap.UrlConnectionHooks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +22,7 @@ import java.util.function.Function;
  * Runs an {@code HttpURLConnection} request to a mesh service as a mesh call. Each attempt is
  * the connection's own request, connected to the attempt's endpoint; between attempts the
  * connection is reset as it resets itself to follow a redirect, and its buffered body is sent
- * again. Lives in the agent's class loader; woven code reaches it through {@link Mesh}.
+ * again. Lives in the agent's class loader; woven code reaches it through {@link UrlConnectionHooks}.
  */
 public final class HttpUrlConnectionDriver implements UrlConnectionDriver {
 
@@ -40,10 +41,12 @@ public final class HttpUrlConnectionDriver implements UrlConnectionDriver {
     @Override
     public OutputStream requestBody(Object connection) {
         HttpURLConnection request = (HttpURLConnection) connection;
+        if (!isMeshCall(request) || !request.getDoOutput() || "TRACE".equals(request.getRequestMethod())) {
+            return null; // not a mesh call, or the connection's own checks and errors
+        }
         UrlConnectionInternals members = internals(connection);
-        if (!request.getDoOutput() || "TRACE".equals(request.getRequestMethod())
-                || members.answered(connection) || members.connectedTo(connection) != null || !isMeshCall(request)) {
-            return null; // the connection's own checks and errors, or not a mesh call
+        if (members.answered(connection) || members.connectedTo(connection) != null) {
+            return null;
         }
         if ("GET".equals(request.getRequestMethod())) {
             try {
@@ -58,15 +61,15 @@ public final class HttpUrlConnectionDriver implements UrlConnectionDriver {
     @Override
     public InputStream response(Object connection) throws IOException {
         HttpURLConnection request = (HttpURLConnection) connection;
+        if (attempts.containsKey(connection) || !isMeshCall(request) || !request.getDoInput()) {
+            return null;
+        }
         UrlConnectionInternals members = internals(connection);
-        if (attempts.containsKey(connection) || !request.getDoInput() || members.answered(connection)) {
+        if (members.answered(connection)) {
             return null;
         }
         URL url = request.getURL();
-        String file = url.getFile();
-        int query = file.indexOf('?');
-        HttpCall call = Mesh.beginHttp(url.getProtocol(), url.getHost(), request.getRequestMethod(),
-                query < 0 ? file : file.substring(0, query), query < 0 ? null : file.substring(query + 1));
+        HttpCall call = Mesh.beginHttp(url.getProtocol(), url.getHost(), request.getRequestMethod(), url.getFile());
         if (call == null) {
             return null;
         }
@@ -108,6 +111,8 @@ public final class HttpUrlConnectionDriver implements UrlConnectionDriver {
         InetSocketAddress endpoint;
         if (attempt != null && attempt.host().equalsIgnoreCase(url.getHost())) {
             endpoint = attempt.endpoint();
+        } else if (!Mesh.routesHttp(url.getProtocol(), url.getHost())) {
+            return url;
         } else {
             // A request the mesh does not run as a call (a redirect to another service): routed
             // per connection.

@@ -4,7 +4,7 @@ import static dev.jmesh.instrumentation.api.Value.argument;
 import static dev.jmesh.instrumentation.api.Value.returned;
 import static dev.jmesh.instrumentation.api.Value.self;
 
-import dev.jmesh.bootstrap.Mesh;
+import dev.jmesh.bootstrap.UrlConnectionHooks;
 import dev.jmesh.instrumentation.api.Hook;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
 import dev.jmesh.instrumentation.api.MethodAdvice;
@@ -44,15 +44,15 @@ public final class UrlConnectionInstrumentation implements MeshInstrumentation {
     static final String CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
     private static final String HTTP_CLIENT = "sun.net.www.http.HttpClient";
 
-    private static final Hook REQUEST_BODY = Hook.on(Mesh.class, "urlConnectionRequestBody", OutputStream.class,
+    private static final Hook REQUEST_BODY = Hook.on(UrlConnectionHooks.class, "requestBody", OutputStream.class,
             Object.class);
-    private static final Hook RESPONSE = Hook.on(Mesh.class, "urlConnectionResponse", InputStream.class, Object.class);
-    private static final Hook DEFERS_CONNECT = Hook.on(Mesh.class, "urlConnectionDefersConnect", boolean.class,
+    private static final Hook RESPONSE = Hook.on(UrlConnectionHooks.class, "response", InputStream.class, Object.class);
+    private static final Hook DEFERS_CONNECT = Hook.on(UrlConnectionHooks.class, "defersConnect", boolean.class,
             Object.class);
-    private static final Hook STREAMS = Hook.on(Mesh.class, "urlConnectionStreams", boolean.class,
+    private static final Hook STREAMS = Hook.on(UrlConnectionHooks.class, "streams", boolean.class,
             boolean.class, Object.class);
-    private static final Hook TARGET = Hook.on(Mesh.class, "urlConnectionTarget", URL.class, Object.class, URL.class);
-    private static final Hook PROXY = Hook.on(Mesh.class, "urlConnectionProxy", Proxy.class,
+    private static final Hook TARGET = Hook.on(UrlConnectionHooks.class, "target", URL.class, Object.class, URL.class);
+    private static final Hook PROXY = Hook.on(UrlConnectionHooks.class, "proxy", Proxy.class,
             Object.class, URL.class, Proxy.class);
 
     @Override

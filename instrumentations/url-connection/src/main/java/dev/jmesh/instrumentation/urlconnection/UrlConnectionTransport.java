@@ -4,13 +4,9 @@ import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpTransport;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.URL;
-import java.util.Locale;
 
 /**
  * One attempt of an {@code HttpURLConnection} request: the connection's own request and
@@ -87,22 +83,10 @@ final class UrlConnectionTransport implements HttpTransport<UrlConnectionTranspo
         }
     }
 
-    /** How {@code HttpURLConnection} reports each kind of failure. */
+    /** {@code HttpURLConnection} throws the JDK's own exceptions. */
     @Override
     public FailureKind classify(IOException e) {
-        if (e instanceof ConnectException || (e instanceof SocketTimeoutException
-                && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).startsWith("connect"))) {
-            return FailureKind.CONNECT_FAILURE;
-        }
-        if (e instanceof SocketTimeoutException) {
-            return FailureKind.TIMEOUT;
-        }
-        return e instanceof InterruptedIOException ? FailureKind.OTHER : FailureKind.RESET;
-    }
-
-    @Override
-    public IOException timeout(String message) {
-        return new SocketTimeoutException(message);
+        return FailureKind.of(e);
     }
 
     /** Leaves the connection's timeouts as the application set them; ends the attempt. */
