@@ -17,6 +17,7 @@ enum Client {
     OKHTTP_5_5("okhttp-async", "okhttp55"),
     APACHE_HTTPCLIENT_5_4("apache5", "httpclient54"),
     APACHE_HTTPCLIENT_5_6("apache5", "httpclient56"),
+    APACHE_HTTPCLIENT_5_6_ASYNC("apache5-async", "httpclient56"),
     APACHE_HTTPCLIENT_4_5("apache4", "httpclient4"),
     // Frameworks, on the client each picks by default.
     SPRING_REST_TEMPLATE("spring-resttemplate", "spring"),

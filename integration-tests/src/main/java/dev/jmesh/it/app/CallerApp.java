@@ -31,7 +31,8 @@ import okhttp3.Response;
  * <pre>
  * CallerApp CLIENT [N*]URL... [--warmup URL] [--await-stdin] [--hold] [--method POST] [--pace MILLIS]
  *           [--threads N]
- *   CLIENT: jdk-sync | jdk-async | jdk-virtual | okhttp-sync | okhttp-async | urlconnection | apache5 | apache4
+ *   CLIENT: jdk-sync | jdk-async | jdk-virtual | okhttp-sync | okhttp-async | urlconnection | apache5
+ *           | apache5-async | apache4
  *           | spring-resttemplate | spring-restclient | feign | retrofit, optionally +h2
  *   N*URL:  call URL N times (default once)
  *   --pace: wait between calls (async clients: between starting them)
@@ -124,6 +125,7 @@ public final class CallerApp {
             case "okhttp-async" -> okHttp().okHttpAsync(url, count);
             case "urlconnection" -> blocking(url, count, CallerApp::urlConnection);
             case "apache5" -> blocking(url, count, Apache5::call);
+            case "apache5-async" -> blocking(url, count, Apache5Async::call);
             case "spring-resttemplate" -> blocking(url, count, FrameworkCalls.SpringRestTemplate::call);
             case "spring-restclient" -> blocking(url, count, FrameworkCalls.SpringRestClient::call);
             case "feign" -> blocking(url, count, FrameworkCalls.OpenFeign::call);
@@ -359,6 +361,31 @@ public final class CallerApp {
             }
             return CLIENT.execute(request, response -> new String[] {Integer.toString(response.getCode()),
                     org.apache.hc.core5.http.io.entity.EntityUtils.toString(response.getEntity())});
+        }
+    }
+
+    /** Apache HttpClient 5's async API with simple requests, each awaited (with --threads, at once). */
+    static final class Apache5Async {
+
+        private static final org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient CLIENT = start();
+
+        private static org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient start() {
+            org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient client =
+                    org.apache.hc.client5.http.impl.async.HttpAsyncClients.createDefault();
+            client.start();
+            return client;
+        }
+
+        static String[] call(String url, String method) throws Exception {
+            org.apache.hc.client5.http.async.methods.SimpleRequestBuilder request =
+                    org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.create(method).setUri(url);
+            if ("POST".equals(method)) {
+                request.setBody("order", org.apache.hc.core5.http.ContentType.TEXT_PLAIN);
+            }
+            org.apache.hc.client5.http.async.methods.SimpleHttpResponse response =
+                    CLIENT.execute(request.build(), null).get(30, TimeUnit.SECONDS);
+            return new String[] {Integer.toString(response.getCode()),
+                    response.getBodyText() == null ? "" : response.getBodyText()};
         }
     }
 

@@ -12,9 +12,9 @@ import dev.jmesh.instrumentation.api.TypeAdvice;
 import java.util.List;
 
 /**
- * Routes Apache HttpClient 5 classic calls (every {@code execute} overload, and so Spring's
- * {@code RestClient.create()} and {@code HttpComponentsClientHttpRequestFactory}) through
- * {@link ClassicCalls}.
+ * Routes Apache HttpClient 5 calls, classic ({@code execute}, and so Spring's
+ * {@code RestClient.create()} and {@code HttpComponentsClientHttpRequestFactory}; through
+ * {@link ClassicCalls}) and async (through {@link AsyncCalls}).
  *
  * <ul>
  *   <li>{@code InternalHttpClient.doExecute(target, request, context)}, where every
@@ -22,15 +22,20 @@ import java.util.List;
  *       ordinary {@code execute} to the endpoint as target, so the connection pool is the
  *       client's own, keyed per endpoint, and the request keeps its logical authority
  *       ({@code Host}).</li>
- *   <li>{@code HttpRequestRetryExec.execute}: an attempt skips the client's own retry step,
+ *   <li>{@code InternalAbstractHttpAsyncClient.doExecute}, where every async {@code execute}
+ *       ends: the same, each attempt an async {@code execute} whose response is given to the
+ *       application's consumer only when the mesh does not retry it.</li>
+ *   <li>{@code HttpRequestRetryExec.execute} and {@code AsyncHttpRequestRetryExec.execute}: an
+ *       attempt skips the client's own retry step,
  *       which would resend to the same endpoint (and wait a second on a 503): the mesh's
  *       retry policy is the one in force, as with every other client.</li>
  * </ul>
  */
 public final class ApacheHttpClient5Instrumentation implements MeshInstrumentation {
 
-    static final String CALLS = "dev.jmesh.instrumentation.apache5.ClassicCalls";
-    static final String TRANSPORT = "dev.jmesh.instrumentation.apache5.ClassicTransport";
+    private static final String PACKAGE = "dev.jmesh.instrumentation.apache5.";
+    static final String CALLS = PACKAGE + "ClassicCalls";
+    static final String ASYNC_CALLS = PACKAGE + "AsyncCalls";
 
     @Override
     public String name() {
@@ -54,17 +59,32 @@ public final class ApacheHttpClient5Instrumentation implements MeshInstrumentati
                                 "org.apache.hc.client5.http.classic.ExecChain"),
                         Step.answerIfPresent(Hook.on(CALLS, "withoutLibraryRetries", Object.class,
                                 Object.class, Object.class, Object.class)
-                                .with(argument(0), argument(1), argument(2))))));
+                                .with(argument(0), argument(1), argument(2))))),
+                TypeAdvice.of("org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient", MethodAdvice.of(
+                        MethodMatch.method("doExecute", "java.util.concurrent.Future",
+                                "org.apache.hc.core5.http.HttpHost", "org.apache.hc.core5.http.nio.AsyncRequestProducer",
+                                "org.apache.hc.core5.http.nio.AsyncResponseConsumer",
+                                "org.apache.hc.core5.http.nio.HandlerFactory",
+                                "org.apache.hc.core5.http.protocol.HttpContext",
+                                "org.apache.hc.core5.concurrent.FutureCallback"),
+                        Step.answerIfPresent(Hook.on(ASYNC_CALLS, "execute", Object.class, Object.class, Object.class,
+                                Object.class, Object.class, Object.class, Object.class, Object.class)
+                                .with(self(), argument(0), argument(1), argument(2), argument(3), argument(4),
+                                        argument(5))))),
+                TypeAdvice.of("org.apache.hc.client5.http.impl.async.AsyncHttpRequestRetryExec", MethodAdvice.of(
+                        MethodMatch.method("execute", "void", "org.apache.hc.core5.http.HttpRequest",
+                                "org.apache.hc.core5.http.nio.AsyncEntityProducer",
+                                "org.apache.hc.client5.http.async.AsyncExecChain$Scope",
+                                "org.apache.hc.client5.http.async.AsyncExecChain",
+                                "org.apache.hc.client5.http.async.AsyncExecCallback"),
+                        Step.answerIfPresent(Hook.on(ASYNC_CALLS, "withoutLibraryRetries", boolean.class,
+                                Object.class, Object.class, Object.class, Object.class, Object.class)
+                                .with(argument(0), argument(1), argument(2), argument(3), argument(4))))));
     }
 
     @Override
     public List<String> helperClassNames() {
-        return List.of(CALLS, TRANSPORT);
-    }
-
-    /** The async API (and the classic API's HTTP/2 sibling built on it). */
-    @Override
-    public List<String> notRoutedClassNames() {
-        return List.of("org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient");
+        return List.of(PACKAGE + "AttemptContext", CALLS, PACKAGE + "ClassicTransport", ASYNC_CALLS,
+                PACKAGE + "AsyncTransport", PACKAGE + "VerdictConsumer");
     }
 }

@@ -3,12 +3,14 @@ package dev.jmesh.instrumentation.apache5;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.Mesh;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.net.URIAuthority;
 
@@ -18,31 +20,24 @@ import org.apache.hc.core5.net.URIAuthority;
  */
 public final class ClassicCalls {
 
-    /** Context attribute that marks an attempt of a mesh call, so that hooks let it through. */
-    static final String ATTEMPT = "dev.jmesh.attempt";
-
     private ClassicCalls() {}
 
     /** {@code InternalHttpClient.doExecute}: the response of a call the mesh ran, or {@code null}. */
     public static Object execute(Object client, Object target, Object request, Object context) throws IOException {
-        if (context instanceof HttpContext c && c.getAttribute(ATTEMPT) != null) {
+        if (AttemptContext.isAttempt((HttpContext) context)) {
             return null;
         }
         ClassicHttpRequest classic = (ClassicHttpRequest) request;
         HttpHost host = (HttpHost) target;
-        URIAuthority authority = classic.getAuthority();
-        String scheme = host != null ? host.getSchemeName() : classic.getScheme();
-        String name = host != null ? host.getHostName() : authority == null ? null : authority.getHostName();
-        HttpCall call = Mesh.beginHttp(scheme, name, classic.getMethod(), classic.getPath());
+        HttpCall call = begin(host, classic);
         if (call == null) {
             return null;
         }
-        ClassicTransport transport = new ClassicTransport((CloseableHttpClient) client, host, classic,
-                context == null ? HttpClientContext.create() : HttpClientContext.adapt((HttpContext) context));
+        AttemptContext attempt = new AttemptContext(client, classic, context(context));
         try {
-            return call.execute(transport);
+            return call.execute(new ClassicTransport((CloseableHttpClient) client, host, classic, attempt));
         } finally {
-            transport.restore();
+            attempt.restore();
         }
     }
 
@@ -53,9 +48,28 @@ public final class ClassicCalls {
     public static Object withoutLibraryRetries(Object request, Object scope, Object chain)
             throws IOException, HttpException {
         ExecChain.Scope attempt = (ExecChain.Scope) scope;
-        if (attempt.clientContext.getAttribute(ATTEMPT) == null) {
+        if (!AttemptContext.isAttempt(attempt.clientContext)) {
             return null;
         }
         return ((ExecChain) chain).proceed((ClassicHttpRequest) request, attempt);
+    }
+
+    /** Begins the mesh call of a request to {@code target}, or of the request's own authority. */
+    static HttpCall begin(HttpHost target, HttpRequest request) {
+        URIAuthority authority = request.getAuthority();
+        String scheme = target != null ? target.getSchemeName() : request.getScheme();
+        String host = target != null ? target.getHostName() : authority == null ? null : authority.getHostName();
+        return Mesh.beginHttp(scheme, host, request.getMethod(), request.getPath());
+    }
+
+    /** The application's context, or one for the call when it gave none. */
+    static HttpClientContext context(Object context) {
+        return context == null ? HttpClientContext.create() : HttpClientContext.adapt((HttpContext) context);
+    }
+
+    /** An attempt's target: the endpoint, with the scheme of the application's target or request. */
+    static HttpHost endpoint(HttpHost target, HttpRequest request, InetSocketAddress endpoint) {
+        String scheme = target != null ? target.getSchemeName() : request.getScheme();
+        return new HttpHost(scheme, endpoint.getAddress(), endpoint.getHostString(), endpoint.getPort());
     }
 }
