@@ -116,20 +116,49 @@ public final class Mesh {
 
     /**
      * Where a connect to {@code target} that the mesh does not drive goes
-     * ({@code AsynchronousSocketChannel}, Netty's native transports): an endpoint of the tcp
+     * ({@code AsynchronousSocketChannel}, Netty's native transports): an endpoint of the
      * service it names, with the endpoint's port, else {@code target}. Failing open is safe
-     * here: a tcp service's name resolves to an address no connect reaches.
+     * here: a service's name resolves to an address no connect reaches.
      */
     public static SocketAddress connectTarget(SocketAddress target) {
+        return connectTarget(target, true);
+    }
+
+    /**
+     * {@link #connectTarget} for http services only, where the JDK's {@code SocketChannel},
+     * routed below, connects for the caller (Netty's NIO transport): what tcp services get there
+     * is the channel hooks' business, which report outcomes.
+     */
+    public static SocketAddress httpConnectTarget(SocketAddress target) {
+        return connectTarget(target, false);
+    }
+
+    private static SocketAddress connectTarget(SocketAddress target, boolean tcp) {
         Router current = router;
         if (current == null || !(target instanceof InetSocketAddress address)) {
             return target;
         }
         try {
-            InetSocketAddress endpoint = current.tcpEndpoint(address);
+            InetSocketAddress endpoint = current.serviceEndpoint(address, tcp);
             return endpoint == null ? target : endpoint;
         } catch (Throwable t) {
             return target;
+        }
+    }
+
+    /**
+     * The addresses any service's name stands for, for a client the mesh routes per connection
+     * (Netty's resolvers), or {@code null} to ask the resolver.
+     */
+    public static InetAddress[] resolveService(String host) {
+        Router current = router;
+        if (current == null || host == null) {
+            return null;
+        }
+        try {
+            return current.resolveService(host);
+        } catch (Throwable t) {
+            return null;
         }
     }
 }

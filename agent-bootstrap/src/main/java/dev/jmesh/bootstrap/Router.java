@@ -40,13 +40,23 @@ public interface Router {
     InetAddress[] resolveTcp(String host);
 
     /**
-     * Where a connect the mesh does not drive itself goes, when {@code target} (by name, or by
-     * the address the name resolved to) is a tcp service: an endpoint the balancer picks, with
-     * the endpoint's port. Per connection, without failover or reports.
+     * What a host name of any service resolves to for a client the mesh routes per connection
+     * only (Netty's): the service's own address, as for {@link #resolveTcp}, for http services
+     * too.
      *
-     * @return the endpoint, or {@code null} when {@code target} is not a tcp service
+     * @return a fresh array, or {@code null} when {@code host} is not a service
      */
-    InetSocketAddress tcpEndpoint(InetSocketAddress target);
+    InetAddress[] resolveService(String host);
+
+    /**
+     * Where a connect the mesh does not drive itself goes, when {@code target} (by name, or by
+     * the address the name resolved to) is a service: an endpoint the balancer picks, with the
+     * endpoint's port. Per connection, without failover or reports.
+     *
+     * @param tcp whether tcp services are meant too, or http services only
+     * @return the endpoint, or {@code null} when {@code target} is not such a service
+     */
+    InetSocketAddress serviceEndpoint(InetSocketAddress target, boolean tcp);
 
     /**
      * Begins opening a connection to {@code target}: balanced over the endpoints when its host

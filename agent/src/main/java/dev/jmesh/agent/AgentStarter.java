@@ -25,9 +25,8 @@ import dev.jmesh.instrumentation.apache5.ApacheHttpClient5Instrumentation;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpCallDriver;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
-import dev.jmesh.instrumentation.netty.NettyDnsInstrumentation;
-import dev.jmesh.instrumentation.netty.NettyEpollInstrumentation;
-import dev.jmesh.instrumentation.netty.NettyHttpClients;
+import dev.jmesh.instrumentation.netty.NettyResolverInstrumentation;
+import dev.jmesh.instrumentation.netty.NettyTransportInstrumentation;
 import dev.jmesh.instrumentation.okhttp.OkHttpInstrumentation;
 import dev.jmesh.instrumentation.socket.PlatformSocketDriver;
 import dev.jmesh.instrumentation.socket.SocketInstrumentation;
@@ -43,10 +42,11 @@ final class AgentStarter {
 
     static final String STARTED_PROPERTY = "jmesh.agent.version";
 
-    /** Listed, not discovered: nothing scans the class path. */
-    private static final List<MeshInstrumentation> HTTP_INSTRUMENTATIONS =
+    /** The clients' classes, rewritten when they load. Listed, not discovered: nothing scans the class path. */
+    private static final List<MeshInstrumentation> CLIENT_INSTRUMENTATIONS =
             List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation(), new OkHttpInstrumentation(),
-                    new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation(), new NettyHttpClients());
+                    new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation(),
+                    new NettyTransportInstrumentation(), new NettyResolverInstrumentation(), new UnroutedClients());
 
     private AgentStarter() {}
 
@@ -79,7 +79,6 @@ final class AgentStarter {
      * The socket classes are loaded in every JVM before the agent starts, so instrumenting them
      * means rewriting them in premain: paid only by a policy that needs them (tcp services, mesh
      * TLS on sockets, an inbound port) or may receive such services from the control plane.
-     * Netty's native transport and DNS resolver route tcp services only, so they go with them.
      */
     private static List<MeshInstrumentation> instrumentations(MeshConfig config) {
         boolean sockets = config.control() != null
@@ -88,12 +87,10 @@ final class AgentStarter {
             sockets |= service.protocol() == Protocol.TCP || service.tls() != null;
         }
         if (!sockets) {
-            return HTTP_INSTRUMENTATIONS;
+            return CLIENT_INSTRUMENTATIONS;
         }
-        List<MeshInstrumentation> all = new ArrayList<>(HTTP_INSTRUMENTATIONS);
+        List<MeshInstrumentation> all = new ArrayList<>(CLIENT_INSTRUMENTATIONS);
         all.add(new SocketInstrumentation());
-        all.add(new NettyEpollInstrumentation());
-        all.add(new NettyDnsInstrumentation());
         return all;
     }
 

@@ -4,7 +4,7 @@ import static dev.jmesh.it.HttpRoutingTest.CALLER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.it.app.NettyHttpApp;
+import dev.jmesh.it.app.ClassLoadingApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -110,19 +110,16 @@ class StartupTest {
     /** A client jmesh does not route is named in one line when it loads, never skipped silently. */
     @Test
     void aClientJmeshDoesNotRouteIsNamedInOneLine() throws Exception {
-        try (Backend backend = Backend.start("b")) {
-            Path policy = Policy.write(dir, "services:\n  orders:\n    endpoints: [ " + backend.address() + " ]\n");
-            try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath("netty"))
-                    .run(NettyHttpApp.class.getName(), List.of("orders", "80"))) {
-                AppJvm.Result result = app.await();
-                assertTrue(result.stdout().get(0).startsWith("ERROR ") && result.stdout().get(0).contains("orders"),
-                        result::toString);
-                List<String> notices = result.stderr().stream().filter(line -> line.startsWith("jmesh: netty-http: ")).toList();
-                assertEquals(1, notices.size(), result::toString);
-                assertTrue(notices.get(0).contains("io.netty.handler.codec.http.HttpClientCodec")
-                        && notices.get(0).contains("netty-codec-http-") && notices.get(0).contains("does not route yet"),
-                        notices.get(0));
-            }
+        String jetty = "org.eclipse.jetty.client.HttpClient";
+        Path policy = Policy.write(dir, "services:\n  orders:\n    endpoints: [ 127.0.0.1:9 ]\n");
+        try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath("jetty-client"))
+                .run(ClassLoadingApp.class.getName(), List.of(jetty))) {
+            AppJvm.Result result = app.await();
+            assertEquals(List.of("LOADED " + jetty), result.stdout(), result::toString);
+            List<String> notices = result.stderr().stream().filter(line -> line.startsWith("jmesh: unrouted: ")).toList();
+            assertEquals(1, notices.size(), result::toString);
+            assertTrue(notices.get(0).contains(jetty) && notices.get(0).contains("jetty-client-")
+                    && notices.get(0).contains("does not route yet"), notices.get(0));
         }
     }
 }

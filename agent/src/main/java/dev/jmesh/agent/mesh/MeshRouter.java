@@ -95,11 +95,24 @@ public final class MeshRouter implements Router {
     }
 
     @Override
-    public InetSocketAddress tcpEndpoint(InetSocketAddress target) {
+    public InetAddress[] resolveService(String host) {
+        if (agentThread() || host == null) {
+            return null;
+        }
+        Service service = table.service(host);
+        return service == null ? null : new InetAddress[] {service.address()};
+    }
+
+    @Override
+    public InetSocketAddress serviceEndpoint(InetSocketAddress target, boolean tcp) {
         if (agentThread()) {
             return null;
         }
-        Service service = tcpService(table, target);
+        RouteTable current = table;
+        Service service = service(current, target, Protocol.HTTP);
+        if (service == null && tcp) {
+            service = service(current, target, Protocol.TCP);
+        }
         if (service == null) {
             return null;
         }
@@ -169,8 +182,12 @@ public final class MeshRouter implements Router {
 
     /** The tcp service {@code target} names: by its host name, or by the address that name resolved to. */
     private static Service tcpService(RouteTable table, InetSocketAddress target) {
-        Service service = service(table, target.getHostString(), Protocol.TCP);
-        return service != null ? service : service(table, ServiceAddresses.serviceAt(target.getAddress()), Protocol.TCP);
+        return service(table, target, Protocol.TCP);
+    }
+
+    private static Service service(RouteTable table, InetSocketAddress target, Protocol protocol) {
+        Service service = service(table, target.getHostString(), protocol);
+        return service != null ? service : service(table, ServiceAddresses.serviceAt(target.getAddress()), protocol);
     }
 
     private static Service service(RouteTable table, String host, Protocol protocol) {

@@ -32,7 +32,7 @@ public final class Service implements AutoCloseable {
     private final ServiceMetrics metrics;
     /** retryOn's verdict per status code, computed once: the per-call check neither boxes nor hashes. */
     private final boolean[] retriedStatus = new boolean[600];
-    /** A tcp service's name resolved without a resolver: its own unreachable address; null for http. */
+    /** The service's name resolved without a resolver: its own unreachable address. */
     private final InetAddress address;
     /** The mutual TLS the mesh adds to calls to this service, or null. */
     private final ServiceTls tls;
@@ -46,7 +46,7 @@ public final class Service implements AutoCloseable {
         for (int status = 100; status < retriedStatus.length; status++) {
             retriedStatus[status] = config.retries().retryOn().retriesStatus(status);
         }
-        this.address = config.protocol() == Protocol.TCP ? ServiceAddresses.of(config.name()) : null;
+        this.address = ServiceAddresses.of(config.name());
         this.breaker = new CircuitBreaker(config.circuitBreaker());
         this.budget = new RetryBudgetWindow(config.retries().budget());
         this.rotation = buildRotation();
@@ -86,7 +86,7 @@ public final class Service implements AutoCloseable {
         return null;
     }
 
-    /** What the service's name resolves to (tcp services; see {@link ServiceAddresses}). */
+    /** What the service's name resolves to (see {@link ServiceAddresses}). */
     InetAddress address() {
         return address;
     }

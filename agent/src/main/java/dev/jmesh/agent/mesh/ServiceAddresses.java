@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What a tcp service's name resolves to: one address per service, allocated in
+ * What a service's name resolves to (a tcp service's for every resolver; an http service's
+ * for the clients routed per connection, Netty's): one address per service, allocated in
  * {@code 239.255.0.0/16}, a multicast range, which TCP cannot reach. Linux refuses a TCP
  * connect to a multicast address at once ({@code ENETUNREACH}) without sending a packet.
  *
@@ -52,7 +53,7 @@ final class ServiceAddresses {
             return address;
         }
         if (allocated == CAPACITY) {
-            throw new IllegalStateException("more than " + CAPACITY + " tcp service names in one JVM");
+            throw new IllegalStateException("more than " + CAPACITY + " service names in one JVM");
         }
         int index = ++allocated;
         try {

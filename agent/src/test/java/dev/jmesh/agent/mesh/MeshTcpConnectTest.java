@@ -95,11 +95,14 @@ class MeshTcpConnectTest {
         for (InetSocketAddress target : List.of(InetSocketAddress.createUnresolved("db", 6379),
                 new InetSocketAddress(resolved, 6379),
                 new InetSocketAddress(InetAddress.getByAddress(resolved.getAddress()), 6379))) {
-            InetSocketAddress endpoint = router.tcpEndpoint(target);
+            InetSocketAddress endpoint = router.serviceEndpoint(target, true);
             assertTrue(endpoints.contains(endpoint), target + " went to " + endpoint);
         }
-        assertNull(router.tcpEndpoint(name("web")), "not a tcp service");
-        assertNull(router.tcpEndpoint(new InetSocketAddress(A.getAddress(), 6379)), "an endpoint's host is not the service");
+        assertNull(router.serviceEndpoint(name("db"), false), "http services only");
+        assertEquals(new InetSocketAddress("10.0.1.1", 80), router.serviceEndpoint(name("web"), false));
+        assertNull(router.serviceEndpoint(new InetSocketAddress(A.getAddress(), 6379), true),
+                "an endpoint's host is not the service");
+        assertNull(router.serviceEndpoint(name("example.com"), true));
     }
 
     @Test

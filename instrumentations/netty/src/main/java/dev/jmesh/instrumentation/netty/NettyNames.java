@@ -5,15 +5,15 @@ import io.netty.util.concurrent.Promise;
 import java.net.InetAddress;
 import java.util.List;
 
-/** The hooks woven into Netty's DNS resolver; defined by the agent in the loader that loaded Netty. */
+/** The hooks woven into Netty's resolvers; defined by the agent in the loader that loaded Netty. */
 public final class NettyNames {
 
     private NettyNames() {}
 
-    /** Completes a lookup of a tcp service's name; {@code false} lets the resolver ask DNS. */
+    /** Completes a lookup of a service's name; {@code false} lets the resolver ask as it would. */
     @SuppressWarnings("unchecked")
     public static boolean resolve(String host, Object promise) {
-        InetAddress[] mesh = Mesh.resolve(host);
+        InetAddress[] mesh = Mesh.resolveService(host);
         if (mesh == null) {
             return false;
         }
@@ -24,7 +24,7 @@ public final class NettyNames {
     /** The same for {@code resolveAll}. */
     @SuppressWarnings("unchecked")
     public static boolean resolveAll(String host, Object promise) {
-        InetAddress[] mesh = Mesh.resolve(host);
+        InetAddress[] mesh = Mesh.resolveService(host);
         if (mesh == null) {
             return false;
         }
