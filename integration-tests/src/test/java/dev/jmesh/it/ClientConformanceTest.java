@@ -17,14 +17,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The same contract for every supported client ({@link Client}): routing and balancing per
  * request, the logical name as {@code Host}, the endpoint's port whatever port the URL names,
- * metrics, retries and failover, POST safety, deadlines, the breaker and outlier ejection, in a real JVM with the agent, against real
- * backends failing for real. Every backend is started per test.
+ * metrics, retries and failover, POST safety, deadlines, the breaker and outlier ejection,
+ * in a real JVM with the agent, on JDK 17 and JDK 25, against real backends failing for real.
+ * Every backend is started per test.
  */
 class ClientConformanceTest {
 
@@ -109,9 +109,9 @@ class ClientConformanceTest {
                 + ",destination_service=\"weighted\",response_code=\"200\",response_flags=\"-\"}"), metrics);
     }
 
-    @ParameterizedTest
-    @EnumSource(Client.class)
-    void aBackendKilledMidRunCostsTheApplicationNoCall(Client client) throws Exception {
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("everyClientOnEveryJdk")
+    void aBackendKilledMidRunCostsTheApplicationNoCall(Jdk jdk, Client client) throws Exception {
         start(3);
         Path policy = policy("""
                 services:
@@ -120,7 +120,7 @@ class ClientConformanceTest {
                     retries: { attempts: 3, retryOn: [ connect-failure, reset, gateway-error ] }
                 """, address(0), address(1), address(2));
         String url = "http://orders/kill";
-        try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(client.classPath())
+        try (AppJvm app = AppJvm.on(jdk).withAgent(policy).classPath(client.classPath())
                 .run(CALLER, List.of(client.mode, "90*" + url, "--pace", "15"))) {
             // Let a third of the calls through, then kill one backend under load.
             app.awaitLines(line -> line.startsWith("RESULT "), 30);
@@ -133,9 +133,9 @@ class ClientConformanceTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(Client.class)
-    void a503BackendIsRetriedElsewhereThenEjected(Client client) throws Exception {
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("everyClientOnEveryJdk")
+    void a503BackendIsRetriedElsewhereThenEjected(Jdk jdk, Client client) throws Exception {
         start(3);
         backends.get(0).answering(503);
         Path policy = policy("""
@@ -147,15 +147,15 @@ class ClientConformanceTest {
                 """, address(0), address(1), address(2));
         String url = "http://orders/flaky";
         // Paced, so that (async clients too) few calls are in flight when the ejection lands.
-        AppJvm.Result result = run(client, policy, List.of("100*" + url, "--pace", "10"));
+        AppJvm.Result result = run(jdk, client, policy, List.of("100*" + url, "--pace", "10"));
         assertEquals(Map.of(200, 100), result.statusesFor(url), result::toString);
         int seen = backends.get(0).hits();
         assertTrue(seen >= 5 && seen <= 10, "the 503 backend saw " + seen + " of 100 calls");
     }
 
-    @ParameterizedTest
-    @EnumSource(Client.class)
-    void postsAreRetriedOnlyWhenNothingReachedTheServer(Client client) throws Exception {
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("everyClientOnEveryJdk")
+    void postsAreRetriedOnlyWhenNothingReachedTheServer(Jdk jdk, Client client) throws Exception {
         start(2);
         Backend unavailable = backends.get(0).answering(503);
         Backend alive = backends.get(1);
@@ -168,7 +168,7 @@ class ClientConformanceTest {
                     endpoints: [ %s, %s ]
                     retries: { attempts: 3, retryOn: [ connect-failure ] }
                 """, unavailable.address(), DeadPort.address(), alive.address());
-        AppJvm.Result result = run(client, policy,
+        AppJvm.Result result = run(jdk, client, policy,
                 List.of("5*http://busy/orders", "6*http://failover/orders", "--method", "POST"));
         // Answered 503: the POST reached the server, so it is not sent again.
         assertEquals(Map.of(503, 5), result.statusesFor("http://busy/orders"), result::toString);
@@ -178,9 +178,9 @@ class ClientConformanceTest {
         assertEquals(6, alive.posts());
     }
 
-    @ParameterizedTest
-    @EnumSource(Client.class)
-    void theTimeoutBoundsTheWholeCall(Client client) throws Exception {
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("everyClientOnEveryJdk")
+    void theTimeoutBoundsTheWholeCall(Jdk jdk, Client client) throws Exception {
         start(1);
         backends.get(0).delaying(3000);
         Path policy = policy("""
@@ -191,7 +191,7 @@ class ClientConformanceTest {
                     retries: { attempts: 3, retryOn: [ reset, connect-failure ] }
                 """, address(0));
         // Warmed up first: what is timed is the policy's deadline, not a fresh JVM's first call.
-        AppJvm.Result result = run(client, policy, List.of("--warmup", "http://slow/warmup", "http://slow/report"));
+        AppJvm.Result result = run(jdk, client, policy, List.of("--warmup", "http://slow/warmup", "http://slow/report"));
         List<String> lines = result.linesFor("http://slow/report");
         assertEquals(1, lines.size(), result::toString);
         String line = lines.get(0);
@@ -201,24 +201,24 @@ class ClientConformanceTest {
         assertTrue(millis >= 900 && millis < 1900, "timed out after " + millis + " ms: " + line);
     }
 
-    @ParameterizedTest
-    @EnumSource(Client.class)
-    void allEndpointsDownFailsFastNamingTheService(Client client) throws Exception {
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("everyClientOnEveryJdk")
+    void allEndpointsDownFailsFastNamingTheService(Jdk jdk, Client client) throws Exception {
         Path policy = policy("""
                 services:
                   gone:
                     endpoints: [ %s, %s ]
                     retries: { attempts: 3, retryOn: [ connect-failure ] }
                 """, DeadPort.address(), DeadPort.address());
-        AppJvm.Result result = run(client, policy, List.of("--warmup", "http://gone/warmup", "http://gone/x"));
+        AppJvm.Result result = run(jdk, client, policy, List.of("--warmup", "http://gone/warmup", "http://gone/x"));
         String line = result.linesFor("http://gone/x").get(0);
         assertTrue(line.startsWith("ERROR ") && line.contains("jmesh: gone: no endpoint reachable"), line);
         assertTrue(AppJvm.Result.millis(line) < 1000, line);
     }
 
-    @ParameterizedTest
-    @EnumSource(Client.class)
-    void overTheBreakerLimitCallsFailFast(Client client) throws Exception {
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("everyClientOnEveryJdk")
+    void overTheBreakerLimitCallsFailFast(Jdk jdk, Client client) throws Exception {
         start(1);
         backends.get(0).delaying(500);
         Path policy = policy("""
@@ -228,7 +228,7 @@ class ClientConformanceTest {
                     circuitBreaker: { maxConcurrentRequests: 2 }
                 """, address(0));
         // Six calls at once: from one thread for an asynchronous client, from six for a blocking one.
-        AppJvm.Result result = run(client, policy,
+        AppJvm.Result result = run(jdk, client, policy,
                 List.of("--warmup", "http://narrow/warmup", "6*http://narrow/x", "--threads", "6"));
         assertEquals(Map.of(200, 2), result.statusesFor("http://narrow/x"), result::toString);
         List<String> rejected = result.errors();
@@ -252,11 +252,11 @@ class ClientConformanceTest {
         return Policy.write(dir, "workload: it-caller\n" + template.formatted(args));
     }
 
-    private static AppJvm.Result run(Client client, Path policy, List<String> args) throws Exception {
+    private static AppJvm.Result run(Jdk jdk, Client client, Path policy, List<String> args) throws Exception {
         List<String> all = new ArrayList<>();
         all.add(client.mode);
         all.addAll(args);
-        try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(client.classPath())
+        try (AppJvm app = AppJvm.on(jdk).withAgent(policy).classPath(client.classPath())
                 .run(CALLER, all)) {
             return app.await();
         }

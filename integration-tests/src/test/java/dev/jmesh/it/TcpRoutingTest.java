@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jmesh.it.app.LettuceApp;
 import dev.jmesh.it.app.TcpCallerApp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -170,6 +171,35 @@ class TcpRoutingTest {
             for (String mode : modes.split(",")) {
                 assertEquals(Map.of("one", 2), servers(result, mode), mode + ": " + result);
             }
+        }
+    }
+
+    /**
+     * Lettuce with its defaults (the native epoll transport, here on the class path; Netty's
+     * resolver on the JDK's lookups), asking for a port the policy does not name where another
+     * Redis server listens: every connection reaches an endpoint, balanced.
+     */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void lettuceReachesTheRedisServiceByNameBalancedPerConnection(Jdk jdk) throws Exception {
+        try (RespServer r0 = new RespServer("r0"); RespServer r1 = new RespServer("r1");
+             RespServer decoy = new RespServer("decoy")) {
+            Path policy = Policy.write(dir, """
+                    services:
+                      cache:
+                        protocol: tcp
+                        endpoints: [ %s, %s ]
+                    """.formatted(r0.address(), r1.address()));
+            AppJvm.Result result;
+            try (AppJvm app = AppJvm.on(jdk).withAgent(policy).classPath(AppJvm.classPath("netty", "reactor-netty", "lettuce"))
+                    .run(LettuceApp.class.getName(), List.of("cache", Integer.toString(decoy.port()), "10"))) {
+                result = app.await();
+            }
+            assertEquals(0, result.exitCode(), result.toString());
+            assertEquals(0, decoy.connections(), "nothing reached the endpoints' host on the application's port");
+            Map<String, Long> replies = result.stdout().stream().filter(l -> l.startsWith("RESULT "))
+                    .collect(Collectors.groupingBy(l -> l.substring("RESULT ".length()), Collectors.counting()));
+            assertEquals(Map.of("r0", 5L, "r1", 5L), replies, result.toString());
         }
     }
 

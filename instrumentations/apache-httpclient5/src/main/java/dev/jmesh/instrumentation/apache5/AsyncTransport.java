@@ -11,7 +11,6 @@ import java.util.function.IntPredicate;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.core5.concurrent.FutureCallback;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.nio.AsyncPushConsumer;
@@ -50,8 +49,7 @@ final class AsyncTransport implements AsyncHttpTransport<Object> {
 
     @Override
     public String header(String name) {
-        Header header = request.getFirstHeader(name);
-        return header == null ? null : header.getValue();
+        return attempt.header(name);
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.Configurable;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.Timeout;
@@ -43,6 +44,12 @@ final class AttemptContext {
 
     HttpClientContext context() {
         return context;
+    }
+
+    /** The application's request header {@code name}, or {@code null}. */
+    String header(String name) {
+        Header header = request.getFirstHeader(name);
+        return header == null ? null : header.getValue();
     }
 
     @SuppressWarnings("deprecation") // a per-request connect timeout is still honoured by every 5.x

@@ -8,7 +8,6 @@ import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.core5.http.ClassicHttpRequest;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 
@@ -32,8 +31,7 @@ final class ClassicTransport implements HttpTransport<CloseableHttpResponse> {
 
     @Override
     public String header(String name) {
-        Header header = request.getFirstHeader(name);
-        return header == null ? null : header.getValue();
+        return attempt.header(name);
     }
 
     @Override
