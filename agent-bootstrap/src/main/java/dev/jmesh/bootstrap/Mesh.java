@@ -1,6 +1,5 @@
 package dev.jmesh.bootstrap;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

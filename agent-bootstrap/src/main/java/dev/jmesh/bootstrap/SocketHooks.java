@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
-import java.net.SocketException;
 
 /**
  * What code woven into the JDK's {@code Socket} and {@code SocketChannel} calls, for services of

@@ -40,7 +40,7 @@ public final class Instrumenter implements ClassFileTransformer {
     /** Classes jmesh knows and does not route, by internal name, each said once. */
     private final Map<String, MeshInstrumentation> notRouted = new HashMap<>();
     private final Set<String> saidNotRouted = ConcurrentHashMap.newKeySet();
-    /** The same classes by binary name, as {@code Class.getName()} gives them. */
+    /** The same classes, and the ones not routed, by binary name, as {@code Class.getName()} gives them. */
     private final Set<String> targetNames = new HashSet<>();
     /** The targets this transformer has been shown, loaded or retransformed. */
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -63,6 +63,7 @@ public final class Instrumenter implements ClassFileTransformer {
             }
             for (String name : each.notRoutedClassNames()) {
                 notRouted.put(name.replace('.', '/'), each);
+                targetNames.add(name);
             }
         }
     }
@@ -174,10 +175,14 @@ public final class Instrumenter implements ClassFileTransformer {
     private List<Class<?>> alreadyLoaded() {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (targetNames.contains(type.getName()) && instrumentation.isModifiableClass(type)) {
+            if (!targetNames.contains(type.getName())) {
+                continue;
+            }
+            String internalName = type.getName().replace('.', '/');
+            if (notRouted.containsKey(internalName)) {
+                sayNotRouted(internalName, type.getProtectionDomain());
+            } else if (instrumentation.isModifiableClass(type)) {
                 loaded.add(type);
-            } else if (!notRouted.isEmpty() && notRouted.containsKey(type.getName().replace('.', '/'))) {
-                sayNotRouted(type.getName().replace('.', '/'), type.getProtectionDomain());
             }
         }
         return loaded;
