@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs what the integration tests run besides JVMs: a real Prometheus server and
+# Installs what the integration tests run besides JVMs: a real Prometheus server,
 # PostgreSQL (Debian's packages; the tests run their own servers with initdb/pg_ctl, never the
-# system service). Idempotent; needs root (or sudo) only when something is missing.
+# system service), and iproute2 and nftables for the test hosts of the network-fault tests
+# (network namespaces the tests make and remove). Idempotent; needs root (or sudo) only when
+# something is missing.
 set -euo pipefail
 
 missing=()
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+[ -x /usr/sbin/ip ] || missing+=(iproute2)
+[ -x /usr/sbin/nft ] || missing+=(nftables)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -27,6 +27,16 @@ public interface AsyncHttpTransport<R> {
      */
     CompletableFuture<R> send(InetSocketAddress endpoint, long timeoutMillis, IntPredicate deliver);
 
+    /**
+     * Whether {@code send}'s bound ends when the response head arrives (as the JDK client's
+     * request timeout does). Only then does the mesh bound an attempt the policy leaves
+     * unbounded, to fail over from a silent host: a bound that becomes a read timeout would also
+     * cut off a body the application reads slowly.
+     */
+    default boolean boundEndsAtResponseHead() {
+        return false;
+    }
+
     /** What kind of failure the library reported ({@code CompletionException}s already unwrapped). */
     FailureKind classify(Throwable failure);
 

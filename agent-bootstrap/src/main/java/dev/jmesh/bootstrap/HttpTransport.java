@@ -31,6 +31,16 @@ public interface HttpTransport<R> {
     /** Releases a response the mesh retries instead of giving it to the application; never throws. */
     void discard(R response);
 
+    /**
+     * Whether {@code send}'s bound ends when the response head arrives (as the JDK client's
+     * request timeout does). Only then does the mesh bound an attempt the policy leaves
+     * unbounded, to fail over from a silent host: a bound that becomes a read timeout would also
+     * cut off a body the application reads slowly.
+     */
+    default boolean boundEndsAtResponseHead() {
+        return false;
+    }
+
     /** What kind of failure the library reported; most libraries need no more than {@link FailureKind#of}. */
     FailureKind classify(IOException failure);
 

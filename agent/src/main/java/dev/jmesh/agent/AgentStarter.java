@@ -13,6 +13,7 @@ import dev.jmesh.agent.mesh.MeshRouter;
 import dev.jmesh.agent.mesh.MeshSecurity;
 import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.metrics.MeshMetrics;
+import dev.jmesh.agent.time.MeshClock;
 import dev.jmesh.agent.tooling.ClassDefiner;
 import dev.jmesh.agent.tooling.Instrumenter;
 import dev.jmesh.agent.tooling.WeaveCache;
@@ -118,7 +119,7 @@ final class AgentStarter {
         MeshConfig config = parsed.config();
         MeshMetrics metrics = new MeshMetrics(config.workload());
         MeshSecurity security = MeshSecurity.load(config, instrumentation);
-        MeshRouter router = new MeshRouter(RouteTable.initial(config, metrics, security),
+        MeshRouter router = new MeshRouter(RouteTable.initial(config, metrics, security, MeshClock.SYSTEM),
                 InboundPorts.of(config, security, metrics.inbound()));
         metrics.configApplied(1);
         JdkHttpHooks.install(new JdkHttpCallDriver(definer.privateAccess()));
@@ -128,6 +129,7 @@ final class AgentStarter {
         Instrumenter.install(instrumentation, instrumentations(config), definer, weaveCache(options));
         String source = "from " + options.configPath();
         ControlLink link = config.control() == null ? null : startControlLink(config, router, metrics);
+        GracefulShutdown.register(router, link, config.drainTime());
         if (config.admin() != null) {
             startAdmin(config, router, metrics, link == null ? () -> config : link::effective,
                     link == null ? () -> source : () -> source + "\n" + link.describe());

@@ -69,7 +69,7 @@ public class BalancerPickBenchmark {
         List<Endpoint> list = new ArrayList<>(endpoints);
         for (int i = 0; i < endpoints; i++) {
             InetSocketAddress address = new InetSocketAddress("10.1." + i / 250 + "." + (i % 250 + 1), 8080);
-            Endpoint endpoint = new Endpoint(address, 1 + i % 3, "zone-" + i % 3);
+            Endpoint endpoint = new Endpoint(address, 1 + i % 3, "zone-" + i % 3, System.nanoTime());
             // One answer between 1 and 50 ms, then 0 to 3 requests left in flight.
             endpoint.load().started();
             endpoint.load().finished(random.nextLong(1_000_000L, 50_000_000L), now);

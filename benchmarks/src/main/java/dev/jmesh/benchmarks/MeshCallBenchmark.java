@@ -11,6 +11,7 @@ import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.resilience.CircuitBreaker;
 import dev.jmesh.agent.resilience.RetryBudgetWindow;
+import dev.jmesh.agent.time.MeshClock;
 import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.HttpTransport;
@@ -70,7 +71,7 @@ public class MeshCallBenchmark {
             services.put("service-" + s, new ServiceConfig("service-" + s, endpoints, BalancerKind.ROUND_ROBIN));
         }
         MeshConfig config = new MeshConfig("bench", null, services);
-        table = RouteTable.of(config, new MeshMetrics("bench"));
+        table = RouteTable.of(config, new MeshMetrics("bench"), MeshClock.SYSTEM);
         router = new MeshRouter(table);
         Mesh.install(router);
     }

@@ -104,6 +104,23 @@ final class AppJvm implements AutoCloseable {
         process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** SIGSTOP: the process stops, its sockets stay open, the kernel still accepts and acknowledges. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     private String awaitLine(List<String> lines, Predicate<String> match) throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -124,10 +141,19 @@ final class AppJvm implements AutoCloseable {
 
     /** Blocks until {@code n} lines on standard output match. */
     void awaitLines(Predicate<String> match, int n) throws InterruptedException {
+        awaitLines(stdout, match, n);
+    }
+
+    /** Blocks until {@code n} lines on standard error match. */
+    void awaitErrorLines(Predicate<String> match, int n) throws InterruptedException {
+        awaitLines(stderr, match, n);
+    }
+
+    private void awaitLines(List<String> lines, Predicate<String> match, int n) throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            synchronized (stdout) {
-                if (stdout.stream().filter(match).count() >= n) {
+            synchronized (lines) {
+                if (lines.stream().filter(match).count() >= n) {
                     return;
                 }
             }
@@ -259,6 +285,7 @@ final class AppJvm implements AutoCloseable {
         private final List<String> jvmOptions = new ArrayList<>();
         private final Map<String, String> env = new HashMap<>();
         private String classPath;
+        private String namespace;
 
         private Builder(Jdk jdk) {
             this.jdk = jdk;
@@ -277,6 +304,12 @@ final class AppJvm implements AutoCloseable {
 
         Builder env(String name, String value) {
             env.put(name, value);
+            return this;
+        }
+
+        /** Runs the JVM inside a network namespace (see {@link TestHosts}). */
+        Builder inNamespace(String namespace) {
+            this.namespace = namespace;
             return this;
         }
 
@@ -310,6 +343,9 @@ final class AppJvm implements AutoCloseable {
 
         private AppJvm start(List<String> tail) throws IOException {
             List<String> command = new ArrayList<>();
+            if (namespace != null) {
+                command.addAll(List.of("/usr/sbin/ip", "netns", "exec", namespace)); // it execs the JVM: same pid
+            }
             command.add(jdk.java().toString());
             command.addAll(jvmOptions);
             command.addAll(tail);

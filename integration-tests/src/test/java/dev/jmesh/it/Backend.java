@@ -84,6 +84,17 @@ final class Backend implements AutoCloseable {
         return "127.0.0.1:" + port();
     }
 
+    /** Blocks until {@code n} requests have arrived (at most 30 s). */
+    void awaitHits(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (hits.get() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + " got " + hits.get() + " of " + n + " requests in 30 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+
     int hits() {
         return hits.get();
     }

@@ -73,10 +73,10 @@ class MetricsTest {
         // A 503 is the service's answer: not retried by default, counted as it is.
         assertEquals(3, value(metrics, "istio_requests_total{" + SOURCE
                 + ",destination_service=\"broken\",response_code=\"503\",response_flags=\"-\"}"), metrics);
-        // A refused connection, retried once (the default) and still refused: what a sidecar reports.
+        // A refused connection, retried twice (the default) and still refused: what a sidecar reports.
         assertEquals(2, value(metrics, "istio_requests_total{" + SOURCE
                 + ",destination_service=\"gone\",response_code=\"503\",response_flags=\"UF,URX\"}"), metrics);
-        assertEquals(2, value(metrics, "jmesh_retries_total{destination_service=\"gone\"}"));
+        assertEquals(4, value(metrics, "jmesh_retries_total{destination_service=\"gone\"}"));
         assertEquals(0, value(metrics, "jmesh_retries_total{destination_service=\"orders\"}"));
         assertEquals(1, value(metrics, "jmesh_endpoint_healthy{destination_service=\"orders\",endpoint=\"" + ok.address() + "\"}"));
         assertEquals(1, value(metrics, "jmesh_config_version"));
@@ -90,7 +90,8 @@ class MetricsTest {
         String config = page("/config");
         assertTrue(config.startsWith("# jmesh ") && config.contains("policy version 1"), config);
         assertTrue(config.contains("workload: it-caller") && config.contains("  orders:")
-                && config.contains("attempts: 2") && config.contains("retryOn: [ connect-failure, refused-stream ]"), config);
+                && config.contains("attempts: 3") && config.contains("retryOn: [ connect-failure, reset, refused-stream ]")
+                && config.contains("outlierDetection: { consecutiveErrors: 5,") && config.contains("drainTime: 5s"), config);
         String clusters = page("/clusters");
         assertTrue(clusters.contains("orders\t" + ok.address() + "\thealthy\t0\t"), clusters);
     }

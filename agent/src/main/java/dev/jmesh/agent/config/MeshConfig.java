@@ -1,5 +1,6 @@
 package dev.jmesh.agent.config;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,9 +15,13 @@ import java.util.Objects;
  * @param control  the control link, or {@code null} for the local file only
  * @param inbound  this application's listening port, or {@code null}
  * @param identity this workload's certificate for mutual TLS, or {@code null}
+ * @param drainTime how long, at JVM exit, calls in flight may take to finish
  */
 public record MeshConfig(String workload, AdminConfig admin, Map<String, ServiceConfig> services,
-                         ControlConfig control, InboundConfig inbound, IdentityConfig identity) {
+                         ControlConfig control, InboundConfig inbound, IdentityConfig identity, Duration drainTime) {
+
+    /** Istio's default termination drain: long enough for a call, short next to Kubernetes' 30 s grace. */
+    public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(5);
 
     /** No workload, no admin server, no services. */
     public static final MeshConfig EMPTY = new MeshConfig(null, null, Map.of());
@@ -31,11 +36,12 @@ public record MeshConfig(String workload, AdminConfig admin, Map<String, Service
                     Objects.requireNonNull(service, "service")));
         }
         services = Collections.unmodifiableMap(copy);
+        Objects.requireNonNull(drainTime, "drainTime");
     }
 
     /** A policy without control link, inbound port or identity. */
     public MeshConfig(String workload, AdminConfig admin, Map<String, ServiceConfig> services) {
-        this(workload, admin, services, null, null, null);
+        this(workload, admin, services, null, null, null, DEFAULT_DRAIN_TIME);
     }
 
     /**
@@ -45,6 +51,6 @@ public record MeshConfig(String workload, AdminConfig admin, Map<String, Service
     public MeshConfig withPushed(Map<String, ServiceConfig> pushed) {
         Map<String, ServiceConfig> merged = new LinkedHashMap<>(services);
         merged.putAll(pushed);
-        return new MeshConfig(workload, admin, merged, control, inbound, identity);
+        return new MeshConfig(workload, admin, merged, control, inbound, identity, drainTime);
     }
 }

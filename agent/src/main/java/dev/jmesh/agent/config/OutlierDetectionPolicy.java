@@ -12,6 +12,11 @@ import java.util.Objects;
 public record OutlierDetectionPolicy(int consecutiveErrors, Duration interval, Duration baseEjectionTime,
                                      int maxEjectionPercent) {
 
+    /**
+     * On for every service unless {@code outlierDetection: off}: Envoy's consecutive-5xx
+     * settings (5 errors, 30 s), so a dead or silent endpoint stops taking calls, while at most
+     * half the endpoints can be ejected, so a service-wide failure is not made worse.
+     */
     public static final OutlierDetectionPolicy DEFAULT =
             new OutlierDetectionPolicy(5, Duration.ofSeconds(10), Duration.ofSeconds(30), 50);
 

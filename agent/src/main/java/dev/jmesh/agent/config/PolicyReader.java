@@ -70,6 +70,7 @@ final class PolicyReader {
                     draft.identityKey = e.key();
                     draft.identity = security.identity(e);
                 })
+                .optional("drainTime", e -> draft.drainTime = nodes.duration(e.value(), "drainTime", true))
                 .walk(mapping, mapping, problems);
         if (draft.identityKey == null) {
             for (Node key : needIdentity) {
@@ -91,7 +92,7 @@ final class PolicyReader {
         }
         return problems.errorCount() == 0
                 ? new MeshConfig(draft.workload, draft.admin, draft.services, draft.control, draft.inbound,
-                        draft.identity)
+                        draft.identity, draft.drainTime)
                 : null;
     }
 
@@ -115,6 +116,7 @@ final class PolicyReader {
         ControlConfig control;
         InboundConfig inbound;
         IdentityConfig identity;
+        Duration drainTime = MeshConfig.DEFAULT_DRAIN_TIME;
         Node controlKey;
         Node inboundKey;
         Node identityKey;
@@ -233,7 +235,7 @@ final class PolicyReader {
         Duration timeout;
         ResilienceReader.ParsedRetries retries = ResilienceReader.ParsedRetries.DEFAULT;
         CircuitBreakerPolicy circuitBreaker = CircuitBreakerPolicy.DEFAULT;
-        OutlierDetectionPolicy outlierDetection; // absent = off, unlike the other policies
+        OutlierDetectionPolicy outlierDetection = OutlierDetectionPolicy.DEFAULT;
         HealthCheckPolicy healthCheck;
         Protocol protocol = Protocol.HTTP;
         TlsPolicy tls;

@@ -49,6 +49,7 @@ public final class PolicyYaml {
                     .append("\", key: \"").append(identity.key()).append("\", trustBundle: \"")
                     .append(identity.trustBundle()).append("\" }\n");
         }
+        out.append("drainTime: ").append(Durations.format(config.drainTime())).append('\n');
         out.append("services:");
         if (config.services().isEmpty()) {
             out.append(" {}\n");
@@ -94,7 +95,9 @@ public final class PolicyYaml {
                         .append(", maxPendingRequests: ").append(s.circuitBreaker().maxPendingRequests()).append(" }\n");
             }
             OutlierDetectionPolicy o = s.outlierDetection();
-            if (o != null) {
+            if (o == null) {
+                out.append("    outlierDetection: off\n");
+            } else {
                 out.append("    outlierDetection: { consecutiveErrors: ").append(o.consecutiveErrors())
                         .append(", interval: ").append(Durations.format(o.interval()))
                         .append(", baseEjectionTime: ").append(Durations.format(o.baseEjectionTime()))

@@ -250,9 +250,21 @@ final class ResilienceReader {
 
     // ---- outlierDetection -------------------------------------------------------------------
 
+    /** The policy; null when turned off ({@code outlierDetection: off}) or after an error. */
     OutlierDetectionPolicy outlierDetection(KeyTable.Entry entry) {
-        MappingNode mapping = nodes.mapping(entry.value());
-        if (mapping == null) {
+        if (entry.value() instanceof ScalarNode scalar && !Nodes.isNull(scalar)) {
+            switch (scalar.getValue()) {
+                case "off", "false" -> {
+                    return null;
+                }
+                case "on", "true" -> {
+                    return OutlierDetectionPolicy.DEFAULT;
+                }
+                default -> { } // reported below
+            }
+        }
+        if (!(entry.value() instanceof MappingNode mapping)) {
+            problems.error(entry.value(), "expected a mapping, or off, got " + Nodes.describe(entry.value()));
             return null;
         }
         int errorsBefore = problems.errorCount();

@@ -12,8 +12,13 @@ import java.util.Set;
  */
 public record RetryOn(Set<Condition> conditions, Set<Integer> statusCodes) {
 
+    /**
+     * Failures that say nothing about the request itself: the endpoint was unreachable, refused
+     * the stream, or reset the connection. A reset may come after the request was sent, so it is
+     * retried only for idempotent methods (as every retry of a request that was sent is).
+     */
     public static final RetryOn DEFAULT =
-            new RetryOn(EnumSet.of(Condition.CONNECT_FAILURE, Condition.REFUSED_STREAM), Set.of());
+            new RetryOn(EnumSet.of(Condition.CONNECT_FAILURE, Condition.REFUSED_STREAM, Condition.RESET), Set.of());
 
     public enum Condition {
         /** The connection could not be made: nothing was sent. */

@@ -16,8 +16,12 @@ import java.util.Objects;
 public record RetryPolicy(int attempts, Duration perTryTimeout, RetryOn retryOn, Backoff backoff,
                           RetryBudget budget, boolean retryNonIdempotent) {
 
-    /** Without a {@code retries:} key: one retry, only where no byte reached the server. */
-    public static final RetryPolicy DEFAULT = new RetryPolicy(2, null, RetryOn.DEFAULT, Backoff.DEFAULT,
+    /**
+     * Without a {@code retries:} key: Istio's two retries, each on an endpoint not tried yet, of
+     * a connect failure, a refused stream, or a reset of an idempotent request. Two, so that
+     * one dead and one silent endpoint still leave the third its turn.
+     */
+    public static final RetryPolicy DEFAULT = new RetryPolicy(3, null, RetryOn.DEFAULT, Backoff.DEFAULT,
             RetryBudget.DEFAULT, false);
 
     public RetryPolicy {

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param timeout          bound on the whole call, retries included; null = none
  * @param retries          when and how failed attempts are retried
  * @param circuitBreaker   limits on concurrent and pending requests
- * @param outlierDetection when endpoints are ejected; null = never
+ * @param outlierDetection when endpoints are ejected; null = never ({@code outlierDetection: off})
  * @param healthCheck      active probing; null = none
  * @param protocol         whether calls are balanced per HTTP request or per TCP connection
  * @param tls              mutual TLS added by the mesh; null = plaintext ({@code tls: {mode: disable}})
@@ -48,7 +48,7 @@ public record ServiceConfig(String name, List<EndpointConfig> endpoints, Balance
 
     /** An HTTP service with default policies. */
     public ServiceConfig(String name, List<EndpointConfig> endpoints, BalancerKind balancer) {
-        this(name, endpoints, balancer, null, null, null, RetryPolicy.DEFAULT, CircuitBreakerPolicy.DEFAULT, null, null,
-                Protocol.HTTP, null);
+        this(name, endpoints, balancer, null, null, null, RetryPolicy.DEFAULT, CircuitBreakerPolicy.DEFAULT,
+                OutlierDetectionPolicy.DEFAULT, null, Protocol.HTTP, null);
     }
 }

@@ -47,7 +47,7 @@ public final class ControlLink implements ControlLinkClient.Listener {
 
     /**
      * Applies the cached snapshot if there is one (a local file read; the link itself is not
-     * waited for), then starts the link on its own daemon thread, and says GOODBYE at shutdown.
+     * waited for), then starts the link on its own daemon thread.
      */
     public static ControlLink start(MeshConfig local, MeshRouter router, MeshMetrics metrics) {
         ControlLink link = new ControlLink(local, router, metrics);
@@ -67,8 +67,6 @@ public final class ControlLink implements ControlLinkClient.Listener {
         };
         LinkOptions options = LinkOptions.defaults(control.servers(), local.workload(), token, inbound, AgentLog::line);
         link.client = new ControlLinkClient(options, link, version).start();
-        Thread goodbye = new Thread(link.client::close, "jmesh-control-goodbye");
-        Runtime.getRuntime().addShutdownHook(goodbye);
         return link;
     }
 
@@ -143,6 +141,11 @@ public final class ControlLink implements ControlLinkClient.Listener {
     }
 
     /** Link state and snapshot, for {@code /config}: a few lines. */
+    /** Says GOODBYE (the control plane deregisters this workload at once) and stops the link. */
+    public void close() {
+        client.close();
+    }
+
     public String describe() {
         ControlLinkClient c = client;
         StringBuilder out = new StringBuilder("control: ");

@@ -2,6 +2,7 @@ package dev.jmesh.agent.health;
 
 import dev.jmesh.agent.config.HealthCheckPolicy;
 import dev.jmesh.agent.routing.Endpoint;
+import dev.jmesh.agent.time.MeshClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Active health checking: every {@code interval}, {@code GET path} on each endpoint over a
@@ -34,18 +33,19 @@ public final class HealthChecker implements AutoCloseable {
     private final List<Endpoint> endpoints;
     private final String hostHeader;
     private final Runnable rotationChanged;
-    private final ScheduledFuture<?> schedule;
+    private final MeshClock clock;
+    private final MeshClock.Timer schedule;
     private volatile boolean closed;
 
     /** @param hostHeader the service name, sent as {@code Host} as an application call would */
-    public HealthChecker(HealthCheckPolicy policy, List<Endpoint> endpoints, String hostHeader, Runnable rotationChanged) {
+    public HealthChecker(HealthCheckPolicy policy, List<Endpoint> endpoints, String hostHeader, Runnable rotationChanged,
+                         MeshClock clock) {
         this.policy = policy;
         this.endpoints = List.copyOf(endpoints);
         this.hostHeader = hostHeader;
         this.rotationChanged = rotationChanged;
-        long interval = policy.interval().toNanos();
-        this.schedule = Scheduler.timer().scheduleAtFixedRate(() -> PROBES.execute(this::probeAll),
-                interval, interval, TimeUnit.NANOSECONDS);
+        this.clock = clock;
+        this.schedule = clock.scheduleAtFixedRate(() -> PROBES.execute(this::probeAll), policy.interval().toNanos());
     }
 
     void probeAll() {
@@ -58,7 +58,7 @@ public final class HealthChecker implements AutoCloseable {
             if (healthy == endpoint.health().failingChecks()) {
                 endpoint.health().failingChecks(!healthy);
                 if (healthy) {
-                    endpoint.enteredRotation(System.nanoTime());
+                    endpoint.enteredRotation(clock.nanoTime());
                 }
                 changed = true;
             }
@@ -108,6 +108,6 @@ public final class HealthChecker implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        schedule.cancel(false);
+        schedule.cancel();
     }
 }

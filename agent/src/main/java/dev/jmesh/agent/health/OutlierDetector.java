@@ -4,8 +4,8 @@ import dev.jmesh.agent.config.OutlierDetectionPolicy;
 import dev.jmesh.agent.metrics.ServiceMetrics;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.routing.EndpointHealth;
+import dev.jmesh.agent.time.MeshClock;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,7 +26,8 @@ public final class OutlierDetector implements AutoCloseable {
     private final List<Endpoint> endpoints;
     private final Runnable rotationChanged;
     private final ServiceMetrics metrics;
-    private final ScheduledFuture<?> forgiveness;
+    private final MeshClock clock;
+    private final MeshClock.Timer forgiveness;
     private volatile boolean closed;
 
     /**
@@ -34,14 +35,14 @@ public final class OutlierDetector implements AutoCloseable {
      * @param rotationChanged called, under no lock of ours, after an endpoint leaves or returns
      */
     public OutlierDetector(OutlierDetectionPolicy policy, List<Endpoint> endpoints, Runnable rotationChanged,
-                           ServiceMetrics metrics) {
+                           ServiceMetrics metrics, MeshClock clock) {
         this.policy = policy;
         this.endpoints = List.copyOf(endpoints);
         this.rotationChanged = rotationChanged;
         this.metrics = metrics;
-        long interval = policy == null ? 0 : policy.interval().toNanos();
+        this.clock = clock;
         this.forgiveness = policy == null ? null
-                : Scheduler.timer().scheduleAtFixedRate(this::forgive, interval, interval, TimeUnit.NANOSECONDS);
+                : clock.scheduleAtFixedRate(this::forgive, policy.interval().toNanos());
     }
 
     public void onSuccess(Endpoint endpoint) {
@@ -54,7 +55,7 @@ public final class OutlierDetector implements AutoCloseable {
         // Once closed (its service replaced), a late call's error ejects nothing: the endpoint may
         // live on in the next table, whose detector alone may take it out of rotation and bring it back.
         if (policy != null && !closed && endpoint.health().recordError() >= policy.consecutiveErrors()) {
-            if (eject(endpoint, System.nanoTime())) {
+            if (eject(endpoint, clock.nanoTime())) {
                 rotationChanged.run();
             }
         }
@@ -92,7 +93,7 @@ public final class OutlierDetector implements AutoCloseable {
                 policy.baseEjectionTime().toNanos() * (health.ejections() + 1));
         health.eject(now + duration);
         metrics.recordEjection();
-        Scheduler.timer().schedule(() -> restore(endpoint), duration, TimeUnit.NANOSECONDS);
+        clock.schedule(() -> restore(endpoint), duration);
         return true;
     }
 
@@ -101,16 +102,16 @@ public final class OutlierDetector implements AutoCloseable {
      * rotation when its ejection time is up (whichever detector's timer ends the ejection).
      */
     public void adopt(Endpoint endpoint) {
-        long delay = Math.max(0, endpoint.health().ejectedUntilNanos() - System.nanoTime());
-        Scheduler.timer().schedule(() -> {
+        long delay = Math.max(0, endpoint.health().ejectedUntilNanos() - clock.nanoTime());
+        clock.schedule(() -> {
             synchronized (this) {
                 if (endpoint.health().ejected()) {
                     endpoint.health().unEject();
-                    endpoint.enteredRotation(System.nanoTime());
+                    endpoint.enteredRotation(clock.nanoTime());
                 }
             }
             rotationChanged.run();
-        }, delay, TimeUnit.NANOSECONDS);
+        }, delay);
     }
 
     private void restore(Endpoint endpoint) {
@@ -120,7 +121,7 @@ public final class OutlierDetector implements AutoCloseable {
                 return;
             }
             health.unEject();
-            endpoint.enteredRotation(System.nanoTime());
+            endpoint.enteredRotation(clock.nanoTime());
         }
         rotationChanged.run();
     }
@@ -137,7 +138,7 @@ public final class OutlierDetector implements AutoCloseable {
     public void close() {
         closed = true;
         if (forgiveness != null) {
-            forgiveness.cancel(false);
+            forgiveness.cancel();
         }
     }
 }

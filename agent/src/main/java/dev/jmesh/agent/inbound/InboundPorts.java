@@ -35,6 +35,8 @@ public final class InboundPorts {
     private final InboundEvents events;
     private InboundPolicy policy; // made at the application's bind, not in premain: it builds a TLS context
     private InboundPort open;
+    /** Set at JVM exit: the port is not opened again. */
+    private boolean stopped;
     /** Moved binds not yet reported bound: each loopback address handed out, to the address it replaced. */
     private final Map<InetSocketAddress, InetSocketAddress> moved = new IdentityHashMap<>();
 
@@ -96,7 +98,7 @@ public final class InboundPorts {
      */
     public synchronized void bound(InetSocketAddress boundAs, InetSocketAddress actual) {
         InetSocketAddress requested = port == 0 ? null : moved.remove(boundAs);
-        if (requested == null) {
+        if (requested == null || stopped) {
             return;
         }
         InetSocketAddress app = new InetSocketAddress(InetAddress.getLoopbackAddress(), actual.getPort());
@@ -117,6 +119,18 @@ public final class InboundPorts {
                     + app + ": " + e.getMessage());
         } finally {
             OWN_BIND.remove();
+        }
+    }
+
+    /**
+     * Stops accepting connections on the inbound port, at JVM exit: new callers are refused
+     * (and fail over to another endpoint) while the connections already open go on.
+     */
+    public synchronized void stopAccepting() {
+        stopped = true;
+        if (open != null) {
+            closeQuietly(open);
+            open = null;
         }
     }
 

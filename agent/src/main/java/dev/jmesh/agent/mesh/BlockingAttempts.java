@@ -15,7 +15,7 @@ final class BlockingAttempts {
     static <R> R run(MeshHttpCall call, HttpTransport<R> transport) throws IOException {
         try {
             for (;;) {
-                long timeout = call.attemptTimeoutMillis();
+                long timeout = call.attemptTimeoutMillis(transport.boundEndsAtResponseHead());
                 if (timeout == MeshHttpCall.EXPIRED) {
                     throw transport.timeout(call.timeoutMessage());
                 }

@@ -7,6 +7,7 @@ import dev.jmesh.agent.config.RetryPolicy;
 import dev.jmesh.agent.metrics.ResponseFlags;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.routing.Hashing;
+import dev.jmesh.agent.time.MeshClock;
 import dev.jmesh.bootstrap.AsyncHttpTransport;
 import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpCall;
@@ -49,9 +50,12 @@ final class MeshHttpCall implements HttpCall {
     private long requestHash;
 
     private int attempts;
+    /** The endpoints of the attempts so far, in order: a retry goes to one not tried yet. */
+    private final Endpoint[] tried;
     private Endpoint current;
     private long attemptStartNanos;
-    private Endpoint lastFailed;
+    /** The attempt in flight is bounded by the service's {@link FailoverTimeout}, not by the policy. */
+    private boolean failoverBounded;
     private boolean holdsPendingSlot;
     private String stopReason = "no retry policy";
     private boolean ended;
@@ -68,6 +72,7 @@ final class MeshHttpCall implements HttpCall {
         this.startNanos = nowNanos;
         this.deadlineNanos = timeout == null ? 0 : nowNanos + timeout.toNanos();
         this.requestHash = initialHash(service.config().hashKey(), rawPath, rawQuery);
+        this.tried = new Endpoint[retries.attempts()];
         this.admitted = service.breaker().tryStartRequest();
         if (admitted) {
             service.budget().recordRequest(nowNanos);
@@ -104,19 +109,43 @@ final class MeshHttpCall implements HttpCall {
         requestHash = headerValue == null ? randomHash() : Hashing.xxHash64(headerValue);
     }
 
-    /** The bound for the next attempt in milliseconds, {@link #NO_TIMEOUT} or {@link #EXPIRED}. */
-    long attemptTimeoutMillis() {
-        long perTry = retries.perTryTimeout() == null ? NO_TIMEOUT : retries.perTryTimeout().toMillis();
+    /**
+     * The bound for the next attempt in milliseconds, {@link #NO_TIMEOUT} or {@link #EXPIRED}.
+     *
+     * @param boundEndsAtHead the transport's bound ends at the response head, so the mesh may
+     *     put its failover bound on an attempt without cutting off a body the application is reading
+     */
+    long attemptTimeoutMillis(boolean boundEndsAtHead) {
+        long now = service.clock().nanoTime();
+        failoverBounded = retries.perTryTimeout() == null && boundEndsAtHead && failoverBounds(now);
+        long perTry = retries.perTryTimeout() != null ? retries.perTryTimeout().toMillis()
+                : failoverBounded ? service.failoverTimeout().boundMillis(now)
+                : NO_TIMEOUT;
         if (timeout == null) {
             return perTry;
         }
-        long remaining = deadlineNanos - System.nanoTime();
+        long remaining = deadlineNanos - now;
         if (remaining <= 0) {
             outcome(504, ResponseFlags.UT);
             return EXPIRED;
         }
         long remainingMillis = Math.max(1, (remaining + 999_999) / 1_000_000);
         return perTry == NO_TIMEOUT ? remainingMillis : Math.min(perTry, remainingMillis);
+    }
+
+    /**
+     * Whether the mesh bounds the attempt that starts now by the failover bound: when, timed
+     * out, it could be retried on another endpoint, so the bound never fails a call that
+     * waiting on a fresh endpoint would have answered; and when it goes back to an endpoint
+     * this call has tried already (every one was), where waiting out the host that failed it
+     * once would only stall the call.
+     */
+    private boolean failoverBounds(long now) {
+        if (!(idempotent || retries.retryNonIdempotent()) || service.endpoints().size() < 2) {
+            return false;
+        }
+        return attempts >= service.endpoints().size()
+                || (attempts + 1 < retries.attempts() && service.budget().hasRetry(now));
     }
 
     /**
@@ -133,14 +162,14 @@ final class MeshHttpCall implements HttpCall {
                     + service.breaker().policy().maxConcurrentRequests() + " requests in flight (maxConcurrentRequests)");
         }
         releasePendingSlot();
-        Endpoint picked = service.pick(requestHash, lastFailed);
+        Endpoint picked = attempts == 0 ? service.pick(requestHash) : service.pickRetry(tried, attempts);
         if (picked == null) {
             outcome(503, ResponseFlags.UH);
             throw new IOException(prefix() + "no healthy endpoint (" + service.noEndpointReason() + ")");
         }
-        attempts++;
+        tried[attempts++] = picked;
         current = picked;
-        attemptStartNanos = System.nanoTime();
+        attemptStartNanos = service.clock().nanoTime();
         picked.load().started();
         return picked.address();
     }
@@ -150,9 +179,10 @@ final class MeshHttpCall implements HttpCall {
         if (current == null) {
             return DONE; // no attempt in flight: a library reporting twice must not break the call
         }
-        long now = System.nanoTime();
+        long now = service.clock().nanoTime();
         long rtt = now - attemptStartNanos;
         Endpoint endpoint = finishAttempt(now, rtt);
+        service.failoverTimeout().record(rtt);
         if (status >= 500) {
             endpoint.stats().failure(rtt);
             service.outliers().onError(endpoint);
@@ -164,9 +194,8 @@ final class MeshHttpCall implements HttpCall {
             outcome(status, ResponseFlags.NONE);
             return DONE;
         }
-        lastFailed = endpoint;
         // A response means the request reached the server.
-        long verdict = retryAfter(true, now);
+        long verdict = retryAfter(true, false, false, now);
         if (verdict == DONE) {
             outcome(status, attempts > 1 ? ResponseFlags.URX : ResponseFlags.NONE);
         }
@@ -178,8 +207,10 @@ final class MeshHttpCall implements HttpCall {
         if (current == null) {
             return DONE;
         }
-        long now = System.nanoTime();
+        long now = service.clock().nanoTime();
         Endpoint endpoint = finishAttempt(now, -1);
+        // Its attempt before this one failed too: an endpoint that is not answering.
+        boolean alreadyFailing = endpoint.health().consecutiveErrors() > 0;
         if (kind == FailureKind.OTHER) {
             stopReason = "not retryable";
             outcome(0, ResponseFlags.DC);
@@ -187,7 +218,6 @@ final class MeshHttpCall implements HttpCall {
         }
         endpoint.stats().failure(-1);
         service.outliers().onError(endpoint);
-        lastFailed = endpoint;
         int code = kind == FailureKind.TIMEOUT ? 504 : 503;
         ResponseFlags flags = switch (kind) {
             case CONNECT_FAILURE, REFUSED_STREAM -> ResponseFlags.UF;
@@ -199,7 +229,12 @@ final class MeshHttpCall implements HttpCall {
             outcome(code, flags);
             return DONE;
         }
-        long verdict = retryAfter(kind == FailureKind.RESET || kind == FailureKind.TIMEOUT, now);
+        boolean requestSent = kind == FailureKind.RESET || kind == FailureKind.TIMEOUT;
+        // Like a request that never reached a server, one cut by the failover bound on an
+        // endpoint that answers nothing adds no load to the service: it is not drawn from the
+        // budget, so a silent host cannot use the budget up and leave later calls unbounded.
+        boolean addsNoLoad = !requestSent || (kind == FailureKind.TIMEOUT && failoverBounded && alreadyFailing);
+        long verdict = retryAfter(requestSent, addsNoLoad, kind == FailureKind.TIMEOUT && failoverBounded, now);
         if (verdict == DONE) {
             outcome(code, attempts > 1 ? flags.retriesExhausted() : flags);
         }
@@ -217,6 +252,19 @@ final class MeshHttpCall implements HttpCall {
         return last;
     }
 
+    /** Where the call's attempts read the time and set their timers. */
+    MeshClock clock() {
+        return service.clock();
+    }
+
+    /** Why an attempt was given up at its bound, for the library's timeout exception. */
+    String attemptTimeoutMessage(long boundMillis) {
+        if (timeout != null && deadlineNanos - service.clock().nanoTime() <= 0) {
+            return timeoutMessage();
+        }
+        return prefix() + "no response within " + boundMillis + " ms (attempt " + attempts + ")";
+    }
+
     /** Why the call's deadline passed, for the library's timeout exception. */
     String timeoutMessage() {
         return prefix() + "timeout " + Durations.format(timeout) + " exceeded after " + attempts + " attempt(s)";
@@ -229,13 +277,13 @@ final class MeshHttpCall implements HttpCall {
         }
         ended = true;
         if (current != null) {
-            finishAttempt(System.nanoTime(), -1);
+            finishAttempt(service.clock().nanoTime(), -1);
         }
         releasePendingSlot();
         if (admitted) {
             service.breaker().endRequest();
         }
-        service.metrics().recordRequest(outcomeCode, outcomeFlags, System.nanoTime() - startNanos);
+        service.metrics().recordRequest(outcomeCode, outcomeFlags, service.clock().nanoTime() - startNanos);
     }
 
     static long randomHash() {
@@ -247,15 +295,24 @@ final class MeshHttpCall implements HttpCall {
             case CONNECT_FAILURE -> retries.retryOn().has(Condition.CONNECT_FAILURE);
             case REFUSED_STREAM -> retries.retryOn().has(Condition.REFUSED_STREAM);
             case RESET -> retries.retryOn().has(Condition.RESET);
-            // Envoy's rule: a per-try timeout is retried as a reset or a gateway error.
-            case TIMEOUT -> retries.retryOn().has(Condition.RESET) || retries.retryOn().has(Condition.SERVER_ERROR)
-                    || retries.retryOn().has(Condition.GATEWAY_ERROR);
+            // The mesh's own bound is always retried (that is what it is for); a perTryTimeout is,
+            // by Envoy's rule, as a reset or a gateway error. Any other timeout is the
+            // application's own: its deadline, not retried.
+            case TIMEOUT -> failoverBounded || (retries.perTryTimeout() != null
+                    && (retries.retryOn().has(Condition.RESET) || retries.retryOn().has(Condition.SERVER_ERROR)
+                            || retries.retryOn().has(Condition.GATEWAY_ERROR)));
             default -> false;
         };
     }
 
-    /** Decides whether the next attempt may start, and after how long. */
-    private long retryAfter(boolean requestSent, long now) {
+    /**
+     * Decides whether the next attempt may start, and after how long.
+     *
+     * @param addsNoLoad the retry adds no load to the service, so the budget is not asked
+     * @param admitted   the budget admitted this retry when the attempt started (the failover
+     *     bound is only set when it can be retried), so it is counted, not asked again
+     */
+    private long retryAfter(boolean requestSent, boolean addsNoLoad, boolean admitted, long now) {
         if (attempts >= retries.attempts()) {
             stopReason = attempts + " attempt(s) made";
             return DONE;
@@ -268,7 +325,10 @@ final class MeshHttpCall implements HttpCall {
             stopReason = "timeout " + Durations.format(timeout);
             return DONE;
         }
-        if (!service.budget().tryRetry(now)) {
+        // The budget caps the load retries add.
+        if (admitted && !addsNoLoad) {
+            service.budget().recordAdmittedRetry(now);
+        } else if (!addsNoLoad && !service.budget().tryRetry(now)) {
             stopReason = "retry budget exhausted";
             service.metrics().recordRetryBudgetExhausted();
             return DONE;

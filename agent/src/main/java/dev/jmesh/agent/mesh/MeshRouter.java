@@ -37,6 +37,20 @@ public final class MeshRouter implements Router {
         return table;
     }
 
+    /** HTTP calls admitted and not yet ended, over every service of the current table. */
+    public int callsInFlight() {
+        int calls = 0;
+        for (Service service : table.services()) {
+            calls += service.breaker().active();
+        }
+        return calls;
+    }
+
+    /** The inbound port stops accepting; connections already accepted go on. */
+    public void stopAcceptingInbound() {
+        inbound.stopAccepting();
+    }
+
     /**
      * Makes {@code next} the table calls use, then stops the timers of the services of the old
      * table that {@code next} does not carry over. Called from one thread at a time.
@@ -53,7 +67,7 @@ public final class MeshRouter implements Router {
         if (service == null) {
             return null;
         }
-        Endpoint picked = service.pick(MeshHttpCall.randomHash(), null);
+        Endpoint picked = service.pick(MeshHttpCall.randomHash());
         return picked == null ? null : picked.address();
     }
 
@@ -65,7 +79,7 @@ public final class MeshRouter implements Router {
     @Override
     public HttpCall beginHttpCall(String host, String method, String rawPath, String rawQuery) {
         Service service = service(table, host, Protocol.HTTP);
-        return service == null ? null : new MeshHttpCall(service, method, rawPath, rawQuery, System.nanoTime());
+        return service == null ? null : new MeshHttpCall(service, method, rawPath, rawQuery, service.clock().nanoTime());
     }
 
     @Override
@@ -116,7 +130,7 @@ public final class MeshRouter implements Router {
         if (service == null) {
             return null;
         }
-        Endpoint picked = service.pick(MeshTcpConnect.connectionHash(service), null);
+        Endpoint picked = service.pick(MeshTcpConnect.connectionHash(service));
         // None in rotation: the service's own address, which no connect reaches, fails it at once.
         return picked == null ? target : picked.address();
     }
@@ -130,7 +144,7 @@ public final class MeshRouter implements Router {
         Service service = tcpService(current, target);
         if (service != null) {
             return service.tls() != null && !canSecure ? new UnsecurableConnect(service.name())
-                    : new MeshTcpConnect(service, connections, timeoutMillis, System.nanoTime());
+                    : new MeshTcpConnect(service, connections, timeoutMillis, service.clock().nanoTime());
         }
         if (!canSecure || !current.hasSecuredEndpoints()) {
             return null;
@@ -139,7 +153,7 @@ public final class MeshRouter implements Router {
         Service secured = current.securedBy(target.getHostString(), target.getPort());
         Endpoint endpoint = secured == null ? null : secured.endpointAt(target);
         return endpoint == null ? null
-                : new MeshTcpConnect(secured, endpoint, connections, timeoutMillis, System.nanoTime());
+                : new MeshTcpConnect(secured, endpoint, connections, timeoutMillis, secured.clock().nanoTime());
     }
 
     @Override

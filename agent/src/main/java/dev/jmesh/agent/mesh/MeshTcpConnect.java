@@ -19,6 +19,11 @@ import java.time.Duration;
  * the next endpoint. Once open, the connection stays with its endpoint until closed
  * (counted in {@link TcpConnections}).
  *
+ * <p>Safe defaults: with no connect timeout from the caller or the policy, a connect gives up
+ * after {@link #DEFAULT_CONNECT_TIMEOUT} (Istio's), not the kernel's two minutes of SYN
+ * retries; and an attempt with another endpoint left to try is bounded by the service's
+ * {@link dev.jmesh.agent.resilience.FailoverTimeout} when the policy sets no {@code perTryTimeout}.
+ *
  * <p>A connect the application aims at one endpoint of a service the mesh secures (an HTTP
  * client that was given that endpoint, or a health probe) makes one attempt, to that endpoint,
  * with the service's mutual TLS, and counts nothing: the request it carries is counted by the
@@ -26,12 +31,14 @@ import java.time.Duration;
  */
 final class MeshTcpConnect implements TcpConnect {
 
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private final Service service;
     private final TcpConnections connections;
     private final int maxAttempts;
     private final long perTryMillis;
     private final long startNanos;
-    private final long deadlineNanos; // 0 = none
+    private final long deadlineNanos;
     private final long requestHash;
     private final Endpoint[] tried;
     private final Endpoint fixed; // the one endpoint the application chose, or null to balance
@@ -63,7 +70,7 @@ final class MeshTcpConnect implements TcpConnect {
         long callerNanos = callerTimeoutMillis > 0 ? callerTimeoutMillis * 1_000_000L : Long.MAX_VALUE;
         long serviceNanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
         long bound = Math.min(callerNanos, serviceNanos);
-        this.deadlineNanos = bound == Long.MAX_VALUE ? 0 : nowNanos + bound;
+        this.deadlineNanos = nowNanos + (bound == Long.MAX_VALUE ? DEFAULT_CONNECT_TIMEOUT.toNanos() : bound);
         this.requestHash = connectionHash(service);
         this.tried = new Endpoint[maxAttempts];
     }
@@ -81,52 +88,33 @@ final class MeshTcpConnect implements TcpConnect {
         // so a dead endpoint does not take the first attempt of every connection.
         Endpoint picked = fixed != null ? fixed
                 : attempts == 0 ? rotation.balancer().pick(requestHash)
-                : untried(rotation, rotation.after(tried[attempts - 1]));
+                : rotation.untried(rotation.after(tried[attempts - 1]), tried, attempts);
         if (picked == null) {
             return null;
         }
         tried[attempts++] = picked;
         current = picked;
-        attemptStartNanos = System.nanoTime();
+        attemptStartNanos = service.clock().nanoTime();
         return picked.address();
-    }
-
-    /** {@code preferred} unless it was tried; else the next untried one in rotation order; null if none. */
-    private Endpoint untried(Rotation rotation, Endpoint preferred) {
-        if (!wasTried(preferred)) {
-            return preferred;
-        }
-        Endpoint candidate = preferred;
-        for (int i = 1; i < rotation.endpoints().length; i++) {
-            candidate = rotation.after(candidate);
-            if (!wasTried(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    private boolean wasTried(Endpoint endpoint) {
-        for (int i = 0; i < attempts; i++) {
-            if (tried[i] == endpoint) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
     public int attemptTimeoutMillis() {
-        if (deadlineNanos == 0) {
-            return (int) Math.min(perTryMillis, Integer.MAX_VALUE);
-        }
-        long remainingMillis = Math.max(1, (remainingNanos() + 999_999) / 1_000_000);
-        long bound = perTryMillis == 0 ? remainingMillis : Math.min(perTryMillis, remainingMillis);
-        return (int) Math.min(bound, Integer.MAX_VALUE);
+        long now = service.clock().nanoTime();
+        long remainingMillis = Math.max(1, (deadlineNanos - now + 999_999) / 1_000_000);
+        long perTry = perTryMillis != 0 ? perTryMillis
+                : mayFailOver() ? service.failoverTimeout().boundMillis(now)
+                : remainingMillis;
+        return (int) Math.min(Math.min(perTry, remainingMillis), Integer.MAX_VALUE);
+    }
+
+    /** Whether the attempt just started has another endpoint to fail over to. */
+    private boolean mayFailOver() {
+        return fixed == null && attempts < maxAttempts && service.rotation().endpoints().length > attempts;
     }
 
     private long remainingNanos() {
-        return deadlineNanos == 0 ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
+        return deadlineNanos - service.clock().nanoTime();
     }
 
     @Override
@@ -135,10 +123,11 @@ final class MeshTcpConnect implements TcpConnect {
         if (endpoint == null || fixed != null) {
             return;
         }
-        long now = System.nanoTime();
+        long now = service.clock().nanoTime();
         endpoint.load().started();
         endpoint.load().observe(now - attemptStartNanos, now);
         endpoint.stats().success(now - attemptStartNanos);
+        service.failoverTimeout().record(now - attemptStartNanos);
         service.outliers().onSuccess(endpoint);
         service.metrics().recordTcpOpened(now - startNanos);
         openTo = endpoint;
@@ -169,7 +158,7 @@ final class MeshTcpConnect implements TcpConnect {
 
     /** The connection this connect opened was closed (or collected); called once, by {@link TcpConnections}. */
     void closed() {
-        openTo.load().finished(-1, System.nanoTime());
+        openTo.load().finished(-1, service.clock().nanoTime());
         service.metrics().recordTcpClosed();
     }
 
@@ -186,7 +175,7 @@ final class MeshTcpConnect implements TcpConnect {
 
     @Override
     public IOException exhausted() {
-        boolean timedOut = lastError instanceof SocketTimeoutException || (deadlineNanos != 0 && remainingNanos() <= 0);
+        boolean timedOut = lastError instanceof SocketTimeoutException || remainingNanos() <= 0;
         String message = prefix() + (timedOut ? "connect timed out" : "no endpoint accepted the connection")
                 + " after " + attempts + " attempt(s): " + failures;
         IOException error = timedOut ? new SocketTimeoutException(message) : new ConnectException(message);

@@ -22,4 +22,28 @@ record Rotation(Endpoint[] endpoints, Balancer balancer) {
         }
         return endpoints[0];
     }
+
+    /**
+     * {@code preferred} unless it is among the first {@code count} of {@code tried}; else the
+     * next endpoint in rotation order that is not; null when every one was tried.
+     */
+    Endpoint untried(Endpoint preferred, Endpoint[] tried, int count) {
+        Endpoint candidate = preferred;
+        for (int i = 0; i < endpoints.length; i++) {
+            if (!contains(tried, count, candidate)) {
+                return candidate;
+            }
+            candidate = after(candidate);
+        }
+        return null;
+    }
+
+    static boolean contains(Endpoint[] tried, int count, Endpoint endpoint) {
+        for (int i = 0; i < count; i++) {
+            if (tried[i] == endpoint) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

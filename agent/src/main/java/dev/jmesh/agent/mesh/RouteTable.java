@@ -5,6 +5,7 @@ import dev.jmesh.agent.config.MeshConfig;
 import dev.jmesh.agent.config.ServiceConfig;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.routing.Endpoint;
+import dev.jmesh.agent.time.MeshClock;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,16 +21,18 @@ import java.util.Objects;
  */
 public final class RouteTable implements AutoCloseable {
 
-    public static final RouteTable EMPTY = new RouteTable(Map.of(), MeshSecurity.NONE);
+    public static final RouteTable EMPTY = new RouteTable(Map.of(), MeshSecurity.NONE, MeshClock.SYSTEM);
 
     private final Map<String, Service> services;
     private final MeshSecurity security;
+    private final MeshClock clock;
     /** Services the mesh secures, by {@code host:port} of each endpoint, as written and as resolved. */
     private final Map<String, Service> securedEndpoints;
 
-    private RouteTable(Map<String, Service> services, MeshSecurity security) {
+    private RouteTable(Map<String, Service> services, MeshSecurity security, MeshClock clock) {
         this.services = services;
         this.security = security;
+        this.clock = clock;
         Map<String, Service> secured = new HashMap<>();
         for (Service service : services.values()) {
             if (service.tls() != null) {
@@ -43,13 +46,16 @@ public final class RouteTable implements AutoCloseable {
     }
 
     /** Builds the table for a policy without mutual TLS, counting into {@code metrics}. */
-    public static RouteTable of(MeshConfig config, MeshMetrics metrics) {
-        return initial(config, metrics, MeshSecurity.NONE);
+    public static RouteTable of(MeshConfig config, MeshMetrics metrics, MeshClock clock) {
+        return initial(config, metrics, MeshSecurity.NONE, clock);
     }
 
-    /** The first table, with the workload's identity for the services that ask for mutual TLS. */
-    public static RouteTable initial(MeshConfig config, MeshMetrics metrics, MeshSecurity security) {
-        return build(config, metrics, new RouteTable(Map.of(), security));
+    /**
+     * The first table, with the workload's identity for the services that ask for mutual TLS;
+     * its services, and those of every table built from it, read the time from {@code clock}.
+     */
+    public static RouteTable initial(MeshConfig config, MeshMetrics metrics, MeshSecurity security, MeshClock clock) {
+        return build(config, metrics, new RouteTable(Map.of(), security, clock));
     }
 
     /**
@@ -83,12 +89,12 @@ public final class RouteTable implements AutoCloseable {
                         break;
                     }
                 }
-                endpoints.add(same != null ? same : new Endpoint(address, e.weight(), e.zone()));
+                endpoints.add(same != null ? same : new Endpoint(address, e.weight(), e.zone(), previous.clock.nanoTime()));
             }
             services.put(service.name(), new Service(service, endpoints, metrics.service(service.name()),
-                    previous.security.tlsFor(service)));
+                    previous.security.tlsFor(service), previous.clock));
         }
-        return new RouteTable(Map.copyOf(services), previous.security);
+        return new RouteTable(Map.copyOf(services), previous.security, previous.clock);
     }
 
     /** Health state means the same under both: it may be carried from one to the other. */

@@ -6,9 +6,11 @@ import dev.jmesh.agent.health.HealthChecker;
 import dev.jmesh.agent.health.OutlierDetector;
 import dev.jmesh.agent.metrics.ServiceMetrics;
 import dev.jmesh.agent.resilience.CircuitBreaker;
+import dev.jmesh.agent.resilience.FailoverTimeout;
 import dev.jmesh.agent.resilience.RetryBudgetWindow;
 import dev.jmesh.agent.routing.Balancers;
 import dev.jmesh.agent.routing.Endpoint;
+import dev.jmesh.agent.time.MeshClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -30,6 +32,9 @@ public final class Service implements AutoCloseable {
     private final OutlierDetector outliers;
     private final HealthChecker healthChecker;
     private final ServiceMetrics metrics;
+    /** The bound on attempts that can fail over, from this service's own latency (or connect times, for tcp). */
+    private final FailoverTimeout failoverTimeout;
+    private final MeshClock clock;
     /** retryOn's verdict per status code, computed once: the per-call check neither boxes nor hashes. */
     private final boolean[] retriedStatus = new boolean[600];
     /** The service's name resolved without a resolver: its own unreachable address. */
@@ -38,8 +43,10 @@ public final class Service implements AutoCloseable {
     private final ServiceTls tls;
     private volatile Rotation rotation;
 
-    Service(ServiceConfig config, List<Endpoint> endpoints, ServiceMetrics metrics, ServiceTls tls) {
+    Service(ServiceConfig config, List<Endpoint> endpoints, ServiceMetrics metrics, ServiceTls tls, MeshClock clock) {
         this.tls = tls;
+        this.clock = clock;
+        this.failoverTimeout = new FailoverTimeout(clock.nanoTime());
         this.config = config;
         this.endpoints = List.copyOf(endpoints);
         this.metrics = metrics;
@@ -50,14 +57,15 @@ public final class Service implements AutoCloseable {
         this.breaker = new CircuitBreaker(config.circuitBreaker());
         this.budget = new RetryBudgetWindow(config.retries().budget());
         this.rotation = buildRotation();
-        this.outliers = new OutlierDetector(config.outlierDetection(), this.endpoints, this::refreshRotation, metrics);
+        this.outliers = new OutlierDetector(config.outlierDetection(), this.endpoints, this::refreshRotation, metrics,
+                clock);
         for (Endpoint e : this.endpoints) {
             if (e.health().ejected()) {
                 outliers.adopt(e); // carried over from the previous table, still ejected: bring it back here
             }
         }
         this.healthChecker = config.healthCheck() == null ? null
-                : new HealthChecker(config.healthCheck(), this.endpoints, config.name(), this::refreshRotation);
+                : new HealthChecker(config.healthCheck(), this.endpoints, config.name(), this::refreshRotation, clock);
     }
 
     public String name() {
@@ -111,24 +119,53 @@ public final class Service implements AutoCloseable {
         return metrics;
     }
 
+    FailoverTimeout failoverTimeout() {
+        return failoverTimeout;
+    }
+
+    /** Where this service's calls read the time. */
+    MeshClock clock() {
+        return clock;
+    }
+
     /** Whether {@code retryOn} retries a response with this status. */
     boolean retriesStatus(int status) {
         return status >= 0 && status < retriedStatus.length && retriedStatus[status];
     }
 
+    /** Picks an endpoint in rotation for a first attempt; {@code null} when none is in rotation. */
+    Endpoint pick(long requestHash) {
+        Rotation current = rotation;
+        return current.isEmpty() ? null : current.balancer().pick(requestHash);
+    }
+
     /**
-     * Picks an endpoint in rotation; {@code avoid} (the endpoint that just failed) only when
-     * it is the only one.
+     * Picks an endpoint for a retry, without a balancer turn (so an endpoint that fails does not
+     * take the first attempt of every call): the next one in rotation after the last one tried
+     * that the call has not tried (the first {@code triedCount} of {@code tried}), as Envoy's
+     * previous-hosts retry predicate does; then, rather than repeat a failure, one out of
+     * rotation the call has not tried (ejected a while ago, and perhaps back: a panic for this
+     * one call, as Envoy routes to every host when too few are healthy); once every endpoint was
+     * tried, the next in rotation after the last one tried.
      *
      * @return the endpoint, or {@code null} when none is in rotation
      */
-    Endpoint pick(long requestHash, Endpoint avoid) {
+    Endpoint pickRetry(Endpoint[] tried, int triedCount) {
         Rotation current = rotation;
         if (current.isEmpty()) {
             return null;
         }
-        Endpoint picked = current.balancer().pick(requestHash);
-        return picked == avoid && current.endpoints().length > 1 ? current.after(avoid) : picked;
+        Endpoint next = current.after(tried[triedCount - 1]);
+        Endpoint untried = current.untried(next, tried, triedCount);
+        if (untried != null) {
+            return untried;
+        }
+        for (Endpoint e : endpoints) {
+            if (!Rotation.contains(tried, triedCount, e)) {
+                return e;
+            }
+        }
+        return next;
     }
 
     Rotation rotation() {
@@ -152,7 +189,7 @@ public final class Service implements AutoCloseable {
             }
         }
         return new Rotation(inRotation.toArray(new Endpoint[0]), inRotation.isEmpty() ? null
-                : Balancers.create(config.balancer(), inRotation, config.slowStart()));
+                : Balancers.create(config.balancer(), inRotation, config.slowStart(), clock));
     }
 
     @Override

@@ -38,6 +38,24 @@ public final class RetryBudgetWindow {
     /** Takes one retry from the budget if there is one left. */
     public boolean tryRetry(long nowNanos) {
         int current = slot(nowNanos);
+        if (!hasRetry(nowNanos)) {
+            return false;
+        }
+        retries.incrementAndGet(current);
+        return true;
+    }
+
+    /**
+     * Counts a retry the budget already admitted: one whose attempt was started on the
+     * understanding that it could be retried (see {@link FailoverTimeout}). The budget may
+     * overshoot by the attempts in flight when it ran out, never more.
+     */
+    public void recordAdmittedRetry(long nowNanos) {
+        retries.incrementAndGet(slot(nowNanos));
+    }
+
+    /** Whether a retry would be allowed now, taking nothing. */
+    public boolean hasRetry(long nowNanos) {
         long now = TimeUnit.NANOSECONDS.toSeconds(nowNanos);
         long requestsInWindow = 0;
         long retriesInWindow = 0;
@@ -48,11 +66,7 @@ public final class RetryBudgetWindow {
             }
         }
         double allowed = budget.minPerSecond() * (double) SLOTS + budget.ratio() * requestsInWindow;
-        if (retriesInWindow + 1 > allowed) {
-            return false;
-        }
-        retries.incrementAndGet(current);
-        return true;
+        return retriesInWindow + 1 <= allowed;
     }
 
     private int slot(long nowNanos) {

@@ -1,6 +1,7 @@
 package dev.jmesh.agent.routing;
 
 import dev.jmesh.agent.config.BalancerKind;
+import dev.jmesh.agent.time.MeshClock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -14,9 +15,9 @@ public final class Balancers {
 
     private Balancers() {}
 
-    /** A balancer without slow start. */
+    /** A balancer without slow start, on the system clock. */
     public static Balancer create(BalancerKind kind, List<Endpoint> endpoints) {
-        return create(kind, endpoints, null);
+        return create(kind, endpoints, null, MeshClock.SYSTEM);
     }
 
     /**
@@ -25,8 +26,9 @@ public final class Balancers {
      * @param slowStart the ramp-up window for endpoints that just entered rotation, or
      *     {@code null} (or zero) for none; applied by {@code random}, {@code least-request} and
      *     {@code p2c-ewma} only, see {@link SlowStart}
+     * @param clock     what slow start and latency decay read the time from
      */
-    public static Balancer create(BalancerKind kind, List<Endpoint> endpoints, Duration slowStart) {
+    public static Balancer create(BalancerKind kind, List<Endpoint> endpoints, Duration slowStart, MeshClock clock) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("a balancer needs at least one endpoint");
         }
@@ -34,9 +36,9 @@ public final class Balancers {
         return switch (kind) {
             case ROUND_ROBIN -> new RoundRobinBalancer(endpoints);
             case WEIGHTED_ROUND_ROBIN -> new WeightedRoundRobinBalancer(endpoints);
-            case RANDOM -> new RandomBalancer(endpoints, slowStartNanos);
-            case LEAST_REQUEST -> new LeastRequestBalancer(endpoints, slowStartNanos);
-            case P2C_EWMA -> new PeakEwmaBalancer(endpoints, slowStartNanos);
+            case RANDOM -> new RandomBalancer(endpoints, slowStartNanos, clock);
+            case LEAST_REQUEST -> new LeastRequestBalancer(endpoints, slowStartNanos, clock);
+            case P2C_EWMA -> new PeakEwmaBalancer(endpoints, slowStartNanos, clock);
             case RING_HASH -> new RingHashBalancer(endpoints);
             case MAGLEV -> new MaglevBalancer(endpoints);
         };

@@ -13,7 +13,7 @@ public final class Endpoint {
     private final int weight;
     private final String zone;
     private final String key;
-    private final EndpointLoad load = new EndpointLoad();
+    private final EndpointLoad load;
     private final EndpointHealth health = new EndpointHealth();
     private final EndpointStats stats = new EndpointStats();
     /** When it last entered rotation (start, or return from ejection), for slow start. */
@@ -23,8 +23,9 @@ public final class Endpoint {
      * @param address where to connect; resolved when the route table is built, never per call
      * @param weight  relative share for weight-aware balancers, at least 1
      * @param zone    locality label, or {@code null}
+     * @param nowNanos the mesh clock's time: it enters rotation now
      */
-    public Endpoint(InetSocketAddress address, int weight, String zone) {
+    public Endpoint(InetSocketAddress address, int weight, String zone, long nowNanos) {
         this.address = Objects.requireNonNull(address, "address");
         if (weight < 1) {
             throw new IllegalArgumentException("weight must be at least 1: " + weight);
@@ -33,7 +34,8 @@ public final class Endpoint {
         this.zone = zone;
         this.key = (address.isUnresolved() ? address.getHostString() : address.getAddress().getHostAddress())
                 + ":" + address.getPort();
-        this.inRotationSinceNanos = System.nanoTime();
+        this.inRotationSinceNanos = nowNanos;
+        this.load = new EndpointLoad(nowNanos);
     }
 
     public InetSocketAddress address() {

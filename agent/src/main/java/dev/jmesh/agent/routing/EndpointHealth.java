@@ -32,6 +32,11 @@ public final class EndpointHealth {
         return failingChecks;
     }
 
+    /** Errors in a row so far (counted while outlier detection is on). */
+    public int consecutiveErrors() {
+        return consecutiveErrors.get();
+    }
+
     /** Counts an error; returns how many in a row. */
     public int recordError() {
         return consecutiveErrors.incrementAndGet();

@@ -17,7 +17,11 @@ public final class EndpointLoad {
 
     private final AtomicInteger active = new AtomicInteger();
     private volatile long costNanos = DEFAULT_RTT_NANOS;
-    private volatile long stampNanos = System.nanoTime();
+    private volatile long stampNanos;
+
+    EndpointLoad(long nowNanos) {
+        this.stampNanos = nowNanos;
+    }
 
     public int active() {
         return active.get();

@@ -1,5 +1,6 @@
 package dev.jmesh.agent.routing;
 
+import dev.jmesh.agent.time.MeshClock;
 import java.util.List;
 
 /**
@@ -15,8 +16,8 @@ final class LeastRequestBalancer extends PowerOfTwoChoices {
 
     private final boolean equalWeights;
 
-    LeastRequestBalancer(List<Endpoint> endpoints, long slowStartNanos) {
-        super(endpoints, slowStartNanos);
+    LeastRequestBalancer(List<Endpoint> endpoints, long slowStartNanos, MeshClock clock) {
+        super(endpoints, slowStartNanos, clock);
         this.equalWeights = endpoints.stream().mapToInt(Endpoint::weight).distinct().count() == 1;
     }
 
@@ -27,7 +28,7 @@ final class LeastRequestBalancer extends PowerOfTwoChoices {
         if (slowStartNanos == 0 && equalWeights) {
             return activeB < activeA;
         }
-        long now = slowStartNanos == 0 ? 0 : System.nanoTime();
+        long now = slowStartNanos == 0 ? 0 : clock.nanoTime();
         // weightB / (activeB + 1) > weightA / (activeA + 1), without dividing.
         return effectiveWeight(b, now) * (activeA + 1.0) > effectiveWeight(a, now) * (activeB + 1.0);
     }

@@ -1,5 +1,6 @@
 package dev.jmesh.agent.routing;
 
+import dev.jmesh.agent.time.MeshClock;
 import java.util.List;
 
 /**
@@ -14,13 +15,13 @@ import java.util.List;
  */
 final class PeakEwmaBalancer extends PowerOfTwoChoices {
 
-    PeakEwmaBalancer(List<Endpoint> endpoints, long slowStartNanos) {
-        super(endpoints, slowStartNanos);
+    PeakEwmaBalancer(List<Endpoint> endpoints, long slowStartNanos, MeshClock clock) {
+        super(endpoints, slowStartNanos, clock);
     }
 
     @Override
     boolean prefersSecond(Endpoint a, Endpoint b) {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         double loadA = a.load().costNanos(now) * (Math.max(0, a.load().active()) + 1.0);
         double loadB = b.load().costNanos(now) * (Math.max(0, b.load().active()) + 1.0);
         // loadB / weightB < loadA / weightA, without dividing.

@@ -1,5 +1,6 @@
 package dev.jmesh.agent.routing;
 
+import dev.jmesh.agent.time.MeshClock;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -12,10 +13,12 @@ abstract class PowerOfTwoChoices implements Balancer {
     final Endpoint[] endpoints;
     /** The slow-start window, 0 for none. */
     final long slowStartNanos;
+    final MeshClock clock;
 
-    PowerOfTwoChoices(List<Endpoint> endpoints, long slowStartNanos) {
+    PowerOfTwoChoices(List<Endpoint> endpoints, long slowStartNanos, MeshClock clock) {
         this.endpoints = endpoints.toArray(new Endpoint[0]);
         this.slowStartNanos = slowStartNanos;
+        this.clock = clock;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jmesh.agent.routing;
 
+import dev.jmesh.agent.time.MeshClock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,15 +25,13 @@ final class RandomBalancer implements Balancer {
     private final int[] cumulative;
     /** The slow-start window, 0 for none. */
     private final long slowStartNanos;
+    private final MeshClock clock;
 
-    RandomBalancer(List<Endpoint> endpoints) {
-        this(endpoints, 0);
-    }
-
-    RandomBalancer(List<Endpoint> endpoints, long slowStartNanos) {
+    RandomBalancer(List<Endpoint> endpoints, long slowStartNanos, MeshClock clock) {
         this.endpoints = endpoints.toArray(new Endpoint[0]);
         this.cumulative = allEqual(this.endpoints) ? null : cumulative(this.endpoints);
         this.slowStartNanos = slowStartNanos;
+        this.clock = clock;
     }
 
     @Override
@@ -41,7 +40,7 @@ final class RandomBalancer implements Balancer {
         if (slowStartNanos == 0 || endpoints.length == 1) {
             return byWeight(random);
         }
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         Endpoint candidate = null;
         for (int draw = 0; draw < MAX_SLOW_START_DRAWS; draw++) {
             candidate = byWeight(random);

@@ -23,8 +23,8 @@ class ErrorReportingTest {
         @Test
         void topLevel() {
             ConfigProblem problem = singleError(lines("workload: web", "retries: 3"), 2, 1,
-                    "unknown key 'retries' (expected one of: workload, admin, services, control, inbound, identity)");
-            assertEquals("mesh.yaml:2:1: unknown key 'retries' (expected one of: workload, admin, services, control, inbound, identity)",
+                    "unknown key 'retries' (expected one of: workload, admin, services, control, inbound, identity, drainTime)");
+            assertEquals("mesh.yaml:2:1: unknown key 'retries' (expected one of: workload, admin, services, control, inbound, identity, drainTime)",
                     problem.toString());
         }
 

@@ -31,6 +31,8 @@ class PolicyYamlTest {
                 healthCheck: { path: /healthz, interval: 2s, timeout: 100ms }
               payments:
                 endpoints: [ pay.internal:443 ]
+                outlierDetection: off
+            drainTime: 2s
             """;
 
     @Test
@@ -46,8 +48,11 @@ class PolicyYamlTest {
     void defaultsAreSpelledOut() throws ConfigException {
         String rendered = PolicyYaml.render(ConfigParser.parse("services:\n  a:\n    endpoints: [ 10.0.0.1:80 ]\n", "x").orThrow());
         assertTrue(rendered.contains("balancer: round-robin"), rendered);
-        assertTrue(rendered.contains("attempts: 2"), rendered);
-        assertTrue(rendered.contains("retryOn: [ connect-failure, refused-stream ]"), rendered);
+        assertTrue(rendered.contains("attempts: 3"), rendered);
+        assertTrue(rendered.contains("retryOn: [ connect-failure, reset, refused-stream ]"), rendered);
+        assertTrue(rendered.contains("outlierDetection: { consecutiveErrors: 5, interval: 10s, baseEjectionTime: 30s,"
+                + " maxEjectionPercent: 50 }"), rendered);
+        assertTrue(rendered.contains("drainTime: 5s"), rendered);
         assertTrue(rendered.contains("circuitBreaker: { maxConcurrentRequests: 1024, maxPendingRequests: 1024 }"), rendered);
     }
 }

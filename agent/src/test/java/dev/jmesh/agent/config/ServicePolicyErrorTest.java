@@ -308,8 +308,8 @@ class ServicePolicyErrorTest {
 
         @Test
         void outlierDetectionEmptyValueIsAnError() {
-            // "{}" turns detection on with defaults; an empty value is more likely a mistake.
-            singleError(service("    outlierDetection:"), 4, 22, "expected a mapping, got an empty value");
+            // An empty value is more likely a mistake than a way to say "defaults".
+            singleError(service("    outlierDetection:"), 4, 22, "expected a mapping, or off, got an empty value");
         }
 
         @Test

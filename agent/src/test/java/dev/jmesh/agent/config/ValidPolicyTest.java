@@ -271,7 +271,7 @@ class ValidPolicyTest {
         assertNull(service.timeout());
         assertEquals(RetryPolicy.DEFAULT, service.retries());
         assertEquals(CircuitBreakerPolicy.DEFAULT, service.circuitBreaker());
-        assertNull(service.outlierDetection());
+        assertEquals(OutlierDetectionPolicy.DEFAULT, service.outlierDetection(), "on by default");
         assertNull(service.healthCheck());
         assertEquals(new ServiceConfig("s", List.of(new EndpointConfig("s", 1, 1, null)), BalancerKind.ROUND_ROBIN),
                 service);
@@ -288,7 +288,17 @@ class ValidPolicyTest {
                 "    outlierDetection: {}")).services().get("s");
         assertEquals(RetryPolicy.DEFAULT, service.retries());
         assertEquals(CircuitBreakerPolicy.DEFAULT, service.circuitBreaker());
-        assertEquals(OutlierDetectionPolicy.DEFAULT, service.outlierDetection(), "{} turns detection on");
+        assertEquals(OutlierDetectionPolicy.DEFAULT, service.outlierDetection(), "{} keeps detection on");
+    }
+
+    @Test
+    void outlierDetectionCanBeTurnedOff() {
+        ServiceConfig off = valid(lines("services:", "  s:", "    endpoints: [s:1]", "    outlierDetection: off"))
+                .services().get("s");
+        assertNull(off.outlierDetection());
+        ServiceConfig on = valid(lines("services:", "  s:", "    endpoints: [s:1]", "    outlierDetection: on"))
+                .services().get("s");
+        assertEquals(OutlierDetectionPolicy.DEFAULT, on.outlierDetection());
     }
 
     @Test

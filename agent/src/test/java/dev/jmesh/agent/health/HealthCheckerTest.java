@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.jmesh.agent.config.HealthCheckPolicy;
 import dev.jmesh.agent.routing.Endpoint;
+import dev.jmesh.agent.time.FakeClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -37,13 +38,13 @@ class HealthCheckerTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             deadPort = s.getLocalPort();
         }
-        Endpoint flakyEndpoint = new Endpoint(flaky.getAddress(), 1, null);
-        Endpoint healthyEndpoint = new Endpoint(healthy.getAddress(), 1, null);
-        Endpoint deadEndpoint = new Endpoint(new InetSocketAddress("127.0.0.1", deadPort), 1, null);
+        Endpoint flakyEndpoint = new Endpoint(flaky.getAddress(), 1, null, 0);
+        Endpoint healthyEndpoint = new Endpoint(healthy.getAddress(), 1, null, 0);
+        Endpoint deadEndpoint = new Endpoint(new InetSocketAddress("127.0.0.1", deadPort), 1, null, 0);
         AtomicInteger changes = new AtomicInteger();
         // An interval of an hour: the test drives the probes itself.
         HealthChecker checker = new HealthChecker(new HealthCheckPolicy("/healthz", Duration.ofHours(1), Duration.ofSeconds(1)),
-                List.of(flakyEndpoint, healthyEndpoint, deadEndpoint), "orders", changes::incrementAndGet);
+                List.of(flakyEndpoint, healthyEndpoint, deadEndpoint), "orders", changes::incrementAndGet, new FakeClock());
         try {
             checker.probeAll();
             assertTrue(flakyEndpoint.health().failingChecks());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmesh.agent.config.CircuitBreakerPolicy;
+import dev.jmesh.agent.config.RetryPolicy;
 import dev.jmesh.bootstrap.AsyncHttpTransport;
 import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpTransport;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -176,6 +178,24 @@ class AttemptLoopsTest {
         transport.awaitAttempts(2); // started by the first attempt's completion, after its backoff
         transport.answer(1, 200);
         assertEquals("body 200", call.get(10, TimeUnit.SECONDS));
+        assertEquals(0, service.breaker().active());
+    }
+
+    @Test
+    void anAsyncAttemptWithoutAResponseHeadByItsBoundIsAbandonedWhateverTheLibraryDoes() throws Exception {
+        Service service = policies.service(2, new RetryPolicy(2, Duration.ofMillis(50), MeshHttpCallTest.CONNECT_RESET_503,
+                MeshHttpCallTest.NO_WAIT, MeshHttpCallTest.UNLIMITED, false));
+        HeldTransport transport = new HeldTransport(); // a library whose own timer never fires
+        CompletableFuture<String> call = MeshHttpCallTest.call(service, "GET").executeAsync(transport);
+        transport.awaitAttempts(1);
+        policies.clock.advance(Duration.ofMillis(49));
+        assertEquals(1, transport.attempts.size(), "not before its bound");
+        policies.clock.advance(Duration.ofMillis(1));
+        transport.awaitAttempts(2); // the second started once the first was abandoned at 50 ms
+        assertTrue(transport.attempts.get(0).isCancelled(), "the library is told to stop the first");
+        transport.answer(1, 200);
+        assertEquals("body 200", call.get(10, TimeUnit.SECONDS));
+        assertEquals(false, transport.verdicts.get(0).test(200), "a late answer to the abandoned one is discarded");
         assertEquals(0, service.breaker().active());
     }
 

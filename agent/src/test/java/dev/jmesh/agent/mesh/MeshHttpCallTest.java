@@ -19,6 +19,7 @@ import dev.jmesh.agent.config.RetryPolicy;
 import dev.jmesh.agent.config.ServiceConfig;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.routing.Endpoint;
+import dev.jmesh.agent.time.FakeClock;
 import dev.jmesh.bootstrap.FailureKind;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class MeshHttpCallTest {
+
+    final FakeClock clock = new FakeClock();
 
     static final RetryOn CONNECT_RESET_503 =
             new RetryOn(EnumSet.of(Condition.CONNECT_FAILURE, Condition.RESET), Set.of(503));
@@ -51,11 +54,11 @@ class MeshHttpCallTest {
         List<Endpoint> live = new ArrayList<>();
         for (int i = 0; i < endpoints; i++) {
             configs.add(new EndpointConfig("10.0.0." + (i + 1), 80, 1, null));
-            live.add(new Endpoint(new InetSocketAddress("10.0.0." + (i + 1), 80), 1, null));
+            live.add(new Endpoint(new InetSocketAddress("10.0.0." + (i + 1), 80), 1, null, clock.nanoTime()));
         }
         ServiceConfig config = new ServiceConfig("orders", configs, BalancerKind.ROUND_ROBIN, null, null, timeout,
                 retries, breaker, outliers, null, Protocol.HTTP, null);
-        Service service = new Service(config, live, new MeshMetrics(null).service("orders"), null);
+        Service service = new Service(config, live, new MeshMetrics(null).service("orders"), null, clock);
         services.add(service);
         return service;
     }
@@ -69,7 +72,7 @@ class MeshHttpCallTest {
     }
 
     static MeshHttpCall call(Service service, String method) {
-        return new MeshHttpCall(service, method, "/", null, System.nanoTime());
+        return new MeshHttpCall(service, method, "/", null, service.clock().nanoTime());
     }
 
     @Test
@@ -131,7 +134,8 @@ class MeshHttpCallTest {
         call.nextEndpoint();
         assertEquals(MeshHttpCall.DONE, call.onResponse(503));
         call.end();
-        MeshHttpCall timeout = call(service(2, retries(3, new RetryOn(EnumSet.of(Condition.GATEWAY_ERROR), Set.of()))), "GET");
+        MeshHttpCall timeout = call(service(2, new RetryPolicy(3, Duration.ofMillis(300),
+                new RetryOn(EnumSet.of(Condition.GATEWAY_ERROR), Set.of()), NO_WAIT, UNLIMITED, false)), "GET");
         timeout.nextEndpoint();
         assertEquals(0, timeout.onFailure(FailureKind.TIMEOUT), "a per-try timeout counts as a gateway error");
         timeout.end();
@@ -173,19 +177,141 @@ class MeshHttpCallTest {
         Service service = service(2, new RetryPolicy(3, Duration.ofMillis(300), CONNECT_RESET_503, NO_WAIT, UNLIMITED, false),
                 Duration.ofMillis(1000), CircuitBreakerPolicy.DEFAULT, null);
         MeshHttpCall call = call(service, "GET");
-        assertEquals(300, call.attemptTimeoutMillis());
+        assertEquals(300, call.attemptTimeoutMillis(false));
         call.end();
 
-        MeshHttpCall expired = new MeshHttpCall(service, "GET", "/", null, System.nanoTime() - 2_000_000_000L);
-        assertEquals(MeshHttpCall.EXPIRED, expired.attemptTimeoutMillis());
+        MeshHttpCall expired = call(service, "GET");
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals(MeshHttpCall.EXPIRED, expired.attemptTimeoutMillis(false));
         assertEquals("jmesh: orders: timeout 1s exceeded after 0 attempt(s)", expired.timeoutMessage());
         expired.nextEndpoint();
         assertEquals(MeshHttpCall.DONE, expired.onFailure(FailureKind.TIMEOUT), "no retry past the deadline");
         expired.end();
 
         MeshHttpCall unbounded = call(service(1, RetryPolicy.DEFAULT), "GET");
-        assertEquals(MeshHttpCall.NO_TIMEOUT, unbounded.attemptTimeoutMillis());
+        assertEquals(MeshHttpCall.NO_TIMEOUT, unbounded.attemptTimeoutMillis(false));
         unbounded.end();
+    }
+
+    @Test
+    void withoutPerTryTimeoutAnIdempotentAttemptThatCanFailOverGetsTheFailoverBound() throws Exception {
+        Service three = service(3, RetryPolicy.DEFAULT);
+        MeshHttpCall get = call(three, "GET");
+        assertEquals(MeshHttpCall.NO_TIMEOUT, get.attemptTimeoutMillis(false), "a bound that would cut a body: none");
+        List<InetSocketAddress> tried = new ArrayList<>();
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            assertEquals(1000, get.attemptTimeoutMillis(true), "bounded, before any answer was seen");
+            tried.add(get.nextEndpoint());
+            assertTrue(get.onFailure(FailureKind.TIMEOUT) >= 0, "the mesh's own bound is retried");
+        }
+        assertEquals(MeshHttpCall.NO_TIMEOUT, get.attemptTimeoutMillis(true),
+                "the last attempt waits as long as the application does");
+        tried.add(get.nextEndpoint());
+        assertEquals(3, tried.stream().distinct().count(), "each attempt on an endpoint not tried yet: " + tried);
+        get.onResponse(200);
+        get.end();
+
+        MeshHttpCall post = call(three, "POST");
+        assertEquals(MeshHttpCall.NO_TIMEOUT, post.attemptTimeoutMillis(true), "a POST cannot be retried once sent");
+        post.end();
+        MeshHttpCall alone = call(service(1, RetryPolicy.DEFAULT), "GET");
+        assertEquals(MeshHttpCall.NO_TIMEOUT, alone.attemptTimeoutMillis(true), "no other endpoint to fail over to");
+        alone.end();
+        MeshHttpCall noBudget = call(service(3, new RetryPolicy(2, null, RetryOn.DEFAULT, NO_WAIT,
+                new RetryBudget(0, 0), false)), "GET");
+        assertEquals(MeshHttpCall.NO_TIMEOUT, noBudget.attemptTimeoutMillis(true), "no retry left in the budget");
+        noBudget.end();
+    }
+
+    @Test
+    void aRequestThatNeverReachedAServerIsRetriedWithoutDrawingOnTheBudget() throws Exception {
+        Service service = service(3, new RetryPolicy(3, null, CONNECT_RESET_503, NO_WAIT, new RetryBudget(0, 0), false));
+        MeshHttpCall refused = call(service, "GET");
+        refused.nextEndpoint();
+        assertTrue(refused.onFailure(FailureKind.CONNECT_FAILURE) >= 0, "nothing was sent: no load added");
+        refused.nextEndpoint();
+        assertEquals(MeshHttpCall.DONE, refused.onFailure(FailureKind.RESET), "a reset after sending needs the budget");
+        refused.end();
+    }
+
+    @Test
+    void anAttemptBoundedToFailOverIsRetriedEvenIfTheBudgetRanOutMeanwhile() throws Exception {
+        Service service = service(3, new RetryPolicy(2, null, RetryOn.DEFAULT, NO_WAIT, new RetryBudget(0, 1), false));
+        MeshHttpCall call = call(service, "GET");
+        assertEquals(1000, call.attemptTimeoutMillis(true), "the budget has room: bounded");
+        call.nextEndpoint();
+        for (int i = 0; i < 10; i++) {
+            assertTrue(service.budget().tryRetry(clock.nanoTime()), "other calls' retries");
+        }
+        assertTrue(call.onFailure(FailureKind.TIMEOUT) >= 0, "admitted when its attempt started");
+        call.end();
+    }
+
+    @Test
+    void onceEveryEndpointInRotationFailedARetryGoesToAnEjectedOneRatherThanRepeatAFailure() throws Exception {
+        Service service = service(3, RetryPolicy.DEFAULT, null, CircuitBreakerPolicy.DEFAULT,
+                new OutlierDetectionPolicy(1, Duration.ofSeconds(10), Duration.ofSeconds(30), 50));
+        Endpoint ejected = service.endpoints().get(2);
+        service.outliers().onError(ejected);
+        assertTrue(ejected.health().ejected());
+        MeshHttpCall call = call(service, "GET");
+        List<InetSocketAddress> tried = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            call.attemptTimeoutMillis(true);
+            tried.add(call.nextEndpoint());
+            call.onFailure(FailureKind.CONNECT_FAILURE);
+        }
+        assertEquals(ejected.address(), call.nextEndpoint(), "both in rotation failed: " + tried);
+        call.onResponse(200);
+        call.end();
+    }
+
+    @Test
+    void anAttemptBackToAnEndpointThatFailedThisCallIsBoundedEvenWhenLast() throws Exception {
+        MeshHttpCall call = call(service(2, RetryPolicy.DEFAULT), "GET");
+        assertEquals(1000, call.attemptTimeoutMillis(true));
+        call.nextEndpoint();
+        call.onFailure(FailureKind.TIMEOUT);
+        assertEquals(1000, call.attemptTimeoutMillis(true), "a retry left: bounded");
+        call.nextEndpoint();
+        call.onFailure(FailureKind.CONNECT_FAILURE);
+        assertEquals(1000, call.attemptTimeoutMillis(true), "the last, but a repeat: bounded");
+        call.nextEndpoint();
+        assertEquals(MeshHttpCall.DONE, call.onFailure(FailureKind.TIMEOUT));
+        call.end();
+    }
+
+    @Test
+    void aSilentEndpointCannotUseTheBudgetUpAndLeaveLaterAttemptsUnbounded() throws Exception {
+        // A budget of 10 retries, and an endpoint that times out every attempt (never ejected here).
+        Service service = service(2, new RetryPolicy(3, null, RetryOn.DEFAULT, NO_WAIT, new RetryBudget(0, 1), false),
+                null, CircuitBreakerPolicy.DEFAULT,
+                new OutlierDetectionPolicy(1000, Duration.ofSeconds(10), Duration.ofSeconds(30), 50));
+        InetSocketAddress silent = service.endpoints().get(0).address();
+        int silentAttempts = 0;
+        for (int i = 0; i < 40; i++) {
+            MeshHttpCall call = call(service, "GET");
+            long bound = call.attemptTimeoutMillis(true);
+            if (call.nextEndpoint().equals(silent)) {
+                silentAttempts++;
+                assertEquals(1000, bound, "attempt " + silentAttempts + " to the silent endpoint is bounded");
+                assertTrue(call.onFailure(FailureKind.TIMEOUT) >= 0, "and retried");
+                call.attemptTimeoutMillis(true);
+                call.nextEndpoint();
+            }
+            call.onResponse(200);
+            call.end();
+        }
+        assertTrue(silentAttempts > 10, "more attempts met the silent endpoint than the budget holds: " + silentAttempts);
+    }
+
+    @Test
+    void theApplicationsOwnTimeoutIsItsDeadlineNotRetried() throws Exception {
+        MeshHttpCall call = call(service(3, retries(3, CONNECT_RESET_503)), "GET");
+        call.attemptTimeoutMillis(false);
+        call.nextEndpoint();
+        assertEquals(MeshHttpCall.DONE, call.onFailure(FailureKind.TIMEOUT), "no bound of the mesh's fired");
+        call.end();
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmesh.agent.config.ConfigParser;
 import dev.jmesh.agent.metrics.MeshMetrics;
+import dev.jmesh.agent.time.FakeClock;
 import dev.jmesh.bootstrap.TcpConnect;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /** The mesh's side of opening tcp connections: which endpoints, how long, and what is counted. */
 class MeshTcpConnectTest {
+
+    final FakeClock clock = new FakeClock();
 
     private static final InetSocketAddress A = new InetSocketAddress("10.0.2.1", 5432);
     private static final InetSocketAddress B = new InetSocketAddress("10.0.2.2", 5432);
@@ -62,7 +65,7 @@ class MeshTcpConnectTest {
     }
 
     private MeshRouter routerFor(String policy) throws Exception {
-        RouteTable table = RouteTable.of(ConfigParser.parse(policy, "test").orThrow(), new MeshMetrics(null));
+        RouteTable table = RouteTable.of(ConfigParser.parse(policy, "test").orThrow(), new MeshMetrics(null), clock);
         tables.add(table);
         return new MeshRouter(table);
     }
@@ -149,8 +152,14 @@ class MeshTcpConnectTest {
     }
 
     @Test
-    void attemptsAreBoundedByTheCallerThePolicyAndPerTry() throws Exception {
-        assertEquals(0, router("").beginTcpConnect(name("db"), 0, true).attemptTimeoutMillis(), "no bound anywhere");
+    void attemptsAreBoundedByTheCallerThePolicyAndPerTryOrByDefault() throws Exception {
+        assertEquals(1000, router("").beginTcpConnect(name("db"), 0, true).attemptTimeoutMillis(),
+                "no bound anywhere: the failover bound, 1 s before any connect was seen");
+        TcpConnect last = router("    retries: { attempts: 1 }\n").beginTcpConnect(name("db"), 0, true);
+        last.nextEndpoint();
+        int defaultBound = last.attemptTimeoutMillis();
+        assertTrue(defaultBound > 9_900 && defaultBound <= 10_000, "no attempt left: the default connect timeout, "
+                + defaultBound);
         assertEquals(300, router("    retries: { perTryTimeout: 300ms }\n").beginTcpConnect(name("db"), 0, true).attemptTimeoutMillis());
         assertEquals(300, router("    retries: { perTryTimeout: 300ms }\n").beginTcpConnect(name("db"), 5000, true).attemptTimeoutMillis());
         int callerBound = router("").beginTcpConnect(name("db"), 1000, true).attemptTimeoutMillis();
@@ -163,7 +172,7 @@ class MeshTcpConnectTest {
     void noAttemptStartsAfterTheDeadlineAndTheCallerGetsATimeout() throws Exception {
         TcpConnect connect = router("    timeout: 1ms\n").beginTcpConnect(name("db"), 0, true);
         InetSocketAddress first = connect.nextEndpoint();
-        Thread.sleep(5); // past the 1 ms deadline, for certain
+        clock.advance(java.time.Duration.ofMillis(2)); // past the 1 ms deadline
         connect.failed(new SocketTimeoutException("Connect timed out"));
         assertNull(connect.nextEndpoint());
         IOException error = connect.exhausted();
@@ -242,7 +251,7 @@ class MeshTcpConnectTest {
                   orders:
                     endpoints: [ 10.0.1.1:8080, 10.0.1.2:8080 ]
                     tls: { mode: mutual, serverIdentity: "spiffe://example.org/ns/default/sa/orders" }
-                """, "test").orThrow(), new MeshMetrics(null), new MeshSecurity(null, null, "its files are not loaded in this test"));
+                """, "test").orThrow(), new MeshMetrics(null), new MeshSecurity(null, null, "its files are not loaded in this test"), clock);
         tables.add(table);
         MeshRouter router = new MeshRouter(table);
         InetSocketAddress second = new InetSocketAddress("10.0.1.2", 8080);

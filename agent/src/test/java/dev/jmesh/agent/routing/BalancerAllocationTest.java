@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jmesh.agent.config.BalancerKind;
+import dev.jmesh.agent.time.MeshClock;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -23,10 +24,10 @@ class BalancerAllocationTest {
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
         List<Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            endpoints.add(new Endpoint(new InetSocketAddress("127.0.0.1", 9000 + i), 1 + i % 3, null));
+            endpoints.add(new Endpoint(new InetSocketAddress("127.0.0.1", 9000 + i), 1 + i % 3, null, System.nanoTime()));
         }
         for (Duration slowStart : new Duration[] {null, Duration.ofMinutes(1)}) {
-            Balancer balancer = Balancers.create(kind, endpoints, slowStart);
+            Balancer balancer = Balancers.create(kind, endpoints, slowStart, MeshClock.SYSTEM);
             long[] hashes = new long[1024];
             for (int i = 0; i < hashes.length; i++) {
                 hashes[i] = Hashing.xxHash64("key-" + i);

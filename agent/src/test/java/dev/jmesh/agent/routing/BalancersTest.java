@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class BalancersTest {
 
     static Endpoint endpoint(int port, int weight) {
-        return new Endpoint(new InetSocketAddress("127.0.0.1", port), weight, null);
+        return new Endpoint(new InetSocketAddress("127.0.0.1", port), weight, null, 0);
     }
 
     static Map<Integer, Integer> picks(Balancer balancer, int n) {

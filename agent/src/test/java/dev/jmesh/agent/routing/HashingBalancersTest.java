@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmesh.agent.config.BalancerKind;
+import dev.jmesh.agent.time.MeshClock;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ class HashingBalancersTest {
     private static final int KEYS = 50_000;
 
     static Endpoint endpoint(int port, int weight) {
-        return new Endpoint(new InetSocketAddress("127.0.0.1", port), weight, null);
+        return new Endpoint(new InetSocketAddress("127.0.0.1", port), weight, null, 0);
     }
 
     /** 127.0.0.1:8001 .. 127.0.0.1:(8000 + n), weight 1. */
@@ -72,7 +73,7 @@ class HashingBalancersTest {
     void theMappingDoesNotDependOnTheOrderOfTheEndpoints(BalancerKind kind) {
         List<Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            endpoints.add(new Endpoint(new InetSocketAddress("10.0." + i % 3 + "." + i, 8080 + i % 2), 1 + i % 4, null));
+            endpoints.add(new Endpoint(new InetSocketAddress("10.0." + i % 3 + "." + i, 8080 + i % 2), 1 + i % 4, null, 0));
         }
         List<Endpoint> shuffled = new ArrayList<>(endpoints);
         Collections.shuffle(shuffled, new Random(42));
@@ -208,7 +209,7 @@ class HashingBalancersTest {
         // a quarter would bring to 1025, but 5/4 rounds to 1 point each (820); so 5/2 -> 3 each.
         List<Endpoint> many = new ArrayList<>();
         for (int i = 0; i < 820; i++) {
-            many.add(new Endpoint(new InetSocketAddress("10.0." + i / 200 + "." + i % 200, 80), 5, null));
+            many.add(new Endpoint(new InetSocketAddress("10.0." + i / 200 + "." + i % 200, 80), 5, null, 0));
         }
         assertEquals(820 * 3, new RingHashBalancer(many).size());
     }
@@ -238,7 +239,7 @@ class HashingBalancersTest {
     void slowStartDoesNotChangeTheMapping(BalancerKind kind) {
         List<Endpoint> endpoints = ports8001(5); // all just entered rotation
         Endpoint[] plain = mapKeys(Balancers.create(kind, endpoints), 5000);
-        Endpoint[] ramped = mapKeys(Balancers.create(kind, endpoints, Duration.ofMinutes(1)), 5000);
+        Endpoint[] ramped = mapKeys(Balancers.create(kind, endpoints, Duration.ofMinutes(1), MeshClock.SYSTEM), 5000);
         for (int i = 0; i < plain.length; i++) {
             assertSame(plain[i], ramped[i]);
         }

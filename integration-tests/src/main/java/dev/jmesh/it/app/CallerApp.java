@@ -30,7 +30,7 @@ import okhttp3.Response;
  *
  * <pre>
  * CallerApp CLIENT [N*]URL... [--warmup URL] [--await-stdin] [--hold] [--method POST] [--pace MILLIS]
- *           [--threads N]
+ *           [--threads N] [--exit-on-input]
  *   CLIENT: jdk-sync | jdk-async | jdk-virtual | okhttp-sync | okhttp-async | urlconnection | apache5
  *           | apache5-async | apache4
  *           | spring-resttemplate | spring-restclient | feign | retrofit, optionally +h2
@@ -38,6 +38,8 @@ import okhttp3.Response;
  *   --pace: wait between calls (async clients: between starting them)
  *   --threads: a blocking client makes the N calls from this many threads at once
  *   --hold: after the calls, print DONE and wait for a line on standard input before exiting
+ *   --exit-on-input: call System.exit(0) when a line arrives on standard input, calls in flight
+ *                    or not (print EXIT)
  * </pre>
  *
  * Output per call: {@code RESULT <url> <status> <body> ms=<elapsed>} or
@@ -69,6 +71,7 @@ public final class CallerApp {
                 case "--warmup" -> warmup = args[++i];
                 case "--await-stdin" -> awaitStdin = true;
                 case "--hold" -> hold = true;
+                case "--exit-on-input" -> exitOnInput();
                 case "--method" -> app.method = args[++i];
                 case "--pace" -> app.paceMillis = Long.parseLong(args[++i]);
                 case "--threads" -> app.threads = Integer.parseInt(args[++i]);
@@ -96,6 +99,21 @@ public final class CallerApp {
         }
         System.out.flush();
         System.exit(ok ? 0 : 1);
+    }
+
+    /** The JVM exits when told on standard input, as on a SIGTERM, whatever the calls are doing. */
+    private static void exitOnInput() {
+        Thread exit = new Thread(() -> {
+            try {
+                new BufferedReader(new InputStreamReader(System.in)).readLine();
+            } catch (IOException e) {
+                return;
+            }
+            System.out.println("EXIT");
+            System.exit(0);
+        }, "exit-on-input");
+        exit.setDaemon(true);
+        exit.start();
     }
 
     /** Makes {@code count} calls to {@code url}; true when all of them answered. */

@@ -43,6 +43,12 @@ final class JdkTransport<T> implements AsyncHttpTransport<HttpResponse<T>> {
         return request.headers().firstValue(name).orElse(null);
     }
 
+    /** The request timeout an attempt carries ends at the response head: the JDK cancels it there. */
+    @Override
+    public boolean boundEndsAtResponseHead() {
+        return true;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public CompletableFuture<HttpResponse<T>> send(InetSocketAddress endpoint, long timeoutMillis,
