@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
 
 /**
  * What code woven into the JDK's {@code Socket} and {@code SocketChannel} calls, for services of
  * protocol {@code tcp} (routed per connection, below every client library) and for endpoints
- * the mesh secures: a {@code Socket} connect is made by the agent's driver, which fails over
- * between endpoints; a channel connect goes to an endpoint and its outcome is reported. Fails
- * open, except that a connection the policy requires mutual TLS for is never made without it.
+ * the mesh secures: a {@code Socket} or blocking channel connect is made by the agent's
+ * driver, which fails over between endpoints; a non-blocking channel connect goes to an
+ * endpoint and its outcome is reported. Fails open, except that a connection the policy
+ * requires mutual TLS for is never made without it.
  */
 public final class SocketHooks {
 
@@ -60,12 +62,61 @@ public final class SocketHooks {
         } catch (RuntimeException | LinkageError e) {
             fault = e.toString();
         }
-        // The mesh decides: fail closed where it must secure the connection, else the JDK connects as asked.
+        return cannotConnect(connect, fault);
+    }
+
+    /** The agent could not connect: the mesh decides, failing closed where it must secure the connection. */
+    private static boolean cannotConnect(TcpConnect connect, String fault) throws IOException {
         IOException refused = connect.cannotConnect(fault);
         if (refused != null) {
             throw refused;
         }
-        return false;
+        return false; // the JDK connects as asked
+    }
+
+    /**
+     * Connects a blocking {@code SocketChannel} (its {@code connect}) for the mesh when
+     * {@code target} names a tcp service, failing over as a socket does.
+     *
+     * @return {@code true} when the channel is now connected; {@code false} to let the JDK
+     *         connect it, to an endpoint {@link #beginChannelConnect} chooses
+     * @throws IOException the connect failure the application gets, every attempt having failed
+     */
+    public static boolean connectChannel(Object channel, SocketAddress target) throws IOException {
+        return connectChannel(channel, target, 0);
+    }
+
+    /** As {@link #connectChannel(Object, SocketAddress)}, for the socket adaptor's connect with its timeout (0 = none). */
+    public static boolean connectChannel(Object channel, SocketAddress target, long timeoutNanos) throws IOException {
+        Router current = Mesh.router();
+        SocketDriver connector = driver;
+        if (current == null || connector == null || !(target instanceof InetSocketAddress address)
+                || !(channel instanceof SocketChannel blocking)) {
+            return false;
+        }
+        TcpConnect connect;
+        try {
+            // Non-blocking, bound (one attempt, from its own address), closed or connected: the JDK's to handle.
+            if (!blocking.isBlocking() || !blocking.isOpen() || blocking.isConnected()
+                    || blocking.isConnectionPending() || blocking.getLocalAddress() != null
+                    || !connector.drivesChannels()) {
+                return false;
+            }
+            int timeoutMillis = timeoutNanos <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE,
+                    Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+            connect = current.beginTcpConnect(address, timeoutMillis, false);
+            if (connect == null) {
+                return false;
+            }
+        } catch (Throwable t) {
+            return false;
+        }
+        try {
+            connector.connect(blocking, connect);
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            return cannotConnect(connect, e.toString());
+        }
     }
 
     /**

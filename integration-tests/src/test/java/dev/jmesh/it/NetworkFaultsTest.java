@@ -27,6 +27,7 @@ class NetworkFaultsTest {
     static final int FAULT_AFTER = 100; // 5 s: past the first seconds, whose cold calls set the bound higher
     static final int PORT = 8080;
     static final int SLOW_PORT = 8081;
+    static final int LINE_PORT = 8082;
 
     static TestHosts hosts;
 
@@ -102,6 +103,48 @@ class NetworkFaultsTest {
                 assertTrue(AppJvm.Result.millis(line) >= 300, "the slow host's answer, not a retry elsewhere: " + line);
             }
         }
+    }
+
+    @Test
+    void blockingTcpConnectsOfEveryKindFailOverFromASilentHost() throws Exception {
+        List<AppJvm> servers = List.of(lineServer(1), lineServer(2));
+        hosts.host(2).goSilent();
+        Path policy = Policy.write(dir, """
+                services:
+                  lines:
+                    protocol: tcp
+                    endpoints: [ %s, %s ]
+                """.formatted(hosts.host(2).at(LINE_PORT), hosts.host(1).at(LINE_PORT)));
+        // No connect timeout of the application's own: the JDK's default is the kernel's two minutes.
+        AppJvm.Result result;
+        try (AppJvm caller = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath())
+                .run("dev.jmesh.it.app.TcpCallerApp", List.of("lines", "1", "socket,channel,adaptor", "8", "--timed"))) {
+            result = caller.await();
+        } finally {
+            for (AppJvm server : servers) {
+                server.kill();
+            }
+        }
+        List<String> connected = result.stdout().stream().filter(line -> line.startsWith("CONNECTED ")).toList();
+        assertEquals(List.of(), result.errors(), result::toString);
+        assertEquals(24, connected.size(), result::toString);
+        assertTrue(connected.stream().allMatch(line -> line.contains(" h1 ")), result::toString);
+        long worst = connected.stream().mapToLong(AppJvm.Result::millis).max().orElseThrow();
+        long metSilentHost = connected.stream().filter(line -> AppJvm.Result.millis(line) >= 500).count();
+        System.out.printf("silent host, tcp, default policy: %d connects, 0 failed, %d met the silent host, worst %d ms%n",
+                connected.size(), metSilentHost, worst);
+        // A connect that meets the silent host gives up at the fail-over bound (1 s while the
+        // service has fewer than 20 connect times), not at the 10 s default connect timeout;
+        // after 5 such, the host is ejected.
+        assertTrue(worst < 2500, "a connect took " + worst + " ms: " + connected);
+        assertTrue(metSilentHost <= 5, "the silent host was not ejected: " + connected);
+    }
+
+    private AppJvm lineServer(int host) throws Exception {
+        AppJvm server = hosts.host(host).run(AppJvm.on(Jdk.JDK17).classPath(AppJvm.classPath()),
+                "dev.jmesh.it.app.ServerApp", List.of("socket", Integer.toString(LINE_PORT), "h" + host));
+        server.awaitLine("LISTENING"::equals);
+        return server;
     }
 
     @Test

@@ -55,6 +55,10 @@ final class TcpConnections {
         }
     }
 
+    /**
+     * {@code connection} was closed. A pending one stays pending: the JDK closes a channel whose
+     * {@code finishConnect} failed before the failure reaches {@link #finishPending}.
+     */
     void closed(Object connection) {
         if (empty) {
             return;
@@ -62,7 +66,6 @@ final class TcpConnections {
         Cleaner.Cleanable open;
         synchronized (this) {
             open = connections.remove(connection);
-            pending.remove(connection);
             updateEmpty();
         }
         if (open != null) {

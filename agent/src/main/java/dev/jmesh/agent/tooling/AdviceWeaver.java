@@ -173,8 +173,9 @@ final class AdviceWeaver {
     /** Whether what the hook returns can be used as the step uses it; {@code null} when it can. */
     private static String checkResult(Step step, Type hookReturn, Type returnType, Type[] parameters, Shape shape) {
         if (step instanceof Step.AnswerIfPresent) {
-            if (returnType == Type.VOID_TYPE) {
-                return hookReturn == Type.BOOLEAN_TYPE ? null : "a method returning nothing is answered by a boolean";
+            if (returnType == Type.VOID_TYPE || returnType == Type.BOOLEAN_TYPE) {
+                return hookReturn == Type.BOOLEAN_TYPE ? null
+                        : "a method returning nothing or a boolean is answered by a boolean";
             }
             return isReference(returnType) && isReference(hookReturn) ? null : "only references answer a method";
         }
@@ -351,9 +352,14 @@ final class AdviceWeaver {
             Type answer = Type.getReturnType(hook.descriptor());
             Label proceed = new Label();
             call(hook);
-            if (returnType == Type.VOID_TYPE) {
+            if (returnType == Type.VOID_TYPE || returnType == Type.BOOLEAN_TYPE) {
                 super.visitJumpInsn(Opcodes.IFEQ, proceed);
-                super.visitInsn(Opcodes.RETURN);
+                if (returnType == Type.BOOLEAN_TYPE) {
+                    super.visitInsn(Opcodes.ICONST_1);
+                    super.visitInsn(Opcodes.IRETURN);
+                } else {
+                    super.visitInsn(Opcodes.RETURN);
+                }
                 super.visitLabel(proceed);
                 super.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
                 super.visitInsn(Opcodes.NOP); // the method's own first frame, if any, is at the next offset

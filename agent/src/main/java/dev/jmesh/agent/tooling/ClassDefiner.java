@@ -2,6 +2,7 @@ package dev.jmesh.agent.tooling;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -38,12 +39,14 @@ public final class ClassDefiner {
         IsolatedLoader isolated = new IsolatedLoader();
         Class<?> access = isolated.define(classFile(DefineClassAccess.class.getName()));
         Class<?> lookups = isolated.define(classFile(PrivateLookupAccess.class.getName()));
+        Class<?> finalFields = isolated.define(classFile(FinalFieldAccess.class.getName()));
         instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("java.lang", Set.of(access.getModule())), Set.of(), Map.of());
         return new ClassDefiner(
                 (BiFunction<ClassLoader, Map.Entry<String, byte[]>, Class<?>>) access.getConstructor().newInstance(),
                 new PrivateAccess(instrumentation,
-                        (Function<Class<?>, MethodHandles.Lookup>) lookups.getConstructor().newInstance()));
+                        (Function<Class<?>, MethodHandles.Lookup>) lookups.getConstructor().newInstance(),
+                        (BiFunction<Class<?>, String, MethodHandle>) finalFields.getConstructor().newInstance()));
     }
 
     /** Private access to JDK classes for the agent's own drivers. */
@@ -96,7 +99,7 @@ public final class ClassDefiner {
         return AgentJar.read(className.replace('.', '/') + ".class");
     }
 
-    /** A loader with only the boot loader above it and the two access classes in it. */
+    /** A loader with only the boot loader above it and the access classes in it. */
     private static final class IsolatedLoader extends ClassLoader {
 
         IsolatedLoader() {

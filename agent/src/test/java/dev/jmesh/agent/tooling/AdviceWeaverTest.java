@@ -51,6 +51,9 @@ class AdviceWeaverTest {
     private static final Hook FINISHED = Hook.on(SampleHooks.class, "finished", boolean.class, boolean.class, Object.class);
 
     private static final MethodMatch GREET_METHOD = MethodMatch.method("greet", String.class, String.class, long.class);
+    private static final Hook FINISH = Hook.on(SampleHooks.class, "finishAnswer", boolean.class, Object.class,
+            boolean.class);
+    private static final MethodMatch FINISH_METHOD = MethodMatch.method("finish", boolean.class, boolean.class);
     private static final MethodMatch CONNECT_METHOD = MethodMatch.method("connect", void.class, String.class, int.class);
 
     @BeforeEach
@@ -83,6 +86,16 @@ class AdviceWeaverTest {
         Class<?> woven = weave(MethodAdvice.of(GREET_METHOD, Step.exit(EXCLAIM.with(returned(), self()))));
         assertEquals("hello bob!", invoke(woven, newSample(woven, "s"), "greet", "bob", 1L));
         assertEquals("!", invoke(woven, newSample(woven, "s"), "greet", "bob", 0L));
+    }
+
+    @Test
+    void aMethodReturningABooleanAnsweredTrueReturnsTrueAtOnce() throws Exception {
+        Class<?> woven = weave(MethodAdvice.of(FINISH_METHOD, Step.answerIfPresent(FINISH.with(self(), argument(0)))));
+        Object sample = newSample(woven, "s");
+        assertEquals(false, invoke(woven, sample, "finish", false), "not answered: the body ran, with no calls yet");
+        SampleHooks.answerConnect = true;
+        assertEquals(true, invoke(woven, sample, "finish", true)); // would throw if the body ran
+        assertEquals(List.of("finish false", "finish true"), SampleHooks.SEEN);
     }
 
     @Test
@@ -168,7 +181,7 @@ class AdviceWeaverTest {
                         "not initialized at its entry"),
                 Arguments.of("an answer of the wrong kind",
                         MethodAdvice.of(CONNECT_METHOD, Step.answerIfPresent(GREET.with(self(), argument(0)))),
-                        "answered by a boolean"),
+                        "is answered by a boolean"),
                 Arguments.of("a hook given too few values",
                         MethodAdvice.of(GREET_METHOD, Step.enter(GREET.with(self()))),
                         "takes 2 values"));

@@ -30,6 +30,11 @@ public final class SampleHooks {
         return answerConnect;
     }
 
+    public static boolean finishAnswer(Object sample, boolean fail) {
+        SEEN.add("finish " + fail);
+        return answerConnect;
+    }
+
     public static void thrown(Throwable error, Object sample) {
         SEEN.add("thrown " + error.getMessage());
     }

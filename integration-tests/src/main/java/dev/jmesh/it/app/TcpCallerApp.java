@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.SelectionKey;
@@ -20,14 +21,17 @@ import java.util.concurrent.TimeUnit;
  * first line each server sends: {@code CONNECTED MODE LINE} or {@code ERROR MODE EXCEPTION}.
  *
  * <pre>
- * TcpCallerApp HOST PORT MODES COUNT [--timeout MS] [--resolve NAME]... [--await-stdin]
+ * TcpCallerApp HOST PORT MODES COUNT [--timeout MS] [--resolve NAME]... [--await-stdin] [--timed]
  *   MODES: comma-separated, each run COUNT times: socket | channel | nonblocking | adaptor
- *          | virtual (a Socket on a virtual thread, JDK 21+) | async (AsynchronousSocketChannel)
+ *          | selector (a blocking channel connect, then checked and read through a selector)
+ *          | virtual (a Socket on a virtual thread, JDK 21+) | virtual-selector (selector, on one)
+ *          | async (AsynchronousSocketChannel)
  *          | netty-nio | netty-epoll, each optionally +dns (Netty's own DNS resolver)
  * </pre>
  *
  * {@code --resolve NAME} first prints {@code RESOLVED NAME ADDRESSES} or {@code UNRESOLVED NAME
- * EXCEPTION}; {@code --await-stdin} prints {@code DONE} and waits for a line before exiting.
+ * EXCEPTION}; {@code --await-stdin} prints {@code DONE} and waits for a line before exiting;
+ * {@code --timed} ends each result line with the time it took: {@code ... ms=N}.
  */
 public final class TcpCallerApp {
 
@@ -40,23 +44,26 @@ public final class TcpCallerApp {
         int count = Integer.parseInt(args[3]);
         int timeout = 0;
         boolean awaitStdin = false;
+        boolean timed = false;
         for (int i = 4; i < args.length; i++) {
             switch (args[i]) {
                 case "--timeout" -> timeout = Integer.parseInt(args[++i]);
                 case "--resolve" -> resolve(args[++i]);
                 case "--await-stdin" -> awaitStdin = true;
+                case "--timed" -> timed = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         for (String mode : modes) {
             for (int i = 0; i < count; i++) {
                 String line;
+                long start = System.nanoTime();
                 try {
                     line = "CONNECTED " + mode + " " + connect(host, port, mode, timeout);
                 } catch (Exception e) {
                     line = "ERROR " + mode + " " + e;
                 }
-                System.out.println(line);
+                System.out.println(timed ? line + " ms=" + (System.nanoTime() - start) / 1_000_000 : line);
             }
         }
         if (awaitStdin) {
@@ -79,7 +86,9 @@ public final class TcpCallerApp {
             case "channel" -> viaChannel(host, port);
             case "nonblocking" -> viaNonBlockingChannel(host, port);
             case "adaptor" -> viaAdaptor(host, port, timeout);
-            case "virtual" -> onVirtualThread(host, port, timeout);
+            case "selector" -> connectedThenSelected(host, port);
+            case "virtual" -> onVirtualThread(() -> viaSocket(host, port, timeout));
+            case "virtual-selector" -> onVirtualThread(() -> connectedThenSelected(host, port));
             case "async" -> viaAsynchronousChannel(host, port);
             case "netty-nio", "netty-nio+dns", "netty-epoll", "netty-epoll+dns" ->
                     NettyConnect.firstLine(host, port, mode.startsWith("netty-epoll"), mode.endsWith("+dns"));
@@ -105,6 +114,43 @@ public final class TcpCallerApp {
     private static String viaChannel(String host, int port) throws IOException {
         try (SocketChannel channel = SocketChannel.open(new InetSocketAddress(host, port))) {
             return readLine(channel);
+        }
+    }
+
+    /** A blocking connect with options set first; then the channel must behave as connected, through a selector too. */
+    private static String connectedThenSelected(String host, int port) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(); Selector selector = Selector.open()) {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            if (!channel.connect(new InetSocketAddress(host, port)) || !channel.isConnected()
+                    || channel.isConnectionPending()) {
+                throw new IllegalStateException("a blocking connect returned unconnected");
+            }
+            InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+            InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
+            if (remote == null || local == null || local.getPort() == 0) {
+                throw new IllegalStateException("addresses " + local + " -> " + remote);
+            }
+            if (!channel.getOption(StandardSocketOptions.TCP_NODELAY)
+                    || !channel.getOption(StandardSocketOptions.SO_KEEPALIVE)) {
+                throw new IllegalStateException("options set before connecting were lost");
+            }
+            if (!remote.equals(channel.socket().getRemoteSocketAddress()) || !channel.socket().isConnected()) {
+                throw new IllegalStateException("the socket adaptor disagrees: " + channel.socket());
+            }
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ);
+            ByteBuffer buffer = ByteBuffer.allocate(256);
+            while (buffer.position() == 0 || buffer.get(buffer.position() - 1) != '\n') {
+                if (selector.select(5000) == 0) {
+                    throw new IllegalStateException("never readable");
+                }
+                selector.selectedKeys().clear();
+                if (channel.read(buffer) < 0) {
+                    break;
+                }
+            }
+            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).trim();
         }
     }
 
@@ -137,13 +183,17 @@ public final class TcpCallerApp {
         }
     }
 
-    private static String onVirtualThread(String host, int port, int timeout) throws Exception {
+    interface Connection {
+        String firstLine() throws IOException;
+    }
+
+    private static String onVirtualThread(Connection connection) throws Exception {
         String[] result = new String[1];
         Exception[] failure = new Exception[1];
         Runnable call = () -> {
             try {
                 boolean virtual = (boolean) Thread.class.getMethod("isVirtual").invoke(Thread.currentThread());
-                result[0] = viaSocket(host, port, timeout) + " virtual=" + virtual;
+                result[0] = connection.firstLine() + " virtual=" + virtual;
             } catch (Exception e) {
                 failure[0] = e;
             }

@@ -13,7 +13,8 @@ public sealed interface Step {
 
     /**
      * At entry, calls the hook; when it answers (a non-null reference, or {@code true} for a
-     * method returning nothing) the method returns that answer and its own body is skipped.
+     * method returning nothing or a boolean) the method returns that answer and its own body is
+     * skipped.
      */
     record AnswerIfPresent(Hook hook) implements Step {}
 

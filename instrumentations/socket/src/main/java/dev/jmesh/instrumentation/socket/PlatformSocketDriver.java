@@ -3,14 +3,16 @@ package dev.jmesh.instrumentation.socket;
 import dev.jmesh.bootstrap.SocketDriver;
 import dev.jmesh.bootstrap.TcpConnect;
 import dev.jmesh.bootstrap.TlsOrigination;
+import dev.jmesh.instrumentation.api.JdkPrivateAccess;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketImpl;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -27,46 +29,43 @@ import javax.net.ssl.SSLSocket;
  * <p>When the service requires mutual TLS, each connected attempt is secured before it counts
  * (a failed handshake fails over like a failed connect), and the application's socket gets a
  * {@link TlsSocketImpl}: it keeps speaking plaintext to its own {@code Socket}.
+ *
+ * <p>A blocking {@code SocketChannel} fails over the same way: each attempt connects a fresh
+ * channel, and the first that connects trades sockets with the application's channel
+ * ({@link ChannelInternals}). A non-blocking channel's connect finishes in the application's
+ * own {@code finishConnect}, on the descriptor its selector watches, so it gets one attempt,
+ * reported to outlier detection.
  */
 public final class PlatformSocketDriver implements SocketDriver {
 
-    private final Consumer<String> log;
-    /** Private access to {@code java.net}, granted by the agent's tooling to the agent alone. */
-    private final Function<Class<?>, MethodHandles.Lookup> privateAccess;
-    private volatile SocketInternals internals;
-    private volatile boolean unusable;
+    private final JdkInternals<SocketInternals> sockets;
+    private final JdkInternals<ChannelInternals> channels;
 
-    /** @param log where to say, once, that this JDK's sockets cannot be driven */
-    public PlatformSocketDriver(Consumer<String> log, Function<Class<?>, MethodHandles.Lookup> privateAccess) {
-        this.log = log;
-        this.privateAccess = privateAccess;
+    /**
+     * @param log           where to say, once, that this JDK's sockets or channels cannot be driven
+     * @param privateAccess to {@code java.net}, {@code java.io} and {@code sun.nio.ch}, granted by
+     *                      the agent's tooling to the agent alone
+     */
+    public PlatformSocketDriver(Consumer<String> log, JdkPrivateAccess privateAccess) {
+        this.sockets = new JdkInternals<>(() -> SocketInternals.from(privateAccess.apply(Socket.class)),
+                "sockets to tcp services connect without fail-over", log);
+        this.channels = new JdkInternals<>(() -> ChannelInternals.from(privateAccess),
+                "blocking socket channels to tcp services connect without fail-over", log);
     }
 
     @Override
     public boolean ready() {
-        if (internals != null) {
-            return true;
-        }
-        if (unusable) {
-            return false;
-        }
-        synchronized (this) {
-            if (internals == null && !unusable) {
-                try {
-                    internals = SocketInternals.from(privateAccess.apply(Socket.class));
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    unusable = true;
-                    log.accept("sockets to tcp services connect without fail-over on this JDK ("
-                            + Runtime.version() + "): " + e);
-                }
-            }
-            return internals != null;
-        }
+        return sockets.get() != null;
+    }
+
+    @Override
+    public boolean drivesChannels() {
+        return channels.get() != null;
     }
 
     @Override
     public void connect(Socket socket, TcpConnect connect) throws IOException {
-        SocketInternals jdk = internals;
+        SocketInternals jdk = sockets.get();
         SocketImpl original = jdk.impl(socket);
         boolean created = jdk.created(socket);
         boolean bound = socket.isBound();
@@ -123,6 +122,53 @@ public final class PlatformSocketDriver implements SocketDriver {
             failure.addSuppressed(e);
         }
         throw failure;
+    }
+
+    @Override
+    public void connect(SocketChannel channel, TcpConnect connect) throws IOException {
+        ChannelInternals jdk = channels.get();
+        IOException failure;
+        jdk.lock(channel);
+        try {
+            InetSocketAddress endpoint;
+            while ((endpoint = connect.nextEndpoint()) != null) {
+                SocketChannel fresh = jdk.freshLike(channel);
+                try {
+                    jdk.blockingConnect(fresh, endpoint, connect.attemptTimeoutMillis() * 1_000_000L);
+                } catch (ClosedByInterruptException interrupted) {
+                    throw interrupted; // the JDK's own answer to an interrupt: the channel closes (below)
+                } catch (IOException e) {
+                    connect.failed(e); // the JDK closed the fresh channel
+                    continue;
+                }
+                boolean exchanged = jdk.exchange(channel, fresh);
+                closeQuietly(fresh); // the application's unconnected socket, or the connection nobody wants now
+                if (!exchanged) {
+                    throw new AsynchronousCloseException();
+                }
+                connect.connected(channel);
+                return;
+            }
+            failure = connect.exhausted();
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            jdk.unlock(channel);
+        }
+        try {
+            channel.close(); // as the JDK leaves a channel whose connect failed
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        throw failure;
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing of the application's is lost: this channel is the mesh's own
+        }
     }
 
     /** Mutual TLS over the connected {@code plain}; null (the attempt failed) when the handshake fails. */

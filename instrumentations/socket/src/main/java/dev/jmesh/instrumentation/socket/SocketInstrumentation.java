@@ -37,11 +37,12 @@ import java.util.concurrent.Future;
  *       also when the application (OkHttp) connects to an endpoint of such a service itself
  *       ({@link PlatformSocketDriver}). The method's own body is then skipped, and a failure the
  *       mesh could not fail over is thrown as the JDK would have thrown it;</li>
- *   <li>{@code SocketChannel} connects (blocking, non-blocking, and through its socket adaptor's
- *       {@code blockingConnect}) go to an endpoint chosen by the mesh, and their outcome
- *       (connected, failed, or pending until {@code finishConnect}) is reported; a channel closed
- *       by a failed connect cannot be reused, so a failure is reported (outlier detection) but
- *       not failed over;</li>
+ *   <li>blocking {@code SocketChannel} connects (its {@code connect} and its socket adaptor's
+ *       {@code blockingConnect}) are made by the mesh with fail-over, as socket connects are;
+ *       non-blocking ones (and bound ones) go to an endpoint chosen by the mesh, and their
+ *       outcome (connected, failed, or pending until {@code finishConnect}) is reported: a
+ *       failure feeds outlier detection but is not failed over, the application's selector
+ *       watching the descriptor that failed;</li>
  *   <li>{@code AsynchronousSocketChannel} connects go to an endpoint chosen by the mesh, with
  *       its port (per connection, without failover);</li>
  *   <li>closes are counted, so {@code least-request} sees open connections;</li>
@@ -68,6 +69,10 @@ public final class SocketInstrumentation implements MeshInstrumentation {
     private static final Hook CLOSED = Hook.on(SocketHooks.class, "closed", void.class, Object.class);
     private static final Hook CONNECT_TARGET = Hook.on(Mesh.class, "connectTarget", SocketAddress.class,
             SocketAddress.class);
+    private static final Hook CONNECT_CHANNEL = Hook.on(SocketHooks.class, "connectChannel", boolean.class,
+            Object.class, SocketAddress.class);
+    private static final Hook CONNECT_CHANNEL_WITHIN = Hook.on(SocketHooks.class, "connectChannel", boolean.class,
+            Object.class, SocketAddress.class, long.class);
     private static final Hook CHANNEL_ENDPOINT = Hook.on(SocketHooks.class, "beginChannelConnect", SocketAddress.class,
             SocketAddress.class);
     private static final Hook CHANNEL_RETURNED = Hook.on(SocketHooks.class, "channelConnectReturned", boolean.class,
@@ -106,8 +111,10 @@ public final class SocketInstrumentation implements MeshInstrumentation {
                         MethodAdvice.of(MethodMatch.method("close", void.class), closed)),
                 TypeAdvice.of(SOCKET_CHANNEL,
                         MethodAdvice.of(MethodMatch.method("connect", boolean.class, SocketAddress.class),
+                                Step.answerIfPresent(CONNECT_CHANNEL.with(self(), argument(0))),
                                 channelEndpoint, Step.exit(CHANNEL_RETURNED.with(returned(), self())), channelFailed),
                         MethodAdvice.of(MethodMatch.method("blockingConnect", void.class, SocketAddress.class, long.class),
+                                Step.answerIfPresent(CONNECT_CHANNEL_WITHIN.with(self(), argument(0), argument(1))),
                                 channelEndpoint, Step.exit(CHANNEL_CONNECTED.with(self())), channelFailed),
                         MethodAdvice.of(MethodMatch.method("finishConnect", boolean.class),
                                 Step.exit(FINISHED.with(returned(), self())),

@@ -184,7 +184,7 @@ final class SocketInternals {
         }
     }
 
-    private static RuntimeException unchecked(Throwable t) {
+    static RuntimeException unchecked(Throwable t) {
         if (t instanceof RuntimeException e) {
             return e;
         }
