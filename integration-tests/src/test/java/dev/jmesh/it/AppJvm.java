@@ -104,6 +104,11 @@ final class AppJvm implements AutoCloseable {
         process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** SIGTERM, as an orchestrator stops a process: the shutdown hooks run. */
+    void terminate() throws IOException, InterruptedException {
+        signal("TERM");
+    }
+
     /** SIGSTOP: the process stops, its sockets stay open, the kernel still accepts and acknowledges. */
     void pause() throws IOException, InterruptedException {
         signal("STOP");

@@ -7,17 +7,24 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * An ordinary server that knows nothing of jmesh, listening on the port it is given:
  *
  * <pre>
- * ServerApp http PORT NAME [--close]   com.sun.net.httpserver: answers "name=NAME xfcc=&lt;x-forwarded-client-cert&gt;"
- *                                      (--close: one request per connection)
+ * ServerApp http PORT NAME [--close] [--call URL]
+ *                                      com.sun.net.httpserver: answers "name=NAME xfcc=&lt;x-forwarded-client-cert&gt;"
+ *                                      (--close: one request per connection; --call: once listening,
+ *                                      a call of its own with the JDK client, printing CALLED URL STATUS)
  * ServerApp socket PORT NAME           blocking ServerSocket: greets each connection with "NAME", then echoes lines
  * ServerApp nio PORT NAME              ServerSocketChannel: the same
  * </pre>
@@ -32,9 +39,16 @@ public final class ServerApp {
         String kind = args[0];
         int port = Integer.parseInt(args[1]);
         String name = args[2];
-        boolean close = args.length > 3 && args[3].equals("--close");
+        List<String> options = List.of(args).subList(3, args.length);
+        boolean close = options.contains("--close");
+        int call = options.indexOf("--call");
         switch (kind) {
-            case "http" -> http(port, name, close);
+            case "http" -> {
+                http(port, name, close);
+                if (call >= 0) {
+                    callOnce(URI.create(options.get(call + 1)));
+                }
+            }
             case "socket" -> socket(port, name);
             case "nio" -> nio(port, name);
             default -> throw new IllegalArgumentException("unknown kind " + kind);
@@ -56,6 +70,20 @@ public final class ServerApp {
         });
         server.start();
         System.out.println("LISTENING");
+    }
+
+    private static void callOnce(URI url) {
+        Thread caller = new Thread(() -> {
+            try {
+                HttpResponse<String> response = HttpClient.newHttpClient()
+                        .send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+                System.out.println("CALLED " + url + " " + response.statusCode());
+            } catch (IOException | InterruptedException e) {
+                System.out.println("CALLED " + url + " " + e);
+            }
+        }, "own-call");
+        caller.setDaemon(true);
+        caller.start();
     }
 
     private static void socket(int port, String name) throws IOException {
