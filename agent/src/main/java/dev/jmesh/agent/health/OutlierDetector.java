@@ -27,7 +27,8 @@ public final class OutlierDetector implements AutoCloseable {
     private final Runnable rotationChanged;
     private final ServiceMetrics metrics;
     private final MeshClock clock;
-    private final MeshClock.Timer forgiveness;
+    /** Started by the first ejection: until then there is nothing to forgive (and no timer thread at start-up). */
+    private MeshClock.Timer forgiveness;
     private volatile boolean closed;
 
     /**
@@ -41,8 +42,6 @@ public final class OutlierDetector implements AutoCloseable {
         this.rotationChanged = rotationChanged;
         this.metrics = metrics;
         this.clock = clock;
-        this.forgiveness = policy == null ? null
-                : clock.scheduleAtFixedRate(this::forgive, policy.interval().toNanos());
     }
 
     public void onSuccess(Endpoint endpoint) {
@@ -94,7 +93,14 @@ public final class OutlierDetector implements AutoCloseable {
         health.eject(now + duration);
         metrics.recordEjection();
         clock.schedule(() -> restore(endpoint), duration);
+        startForgiving();
         return true;
+    }
+
+    private synchronized void startForgiving() {
+        if (policy != null && forgiveness == null && !closed) {
+            forgiveness = clock.scheduleAtFixedRate(this::forgive, policy.interval().toNanos());
+        }
     }
 
     /**
@@ -103,6 +109,7 @@ public final class OutlierDetector implements AutoCloseable {
      */
     public void adopt(Endpoint endpoint) {
         long delay = Math.max(0, endpoint.health().ejectedUntilNanos() - clock.nanoTime());
+        startForgiving();
         clock.schedule(() -> {
             synchronized (this) {
                 if (endpoint.health().ejected()) {
@@ -135,7 +142,7 @@ public final class OutlierDetector implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
         if (forgiveness != null) {
             forgiveness.cancel();

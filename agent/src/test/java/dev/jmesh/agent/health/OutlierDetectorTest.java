@@ -135,6 +135,16 @@ class OutlierDetectorTest {
     }
 
     @Test
+    void nothingIsScheduledBeforeTheFirstEjection() {
+        List<Endpoint> endpoints = endpoints(2);
+        OutlierDetector detector = detector(OutlierDetectionPolicy.DEFAULT, endpoints);
+        errors(detector, endpoints.get(0), 4);
+        assertEquals(0, clock.pending(), "on by default, yet no timer (and no timer thread) until an ejection");
+        detector.onError(endpoints.get(0));
+        assertEquals(2, clock.pending(), "the endpoint's return and the forgiveness of past ejections");
+    }
+
+    @Test
     void offMeansNeverAndAClosedDetectorEjectsNothing() {
         List<Endpoint> endpoints = endpoints(2);
         OutlierDetector off = detector(null, endpoints);

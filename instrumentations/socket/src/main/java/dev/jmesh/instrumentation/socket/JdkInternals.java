@@ -4,26 +4,23 @@ import java.util.function.Consumer;
 
 /**
  * Private parts of the JDK a driver finds at its first use: once, or never, saying in one line
- * what the application goes without on this JDK.
+ * what the application goes without on this JDK. Subclassed rather than given a lambda, whose
+ * linkage at the agent's start would load the internals' classes there.
  */
-final class JdkInternals<T> {
+abstract class JdkInternals<T> {
 
-    interface Finder<T> {
-        T find() throws ReflectiveOperationException;
-    }
-
-    private final Finder<T> finder;
     private final String without;
     private final Consumer<String> log;
     private volatile T found;
     private volatile boolean missing;
 
     /** @param without what goes without them, for the line: "sockets to tcp services connect without fail-over" */
-    JdkInternals(Finder<T> finder, String without, Consumer<String> log) {
-        this.finder = finder;
+    JdkInternals(String without, Consumer<String> log) {
         this.without = without;
         this.log = log;
     }
+
+    abstract T find() throws ReflectiveOperationException;
 
     /** The internals, or {@code null} on a JDK that does not have them. */
     T get() {
@@ -34,7 +31,7 @@ final class JdkInternals<T> {
         synchronized (this) {
             if (found == null && !missing) {
                 try {
-                    found = finder.find();
+                    found = find();
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     missing = true;
                     log.accept(without + " on this JDK (" + Runtime.version() + "): " + e);

@@ -47,10 +47,18 @@ public final class PlatformSocketDriver implements SocketDriver {
      *                      the agent's tooling to the agent alone
      */
     public PlatformSocketDriver(Consumer<String> log, JdkPrivateAccess privateAccess) {
-        this.sockets = new JdkInternals<>(() -> SocketInternals.from(privateAccess.apply(Socket.class)),
-                "sockets to tcp services connect without fail-over", log);
-        this.channels = new JdkInternals<>(() -> ChannelInternals.from(privateAccess),
-                "blocking socket channels to tcp services connect without fail-over", log);
+        this.sockets = new JdkInternals<>("sockets to tcp services connect without fail-over", log) {
+            @Override
+            SocketInternals find() throws ReflectiveOperationException {
+                return SocketInternals.from(privateAccess.apply(Socket.class));
+            }
+        };
+        this.channels = new JdkInternals<>("blocking socket channels to tcp services connect without fail-over", log) {
+            @Override
+            ChannelInternals find() throws ReflectiveOperationException {
+                return ChannelInternals.from(privateAccess);
+            }
+        };
     }
 
     @Override
