@@ -24,8 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * number (in the {@code FileDescriptor} and in the channel's {@code fdVal}, which selectors
  * register), the state and both addresses change places, and the fresh channel, now holding
  * the application's unconnected socket, is closed. The application keeps its own channel
- * object, connected. JDK 17 to 25 have these fields; 21+'s {@code forcedNonBlocking} (a
- * virtual thread's descriptor, switched to non-blocking) travels with its descriptor.
+ * object, connected. JDK 17 to 25 have these fields; later JDKs' {@code forcedNonBlocking} (a
+ * virtual thread's descriptor, switched to non-blocking; JDK 25 has it) travels with its
+ * descriptor.
  */
 final class ChannelInternals {
 
@@ -44,7 +45,7 @@ final class ChannelInternals {
     private final VarHandle readLock;
     private final VarHandle writeLock;
     private final VarHandle family;
-    private final VarHandle forcedNonBlocking; // JDK 21+, else null
+    private final VarHandle forcedNonBlocking; // later JDKs (25), else null
     private final MethodHandle blockingConnect;
     private final int unconnected;
     private final int connected;
