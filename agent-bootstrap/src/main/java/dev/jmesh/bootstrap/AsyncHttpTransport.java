@@ -11,10 +11,7 @@ import java.util.function.IntPredicate;
  *
  * @param <R> the library's response
  */
-public interface AsyncHttpTransport<R> {
-
-    /** The application's request header {@code name}, or {@code null}: the mesh may hash on it. */
-    String header(String name);
+public interface AsyncHttpTransport<R> extends ApplicationRequest {
 
     /**
      * Sends one attempt to {@code endpoint}, keeping the logical name as {@code Host}.
@@ -39,6 +36,11 @@ public interface AsyncHttpTransport<R> {
 
     /** What kind of failure the library reported ({@code CompletionException}s already unwrapped). */
     FailureKind classify(Throwable failure);
+
+    /** As {@link HttpTransport#localReply}: the mesh's own response, or the call failed with {@code reason}. */
+    default CompletableFuture<R> localReply(int status, String reason) {
+        return CompletableFuture.failedFuture(new IOException(reason));
+    }
 
     /** The library's own timeout exception, for a call whose deadline passed. */
     IOException timeout(String message);

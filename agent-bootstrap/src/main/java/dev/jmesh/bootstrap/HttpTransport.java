@@ -12,10 +12,7 @@ import java.net.SocketTimeoutException;
  *
  * @param <R> the library's response
  */
-public interface HttpTransport<R> {
-
-    /** The application's request header {@code name}, or {@code null}: the mesh may hash on it. */
-    String header(String name);
+public interface HttpTransport<R> extends ApplicationRequest {
 
     /**
      * Sends one attempt to {@code endpoint}, keeping the logical name as {@code Host}.
@@ -43,6 +40,15 @@ public interface HttpTransport<R> {
 
     /** What kind of failure the library reported; most libraries need no more than {@link FailureKind#of}. */
     FailureKind classify(IOException failure);
+
+    /**
+     * The response the mesh itself gives the application instead of sending the request (a
+     * fault abort, a rate limit): {@code status} with an empty body, as the library would have
+     * read it from a server. A library that cannot make one fails the call with {@code reason}.
+     */
+    default R localReply(int status, String reason) throws IOException {
+        throw new IOException(reason);
+    }
 
     /** The library's own timeout exception, for a call whose deadline passed: a socket timeout, for most. */
     default IOException timeout(String message) {

@@ -1,12 +1,6 @@
 package dev.jmesh.agent;
 
 import dev.jmesh.agent.admin.AdminServer;
-import dev.jmesh.agent.config.ConfigParser;
-import dev.jmesh.agent.config.MeshConfig;
-import dev.jmesh.agent.config.InboundConfig;
-import dev.jmesh.agent.config.ParseResult;
-import dev.jmesh.agent.config.Protocol;
-import dev.jmesh.agent.config.ServiceConfig;
 import dev.jmesh.agent.control.ControlLink;
 import dev.jmesh.agent.inbound.InboundPorts;
 import dev.jmesh.agent.mesh.MeshRouter;
@@ -33,6 +27,12 @@ import dev.jmesh.instrumentation.socket.PlatformSocketDriver;
 import dev.jmesh.instrumentation.socket.SocketInstrumentation;
 import dev.jmesh.instrumentation.urlconnection.HttpUrlConnectionDriver;
 import dev.jmesh.instrumentation.urlconnection.UrlConnectionInstrumentation;
+import dev.jmesh.policy.ConfigParser;
+import dev.jmesh.policy.InboundConfig;
+import dev.jmesh.policy.MeshConfig;
+import dev.jmesh.policy.ParseResult;
+import dev.jmesh.policy.Protocol;
+import dev.jmesh.policy.ServiceConfig;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;

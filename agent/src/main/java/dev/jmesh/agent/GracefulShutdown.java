@@ -1,8 +1,8 @@
 package dev.jmesh.agent;
 
-import dev.jmesh.agent.config.Durations;
 import dev.jmesh.agent.control.ControlLink;
 import dev.jmesh.agent.mesh.MeshRouter;
+import dev.jmesh.policy.Durations;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 

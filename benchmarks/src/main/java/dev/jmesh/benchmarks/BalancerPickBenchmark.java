@@ -1,10 +1,10 @@
 package dev.jmesh.benchmarks;
 
-import dev.jmesh.agent.config.BalancerKind;
 import dev.jmesh.agent.routing.Balancer;
 import dev.jmesh.agent.routing.Balancers;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.routing.Hashing;
+import dev.jmesh.policy.BalancerKind;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,21 +1,19 @@
 package dev.jmesh.benchmarks;
 
-import dev.jmesh.agent.config.BalancerKind;
-import dev.jmesh.agent.config.CircuitBreakerPolicy;
-import dev.jmesh.agent.config.EndpointConfig;
-import dev.jmesh.agent.config.MeshConfig;
-import dev.jmesh.agent.config.RetryBudget;
-import dev.jmesh.agent.config.ServiceConfig;
 import dev.jmesh.agent.mesh.MeshRouter;
 import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.resilience.CircuitBreaker;
 import dev.jmesh.agent.resilience.RetryBudgetWindow;
 import dev.jmesh.agent.time.MeshClock;
-import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpCall;
-import dev.jmesh.bootstrap.HttpTransport;
 import dev.jmesh.bootstrap.Mesh;
+import dev.jmesh.policy.BalancerKind;
+import dev.jmesh.policy.CircuitBreakerPolicy;
+import dev.jmesh.policy.EndpointConfig;
+import dev.jmesh.policy.MeshConfig;
+import dev.jmesh.policy.RetryBudget;
+import dev.jmesh.policy.ServiceConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -118,34 +116,6 @@ public class MeshCallBenchmark {
     }
 
     private static InetSocketAddress call() throws IOException {
-        return Mesh.beginHttp("http", "service-42", "GET", "/v1/items", "page=2").execute(NoOpTransport.INSTANCE);
-    }
-
-    /** An attempt that answers 200 at once: its response is the endpoint it was sent to. */
-    private enum NoOpTransport implements HttpTransport<InetSocketAddress> {
-        INSTANCE;
-
-        @Override
-        public String header(String name) {
-            return null;
-        }
-
-        @Override
-        public InetSocketAddress send(InetSocketAddress endpoint, long timeoutMillis) {
-            return endpoint;
-        }
-
-        @Override
-        public int status(InetSocketAddress response) {
-            return 200;
-        }
-
-        @Override
-        public void discard(InetSocketAddress response) {}
-
-        @Override
-        public FailureKind classify(IOException failure) {
-            return FailureKind.OTHER;
-        }
+        return Mesh.beginHttp("http", "service-42", "GET", "/v1/items", "page=2").execute(NoOpTransport.NO_HEADERS);
     }
 }

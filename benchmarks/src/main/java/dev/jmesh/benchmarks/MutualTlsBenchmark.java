@@ -1,11 +1,11 @@
 package dev.jmesh.benchmarks;
 
 import dev.jmesh.agent.identity.IdentityException;
-import dev.jmesh.agent.identity.SpiffeId;
 import dev.jmesh.agent.identity.WorkloadIdentity;
 import dev.jmesh.agent.identity.ca.CertificateAuthority;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
+import dev.jmesh.policy.SpiffeId;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.time.Duration;

@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A real HTTP server on a free loopback port, speaking HTTP/1.1 and cleartext HTTP/2 (upgrade
@@ -33,7 +34,11 @@ final class Backend implements AutoCloseable {
 
     private Backend(String name) throws Exception {
         this.name = name;
-        this.server = new Server();
+        // Stopping interrupts a handler still sleeping out its delay, instead of waiting for it:
+        // a test that ends with a slow call in flight does not wait out the delay.
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setStopTimeout(100);
+        this.server = new Server(threads);
         HttpConfiguration config = new HttpConfiguration();
         config.setSendServerVersion(false);
         this.connector = new ServerConnector(server, new HttpConnectionFactory(config),

@@ -75,22 +75,32 @@ class ControlPlaneTest {
                         + millis + " ms");
                 assertTrue(millis < 1000, "the change took " + millis + " ms");
 
-                // A bad policy: the agent NACKs it with the parser's error, and routing goes on.
+                // A bad policy (a route to a subset the service does not define) is refused by the
+                // replica with the agent's own parser, at its line and column: no agent ever sees it,
+                // and routing goes on.
                 int before = y.hits();
-                writeAtomically(file, orders(y.address(), "    balancer: round-robbin\n"));
-                String metrics = awaitPage(adminPort, "/metrics",
-                        page -> page.contains("jmesh_control_push_total{result=\"nack\"} 1"));
-                assertTrue(metrics.contains("jmesh_control_link_connected 1"), metrics);
-                assertTrue(metrics.contains("jmesh_control_push_total{result=\"ack\"} 2"), metrics);
-                String shown = awaitPage(adminPort, "/config", page -> page.contains("last NACK"));
-                assertTrue(shown.matches("(?s).*# snapshot [0-9a-f]{16}:[0-9]+:[0-9]+: unknown balancer 'round-robbin'.*"),
-                        shown);
-                assertTrue(shown.contains("# control: connected to 127.0.0.1:" + controlPort), shown);
-                replica.awaitErrorLine(line -> line.startsWith("jmesh-control: NACK from web@127.0.0.1")
-                        && line.contains("unknown balancer 'round-robbin'"));
+                writeAtomically(file, orders(y.address(), """
+                            subsets: { v1: { version: v1 } }
+                            routes:
+                              - { name: canary, to: v2 }
+                        """));
+                replica.awaitErrorLine(line -> line.contains("orders.yaml:7:29: unknown subset 'v2' (expected one of: v1)"));
                 while (y.hits() < before + 20) {
                     Thread.sleep(5);
                 }
+                String metrics = awaitPage(adminPort, "/metrics", page -> page.contains("jmesh_control_link_connected 1"));
+                assertTrue(metrics.contains("jmesh_control_push_total{result=\"ack\"} 2")
+                        && metrics.contains("jmesh_control_push_total{result=\"nack\"} 0"), metrics);
+
+                // Routes pushed by the control plane apply as the file's would, and the agent shows them.
+                writeAtomically(file, orders("{ address: " + y.address() + ", labels: { version: v1 } }", """
+                            subsets: { v1: { version: v1 } }
+                            routes:
+                              - { name: stable, match: { path: { prefix: /c } }, to: v1 }
+                        """));
+                awaitPage(adminPort, "/routes", page -> page.contains("orders\tstable\tpath prefix /c\tv1 100%"));
+                awaitPage(adminPort, "/clusters", page -> page.contains("orders\t" + y.address() + "\thealthy")
+                        && page.contains("\tv1\n"));
 
                 AppJvm.Result result = app.await();
                 assertEquals(List.of(), result.errors(), result::toString);

@@ -103,12 +103,13 @@ class MetricsTest {
             result = cli.await();
         }
         assertEquals(0, result.exitCode(), result::toString);
-        assertTrue(result.stdout().get(0).matches("SERVICE +ENDPOINT +STATE +ACTIVE +RPS +P50 +P99 +REQUESTS +ERRORS"),
+        assertTrue(result.stdout().get(0).matches("SERVICE +ENDPOINT +STATE +ACTIVE +RPS +P50 +P99 +REQUESTS +ERRORS +SUBSETS"),
                 result::toString);
         String orders = result.stdout().stream().filter(l -> l.startsWith("orders ")).findFirst().orElseThrow();
-        assertTrue(orders.matches("orders +" + Pattern.quote(ok.address()) + " +healthy +0 +0\\.0 +\\S+ +\\S+ +17 +0"), orders);
+        assertTrue(orders.matches("orders +" + Pattern.quote(ok.address()) + " +healthy +0 +0\\.0 +\\S+ +\\S+ +17 +0 +-"), orders);
         String broken = result.stdout().stream().filter(l -> l.startsWith("broken ")).findFirst().orElseThrow();
-        assertTrue(broken.matches("broken +\\S+ +healthy +0 +\\S+ +\\S+ +\\S+ +3 +3"), broken);
+        assertTrue(broken.matches("broken +\\S+ +healthy +0 +\\S+ +\\S+ +\\S+ +3 +3 +-"), broken);
+        assertTrue(result.stdout().stream().noneMatch(l -> l.startsWith("SERVICE  ROUTE")), "no routes, no routes table");
     }
 
     @Test

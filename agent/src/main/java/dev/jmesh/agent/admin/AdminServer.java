@@ -3,9 +3,6 @@ package dev.jmesh.agent.admin;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import dev.jmesh.agent.config.AdminConfig;
-import dev.jmesh.agent.config.MeshConfig;
-import dev.jmesh.agent.config.PolicyYaml;
 import dev.jmesh.agent.mesh.MeshRouter;
 import dev.jmesh.agent.mesh.Service;
 import dev.jmesh.agent.metrics.LatencyHistogram;
@@ -13,6 +10,12 @@ import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.metrics.PrometheusText;
 import dev.jmesh.agent.metrics.ServiceGauges;
 import dev.jmesh.agent.routing.Endpoint;
+import dev.jmesh.policy.AdminConfig;
+import dev.jmesh.policy.EndpointConfig;
+import dev.jmesh.policy.MeshConfig;
+import dev.jmesh.policy.PolicyYaml;
+import dev.jmesh.policy.RouteConfig;
+import dev.jmesh.policy.ServiceConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -27,7 +30,8 @@ import java.util.function.Supplier;
 
 /**
  * The admin endpoint: {@code /metrics} (Prometheus), {@code /healthz}, {@code /config} (the
- * effective policy) and {@code /clusters} (every endpoint's state, what {@code status} shows).
+ * effective policy), {@code /clusters} (every endpoint's state and subsets) and {@code /routes}
+ * (each service's routes): what {@code status} shows.
  * Bound to loopback unless the policy says otherwise; served by one daemon thread, so a
  * scrape never competes with the application for more than that.
  */
@@ -35,7 +39,9 @@ public final class AdminServer implements AutoCloseable {
 
     /** Columns of {@code /clusters}, tab-separated after a header line. */
     static final String CLUSTERS_HEADER =
-            "service\tendpoint\tstate\tactive\tewma_ms\tsuccesses\tfailures\tp50_us\tp99_us";
+            "service\tendpoint\tstate\tactive\tewma_ms\tsuccesses\tfailures\tp50_us\tp99_us\tsubsets";
+    /** Columns of {@code /routes}: each service's routes in the order they are matched. */
+    static final String ROUTES_HEADER = "service\troute\tmatch\tdestinations";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -65,6 +71,7 @@ public final class AdminServer implements AutoCloseable {
                 () -> ("# jmesh " + version + ", policy version " + metrics.configVersion() + ", " + policySource.get())
                         .replace("\n", "\n# ") + "\n" + PolicyYaml.render(policy.get())));
         server.createContext("/clusters", text("text/tab-separated-values; charset=utf-8", () -> clusters(router)));
+        server.createContext("/routes", text("text/tab-separated-values; charset=utf-8", () -> routes(router)));
         server.start();
         return new AdminServer(server, executor);
     }
@@ -91,14 +98,40 @@ public final class AdminServer implements AutoCloseable {
         StringBuilder out = new StringBuilder(CLUSTERS_HEADER).append('\n');
         long now = System.nanoTime();
         for (Service service : sorted(router)) {
-            for (Endpoint e : service.endpoints()) {
+            for (int i = 0; i < service.endpoints().size(); i++) {
+                Endpoint e = service.endpoints().get(i);
                 long[] latency = e.stats().latency().snapshot();
                 out.append(service.name()).append('\t').append(e.key()).append('\t').append(state(e, now)).append('\t')
                         .append(e.load().active()).append('\t')
                         .append(String.format(java.util.Locale.ROOT, "%.3f", e.load().costNanos(now) / 1e6)).append('\t')
                         .append(e.stats().successes()).append('\t').append(e.stats().failures()).append('\t')
                         .append(LatencyHistogram.quantileMicros(latency, 0.5)).append('\t')
-                        .append(LatencyHistogram.quantileMicros(latency, 0.99)).append('\n');
+                        .append(LatencyHistogram.quantileMicros(latency, 0.99)).append('\t')
+                        .append(subsetsOf(service.config(), i)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** The subsets the service's {@code i}th endpoint is in, comma-separated, or {@code -}. */
+    private static String subsetsOf(ServiceConfig config, int i) {
+        EndpointConfig endpoint = config.endpoints().get(i);
+        List<String> names = new ArrayList<>();
+        config.traffic().subsets().forEach((name, labels) -> {
+            if (endpoint.matches(labels)) {
+                names.add(name);
+            }
+        });
+        return names.isEmpty() ? "-" : String.join(",", names);
+    }
+
+    private static String routes(MeshRouter router) {
+        StringBuilder out = new StringBuilder(ROUTES_HEADER).append('\n');
+        for (Service service : sorted(router)) {
+            for (RouteConfig route : service.config().traffic().routes()) {
+                out.append(service.name()).append('\t').append(route.name()).append('\t')
+                        .append(route.match().describe().replace('\t', ' ')).append('\t')
+                        .append(route.describeDestinations().replace('\t', ' ')).append('\n');
             }
         }
         return out.toString();

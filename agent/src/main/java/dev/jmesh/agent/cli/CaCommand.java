@@ -2,9 +2,9 @@ package dev.jmesh.agent.cli;
 
 import dev.jmesh.agent.identity.IdentityException;
 import dev.jmesh.agent.identity.IdentityFiles;
-import dev.jmesh.agent.identity.SpiffeId;
 import dev.jmesh.agent.identity.ca.CertificateAuthority;
 import dev.jmesh.agent.identity.ca.IssuedIdentity;
+import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.jmesh.agent.cli;
 
-import dev.jmesh.agent.config.ConfigParser;
-import dev.jmesh.agent.config.ConfigProblem;
-import dev.jmesh.agent.config.MeshConfig;
-import dev.jmesh.agent.config.ParseResult;
-import dev.jmesh.agent.config.ServiceConfig;
+import dev.jmesh.policy.ConfigParser;
+import dev.jmesh.policy.ConfigProblem;
+import dev.jmesh.policy.MeshConfig;
+import dev.jmesh.policy.ParseResult;
+import dev.jmesh.policy.ServiceConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 

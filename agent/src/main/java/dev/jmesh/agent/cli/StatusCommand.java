@@ -29,7 +29,8 @@ final class StatusCommand {
             return Main.USAGE;
         }
         int port = args.length == 1 ? Integer.parseInt(args[0]) : DEFAULT_ADMIN_PORT;
-        String url = "http://127.0.0.1:" + port + "/clusters";
+        String base = "http://127.0.0.1:" + port;
+        String url = base + "/clusters";
         try {
             long start = System.nanoTime();
             Map<String, String[]> first = fetch(url);
@@ -37,6 +38,11 @@ final class StatusCommand {
             Map<String, String[]> second = fetch(url);
             double seconds = (System.nanoTime() - start) / 1e9;
             out.print(table(first, second, seconds));
+            List<String[]> routes = rows(get(base + "/routes"), 4);
+            if (!routes.isEmpty()) {
+                routes.add(0, new String[] {"SERVICE", "ROUTE", "MATCH", "TO"});
+                out.print("\n" + columns(routes));
+            }
             return Main.OK;
         } catch (IOException e) {
             err.println("jmesh: no agent admin endpoint at " + url + ": " + e.getMessage()
@@ -50,20 +56,32 @@ final class StatusCommand {
 
     /** Rows of {@code /clusters} by service and endpoint. */
     private static Map<String, String[]> fetch(String url) throws IOException {
+        Map<String, String[]> rows = new LinkedHashMap<>();
+        for (String[] columns : rows(get(url), 10)) {
+            rows.put(columns[0] + " " + columns[1], columns);
+        }
+        return rows;
+    }
+
+    /** The rows of a tab-separated page after its header line, each with at least {@code columns} columns. */
+    private static List<String[]> rows(String body, int columns) {
+        List<String[]> rows = new ArrayList<>();
+        String[] lines = body.split("\n");
+        for (int i = 1; i < lines.length; i++) {
+            String[] row = lines[i].split("\t");
+            if (row.length >= columns) {
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private static String get(String url) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
         connection.setConnectTimeout(2000);
         connection.setReadTimeout(5000);
         try (InputStream in = connection.getInputStream()) {
-            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            Map<String, String[]> rows = new LinkedHashMap<>();
-            String[] lines = body.split("\n");
-            for (int i = 1; i < lines.length; i++) {
-                String[] columns = lines[i].split("\t");
-                if (columns.length >= 9) {
-                    rows.put(columns[0] + " " + columns[1], columns);
-                }
-            }
-            return rows;
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } finally {
             connection.disconnect();
         }
@@ -71,7 +89,8 @@ final class StatusCommand {
 
     static String table(Map<String, String[]> first, Map<String, String[]> second, double seconds) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"SERVICE", "ENDPOINT", "STATE", "ACTIVE", "RPS", "P50", "P99", "REQUESTS", "ERRORS"});
+        rows.add(new String[] {"SERVICE", "ENDPOINT", "STATE", "ACTIVE", "RPS", "P50", "P99", "REQUESTS", "ERRORS",
+            "SUBSETS"});
         for (Map.Entry<String, String[]> entry : second.entrySet()) {
             String[] now = entry.getValue();
             String[] before = first.get(entry.getKey());
@@ -80,8 +99,13 @@ final class StatusCommand {
             rows.add(new String[] {now[0], now[1], now[2], now[3],
                 String.format(Locale.ROOT, "%.1f", (total - earlier) / seconds),
                 micros(Long.parseLong(now[7])), micros(Long.parseLong(now[8])),
-                Long.toString(total), now[6]});
+                Long.toString(total), now[6], now[9]});
         }
+        return columns(rows);
+    }
+
+    /** Rows as aligned columns, two spaces apart. */
+    private static String columns(List<String[]> rows) {
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {

@@ -1,16 +1,16 @@
 package dev.jmesh.agent.control;
 
 import dev.jmesh.agent.AgentLog;
-import dev.jmesh.agent.config.ConfigParser;
-import dev.jmesh.agent.config.ConfigProblem;
-import dev.jmesh.agent.config.ControlConfig;
-import dev.jmesh.agent.config.MeshConfig;
-import dev.jmesh.agent.config.ParseResult;
 import dev.jmesh.agent.mesh.MeshRouter;
 import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.control.client.ControlLinkClient;
 import dev.jmesh.control.client.LinkOptions;
+import dev.jmesh.policy.ConfigParser;
+import dev.jmesh.policy.ConfigProblem;
+import dev.jmesh.policy.ControlConfig;
+import dev.jmesh.policy.MeshConfig;
+import dev.jmesh.policy.ParseResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.jmesh.agent.health;
 
-import dev.jmesh.agent.config.HealthCheckPolicy;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.time.MeshClock;
+import dev.jmesh.policy.HealthCheckPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,10 +1,10 @@
 package dev.jmesh.agent.health;
 
-import dev.jmesh.agent.config.OutlierDetectionPolicy;
 import dev.jmesh.agent.metrics.ServiceMetrics;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.routing.EndpointHealth;
 import dev.jmesh.agent.time.MeshClock;
+import dev.jmesh.policy.OutlierDetectionPolicy;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 

@@ -1,5 +1,6 @@
 package dev.jmesh.agent.identity;
 
+import dev.jmesh.policy.SpiffeId;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;

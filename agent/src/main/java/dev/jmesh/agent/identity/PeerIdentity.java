@@ -1,5 +1,6 @@
 package dev.jmesh.agent.identity;
 
+import dev.jmesh.policy.SpiffeId;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.jmesh.agent.identity;
 
+import dev.jmesh.policy.SpiffeId;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;

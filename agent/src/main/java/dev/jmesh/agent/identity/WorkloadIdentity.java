@@ -1,6 +1,7 @@
 package dev.jmesh.agent.identity;
 
 import dev.jmesh.agent.AgentLog;
+import dev.jmesh.policy.SpiffeId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,6 +1,6 @@
 package dev.jmesh.agent.inbound;
 
-import dev.jmesh.agent.identity.SpiffeId;
+import dev.jmesh.policy.SpiffeId;
 import java.security.cert.X509Certificate;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;

@@ -1,11 +1,11 @@
 package dev.jmesh.agent.inbound;
 
 import dev.jmesh.agent.AgentLog;
-import dev.jmesh.agent.config.InboundConfig;
-import dev.jmesh.agent.config.MeshConfig;
-import dev.jmesh.agent.identity.SpiffeId;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.mesh.MeshSecurity;
+import dev.jmesh.policy.InboundConfig;
+import dev.jmesh.policy.MeshConfig;
+import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

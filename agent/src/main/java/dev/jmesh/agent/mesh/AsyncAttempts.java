@@ -35,9 +35,17 @@ final class AsyncAttempts<R> {
         });
     }
 
-    static <R> CompletableFuture<R> start(MeshHttpCall call, AsyncHttpTransport<R> transport) {
+    /** @param delayNanos an injected delay before the first attempt, 0 for none */
+    static <R> CompletableFuture<R> start(MeshHttpCall call, AsyncHttpTransport<R> transport, long delayNanos) {
         AsyncAttempts<R> attempts = new AsyncAttempts<>(call, transport);
-        attempts.next();
+        if (delayNanos > 0) {
+            call.clock().schedule(() -> {
+                call.delayOver();
+                attempts.next();
+            }, delayNanos);
+        } else {
+            attempts.next();
+        }
         return attempts.result;
     }
 

@@ -1,27 +1,38 @@
 package dev.jmesh.agent.mesh;
 
-import dev.jmesh.agent.config.Durations;
-import dev.jmesh.agent.config.HashKey;
-import dev.jmesh.agent.config.RetryOn.Condition;
-import dev.jmesh.agent.config.RetryPolicy;
 import dev.jmesh.agent.metrics.ResponseFlags;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.routing.Hashing;
 import dev.jmesh.agent.time.MeshClock;
+import dev.jmesh.agent.traffic.RouteSelector;
+import dev.jmesh.agent.traffic.TokenBucket;
+import dev.jmesh.bootstrap.ApplicationRequest;
 import dev.jmesh.bootstrap.AsyncHttpTransport;
 import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.HttpTransport;
+import dev.jmesh.bootstrap.RequestHeaders;
+import dev.jmesh.policy.Durations;
+import dev.jmesh.policy.FaultPolicy;
+import dev.jmesh.policy.HashKey;
+import dev.jmesh.policy.MirrorPolicy;
+import dev.jmesh.policy.RetryOn.Condition;
+import dev.jmesh.policy.RetryPolicy;
+import dev.jmesh.policy.RouteConfig;
+import dev.jmesh.policy.ServiceConfig;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The policy of one application request: admission, endpoint per attempt, per-try and
+ * The policy of one application request: its route (and with it its subset, its policy, an
+ * injected fault or a rate limit), admission, endpoint per attempt, per-try and
  * whole-call deadlines, retry decisions (conditions, idempotency, budget, backoff) and the
  * reports that feed load balancing, outlier detection and metrics. {@link BlockingAttempts}
  * and {@link AsyncAttempts} are the mechanism that asks it, attempt after attempt, through a
@@ -40,18 +51,29 @@ final class MeshHttpCall implements HttpCall {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final Service service;
-    private final RetryPolicy retries;
     private final String method;
+    private final String rawPath;
+    private final String rawQuery;
     private final boolean idempotent;
     private final boolean admitted;
-    private final Duration timeout;
     private final long startNanos;
-    private final long deadlineNanos;
+    /** Set by {@link #route}, from the route the request takes or else the service. */
+    private RetryPolicy retries;
+    private Duration timeout;
+    private long deadlineNanos;
     private long requestHash;
+    /** The request carries its hash key: a split sticks to it. */
+    private boolean keyed;
+    private EndpointPool pool;
+    private ServiceRoute route;
+    /** How long the route's fault delays the request; 0 for none. */
+    private long delayNanos;
+    /** Where a copy of the request goes, or null. */
+    private Endpoint mirrorTo;
 
     private int attempts;
     /** The endpoints of the attempts so far, in order: a retry goes to one not tried yet. */
-    private final Endpoint[] tried;
+    private Endpoint[] tried;
     private Endpoint current;
     private long attemptStartNanos;
     /** The attempt in flight is bounded by the service's {@link FailoverTimeout}, not by the policy. */
@@ -65,48 +87,128 @@ final class MeshHttpCall implements HttpCall {
 
     MeshHttpCall(Service service, String method, String rawPath, String rawQuery, long nowNanos) {
         this.service = service;
-        this.retries = service.config().retries();
         this.method = method;
+        this.rawPath = rawPath;
+        this.rawQuery = rawQuery;
         this.idempotent = method != null && IDEMPOTENT.contains(method);
-        this.timeout = service.config().timeout();
         this.startNanos = nowNanos;
-        this.deadlineNanos = timeout == null ? 0 : nowNanos + timeout.toNanos();
-        this.requestHash = initialHash(service.config().hashKey(), rawPath, rawQuery);
-        this.tried = new Endpoint[retries.attempts()];
         this.admitted = service.breaker().tryStartRequest();
-        if (admitted) {
-            service.budget().recordRequest(nowNanos);
-        } else {
+        if (!admitted) {
             service.metrics().recordConcurrencyRejection();
         }
     }
 
     @Override
     public <R> R execute(HttpTransport<R> transport) throws IOException {
-        String header = hashHeader();
-        if (header != null) {
-            hashOn(transport.header(header));
+        int localStatus = route(transport);
+        if (localStatus != 0) {
+            try {
+                return transport.localReply(localStatus, localReplyReason());
+            } finally {
+                end();
+            }
+        }
+        mirror(transport);
+        if (delayNanos > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(delayNanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                end();
+                throw new InterruptedIOException("interrupted during an injected delay");
+            }
+            delayOver();
         }
         return BlockingAttempts.run(this, transport);
     }
 
     @Override
     public <R> CompletableFuture<R> executeAsync(AsyncHttpTransport<R> transport) {
-        String header = hashHeader();
-        if (header != null) {
-            hashOn(transport.header(header));
+        int localStatus = route(transport);
+        if (localStatus != 0) {
+            end();
+            return transport.localReply(localStatus, localReplyReason());
         }
-        return AsyncAttempts.start(this, transport);
+        mirror(transport);
+        return AsyncAttempts.start(this, transport, delayNanos);
     }
 
-    /** The request header the service hashes on, or {@code null}. */
-    private String hashHeader() {
-        HashKey key = service.config().hashKey();
-        return key != null && key.source() == HashKey.Source.HEADER ? key.name() : null;
+    /**
+     * Chooses the request's route, and with it the policy its attempts follow, the pool they go
+     * to, and whether the mesh answers it itself.
+     *
+     * @return the status of the mesh's own reply (429 over a rate limit, a fault's abort), or 0
+     *     to send the request
+     */
+    int route(RequestHeaders headers) {
+        ServiceConfig config = service.config();
+        route = service.route(method, rawPath, rawQuery, headers);
+        RouteConfig routeConfig = route == null ? null : route.config();
+        retries = routeConfig != null && routeConfig.retries() != null ? routeConfig.retries() : config.retries();
+        timeout = routeConfig != null && routeConfig.timeout() != null ? routeConfig.timeout() : config.timeout();
+        tried = new Endpoint[retries.attempts()];
+        startDeadline(startNanos);
+        hashOn(routeConfig != null && routeConfig.hashKey() != null ? routeConfig.hashKey() : config.hashKey(), headers);
+        TokenBucket limit = route != null && route.rateLimit() != null ? route.rateLimit() : service.rateLimit();
+        if (limit != null && !limit.tryAcquire()) {
+            outcome(429, ResponseFlags.RL);
+            return 429;
+        }
+        FaultPolicy fault = routeConfig == null ? null : routeConfig.fault();
+        if (fault != null && fault.abortPercent() > 0 && chance(fault.abortPercent())) {
+            outcome(fault.abortStatus(), ResponseFlags.FI);
+            return fault.abortStatus();
+        }
+        if (fault != null && fault.delayPercent() > 0 && chance(fault.delayPercent())) {
+            delayNanos = fault.delay().toNanos();
+        }
+        pool = route == null ? service.whole() : route.pool(requestHash, keyed);
+        MirrorPolicy mirror = routeConfig == null ? null : routeConfig.mirror();
+        if (mirror != null && (idempotent || mirror.nonIdempotent()) && chance(mirror.percent())) {
+            mirrorTo = route.mirror().pick(requestHash);
+        }
+        if (admitted) {
+            service.budget().recordRequest(startNanos);
+        }
+        return 0;
     }
 
-    private void hashOn(String headerValue) {
-        requestHash = headerValue == null ? randomHash() : Hashing.xxHash64(headerValue);
+    private void mirror(ApplicationRequest request) {
+        if (mirrorTo != null) {
+            service.mirroring().send(request, mirrorTo, timeout == null ? 0 : timeout.toMillis());
+        }
+    }
+
+    /** An injected delay ended: the call's timeout starts now, as Envoy's router timer starts after its fault filter. */
+    void delayOver() {
+        startDeadline(service.clock().nanoTime());
+    }
+
+    private void startDeadline(long nowNanos) {
+        deadlineNanos = timeout == null ? 0 : nowNanos + timeout.toNanos();
+    }
+
+    private static boolean chance(double percent) {
+        return percent >= 100 || ThreadLocalRandom.current().nextDouble(100) < percent;
+    }
+
+    private String localReplyReason() {
+        String where = route == null ? "" : " (route " + route.name() + ")";
+        return prefix() + (outcomeFlags == ResponseFlags.RL ? "rate limited" : "fault injected") + where
+                + ": answered " + outcomeCode + " by the mesh";
+    }
+
+    /** Sets the request's hash from its key: the path, a query parameter or a header, as the policy says. */
+    private void hashOn(HashKey key, RequestHeaders headers) {
+        String value = key == null ? null : switch (key.source()) {
+            case PATH -> rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+            case QUERY -> RouteSelector.queryParameter(rawQuery, key.name());
+            case HEADER -> headers.header(key.name());
+            case SOURCE_IP -> null; // a tcp key, never on an http service
+        };
+        keyed = value != null;
+        // Without its key, a request is hashed at random (no endpoint takes every keyless one).
+        requestHash = keyed ? Hashing.xxHash64(value) : key == null ? 0 : randomHash();
     }
 
     /**
@@ -141,10 +243,11 @@ final class MeshHttpCall implements HttpCall {
      * once would only stall the call.
      */
     private boolean failoverBounds(long now) {
-        if (!(idempotent || retries.retryNonIdempotent()) || service.endpoints().size() < 2) {
+        int endpoints = pool.endpoints().size();
+        if (!(idempotent || retries.retryNonIdempotent()) || endpoints < 2) {
             return false;
         }
-        return attempts >= service.endpoints().size()
+        return attempts >= endpoints
                 || (attempts + 1 < retries.attempts() && service.budget().hasRetry(now));
     }
 
@@ -162,10 +265,10 @@ final class MeshHttpCall implements HttpCall {
                     + service.breaker().policy().maxConcurrentRequests() + " requests in flight (maxConcurrentRequests)");
         }
         releasePendingSlot();
-        Endpoint picked = attempts == 0 ? service.pick(requestHash) : service.pickRetry(tried, attempts);
+        Endpoint picked = attempts == 0 ? pool.pick(requestHash) : pool.pickRetry(tried, attempts);
         if (picked == null) {
             outcome(503, ResponseFlags.UH);
-            throw new IOException(prefix() + "no healthy endpoint (" + service.noEndpointReason() + ")");
+            throw new IOException(prefix() + "no healthy endpoint (" + pool.noEndpointReason() + ")");
         }
         tried[attempts++] = picked;
         current = picked;
@@ -283,7 +386,8 @@ final class MeshHttpCall implements HttpCall {
         if (admitted) {
             service.breaker().endRequest();
         }
-        service.metrics().recordRequest(outcomeCode, outcomeFlags, service.clock().nanoTime() - startNanos);
+        (pool == null ? service.metrics() : pool.requests())
+                .recordRequest(outcomeCode, outcomeFlags, service.clock().nanoTime() - startNanos);
     }
 
     static long randomHash() {
@@ -354,7 +458,7 @@ final class MeshHttpCall implements HttpCall {
 
     private void outcome(int code, ResponseFlags flags) {
         outcomeCode = code;
-        outcomeFlags = flags;
+        outcomeFlags = flags == ResponseFlags.NONE && delayNanos > 0 ? ResponseFlags.DI : flags;
     }
 
     private Endpoint finishAttempt(long now, long rttNanos) {
@@ -401,35 +505,5 @@ final class MeshHttpCall implements HttpCall {
             case TIMEOUT -> "per-try timeout";
             default -> "failure";
         };
-    }
-
-    private static long initialHash(HashKey key, String rawPath, String rawQuery) {
-        if (key == null) {
-            return 0;
-        }
-        return switch (key.source()) {
-            case PATH -> Hashing.xxHash64(rawPath == null || rawPath.isEmpty() ? "/" : rawPath);
-            case QUERY -> {
-                String value = queryParameter(rawQuery, key.name());
-                yield value == null ? randomHash() : Hashing.xxHash64(value);
-            }
-            // Supplied by the adapter through hashKey(); random until then.
-            case HEADER -> randomHash();
-            case SOURCE_IP -> SourceAddress.HASH; // a tcp key, never on an http service
-        };
-    }
-
-    private static String queryParameter(String rawQuery, String name) {
-        if (rawQuery == null) {
-            return null;
-        }
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            if (key.equals(name)) {
-                return eq < 0 ? "" : pair.substring(eq + 1);
-            }
-        }
-        return null;
     }
 }

@@ -1,12 +1,12 @@
 package dev.jmesh.agent.mesh;
 
-import dev.jmesh.agent.config.Protocol;
 import dev.jmesh.agent.inbound.InboundPorts;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.Router;
 import dev.jmesh.bootstrap.TcpConnect;
 import dev.jmesh.bootstrap.TlsOrigination;
+import dev.jmesh.policy.Protocol;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,15 +1,15 @@
 package dev.jmesh.agent.mesh;
 
 import dev.jmesh.agent.AgentLog;
-import dev.jmesh.agent.config.IdentityConfig;
-import dev.jmesh.agent.config.MeshConfig;
-import dev.jmesh.agent.config.ServiceConfig;
 import dev.jmesh.agent.identity.IdentityException;
 import dev.jmesh.agent.identity.IdentityFiles;
-import dev.jmesh.agent.identity.SpiffeId;
 import dev.jmesh.agent.identity.WorkloadIdentity;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
+import dev.jmesh.policy.IdentityConfig;
+import dev.jmesh.policy.MeshConfig;
+import dev.jmesh.policy.ServiceConfig;
+import dev.jmesh.policy.SpiffeId;
 import java.lang.instrument.Instrumentation;
 
 /**

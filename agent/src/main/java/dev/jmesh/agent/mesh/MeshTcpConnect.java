@@ -1,9 +1,9 @@
 package dev.jmesh.agent.mesh;
 
-import dev.jmesh.agent.config.RetryPolicy;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.bootstrap.TcpConnect;
 import dev.jmesh.bootstrap.TlsOrigination;
+import dev.jmesh.policy.RetryPolicy;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -42,6 +42,8 @@ final class MeshTcpConnect implements TcpConnect {
     private final long requestHash;
     private final Endpoint[] tried;
     private final Endpoint fixed; // the one endpoint the application chose, or null to balance
+    /** Where the connection is balanced: the subset its route's split chose, or the whole service. */
+    private final EndpointPool pool;
     private final TlsOrigination tls;
     private final StringBuilder failures = new StringBuilder();
     private int attempts;
@@ -72,6 +74,7 @@ final class MeshTcpConnect implements TcpConnect {
         long bound = Math.min(callerNanos, serviceNanos);
         this.deadlineNanos = nowNanos + (bound == Long.MAX_VALUE ? DEFAULT_CONNECT_TIMEOUT.toNanos() : bound);
         this.requestHash = connectionHash(service);
+        this.pool = fixed != null ? service.whole() : service.connectionPool();
         this.tried = new Endpoint[maxAttempts];
     }
 
@@ -80,14 +83,14 @@ final class MeshTcpConnect implements TcpConnect {
         if (attempts > 0 && (attempts >= maxAttempts || remainingNanos() <= 0)) {
             return null;
         }
-        Rotation rotation = service.rotation();
+        Rotation rotation = pool.rotation();
         if (fixed == null && rotation.isEmpty()) {
-            throw new ConnectException(prefix() + "no healthy endpoint (" + service.noEndpointReason() + ")");
+            throw new ConnectException(prefix() + "no healthy endpoint (" + pool.noEndpointReason() + ")");
         }
         // One balancer pick per connection; a fail-over walks on from the endpoint that failed,
         // so a dead endpoint does not take the first attempt of every connection.
         Endpoint picked = fixed != null ? fixed
-                : attempts == 0 ? rotation.balancer().pick(requestHash)
+                : attempts == 0 ? rotation.pick(requestHash)
                 : rotation.untried(rotation.after(tried[attempts - 1]), tried, attempts);
         if (picked == null) {
             return null;
@@ -110,7 +113,7 @@ final class MeshTcpConnect implements TcpConnect {
 
     /** Whether the attempt just started has another endpoint to fail over to. */
     private boolean mayFailOver() {
-        return fixed == null && attempts < maxAttempts && service.rotation().endpoints().length > attempts;
+        return fixed == null && attempts < maxAttempts && pool.rotation().endpoints().length > attempts;
     }
 
     private long remainingNanos() {

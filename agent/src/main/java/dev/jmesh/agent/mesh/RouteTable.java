@@ -1,11 +1,11 @@
 package dev.jmesh.agent.mesh;
 
-import dev.jmesh.agent.config.EndpointConfig;
-import dev.jmesh.agent.config.MeshConfig;
-import dev.jmesh.agent.config.ServiceConfig;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.time.MeshClock;
+import dev.jmesh.policy.EndpointConfig;
+import dev.jmesh.policy.MeshConfig;
+import dev.jmesh.policy.ServiceConfig;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,18 +21,21 @@ import java.util.Objects;
  */
 public final class RouteTable implements AutoCloseable {
 
-    public static final RouteTable EMPTY = new RouteTable(Map.of(), MeshSecurity.NONE, MeshClock.SYSTEM);
+    public static final RouteTable EMPTY = new RouteTable(Map.of(), MeshSecurity.NONE, MeshClock.SYSTEM, null);
 
     private final Map<String, Service> services;
     private final MeshSecurity security;
     private final MeshClock clock;
+    /** This workload's zone, for locality; null for none. */
+    private final String zone;
     /** Services the mesh secures, by {@code host:port} of each endpoint, as written and as resolved. */
     private final Map<String, Service> securedEndpoints;
 
-    private RouteTable(Map<String, Service> services, MeshSecurity security, MeshClock clock) {
+    private RouteTable(Map<String, Service> services, MeshSecurity security, MeshClock clock, String zone) {
         this.services = services;
         this.security = security;
         this.clock = clock;
+        this.zone = zone;
         Map<String, Service> secured = new HashMap<>();
         for (Service service : services.values()) {
             if (service.tls() != null) {
@@ -55,7 +58,7 @@ public final class RouteTable implements AutoCloseable {
      * its services, and those of every table built from it, read the time from {@code clock}.
      */
     public static RouteTable initial(MeshConfig config, MeshMetrics metrics, MeshSecurity security, MeshClock clock) {
-        return build(config, metrics, new RouteTable(Map.of(), security, clock));
+        return build(config, metrics, new RouteTable(Map.of(), security, clock, config.zone()));
     }
 
     /**
@@ -74,7 +77,7 @@ public final class RouteTable implements AutoCloseable {
         Map<String, Service> services = new HashMap<>();
         for (ServiceConfig service : config.services().values()) {
             Service old = previous.services.get(service.name());
-            if (old != null && old.config().equals(service)) {
+            if (old != null && old.config().equals(service) && Objects.equals(previous.zone, config.zone())) {
                 services.put(service.name(), old);
                 continue;
             }
@@ -92,9 +95,9 @@ public final class RouteTable implements AutoCloseable {
                 endpoints.add(same != null ? same : new Endpoint(address, e.weight(), e.zone(), previous.clock.nanoTime()));
             }
             services.put(service.name(), new Service(service, endpoints, metrics.service(service.name()),
-                    previous.security.tlsFor(service), previous.clock));
+                    previous.security.tlsFor(service), previous.clock, config.zone()));
         }
-        return new RouteTable(Map.copyOf(services), previous.security, previous.clock);
+        return new RouteTable(Map.copyOf(services), previous.security, previous.clock, config.zone());
     }
 
     /** Health state means the same under both: it may be carried from one to the other. */

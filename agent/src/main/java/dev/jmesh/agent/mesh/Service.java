@@ -1,27 +1,33 @@
 package dev.jmesh.agent.mesh;
 
-import dev.jmesh.agent.config.Protocol;
-import dev.jmesh.agent.config.ServiceConfig;
 import dev.jmesh.agent.health.HealthChecker;
 import dev.jmesh.agent.health.OutlierDetector;
 import dev.jmesh.agent.metrics.ServiceMetrics;
 import dev.jmesh.agent.resilience.CircuitBreaker;
 import dev.jmesh.agent.resilience.FailoverTimeout;
 import dev.jmesh.agent.resilience.RetryBudgetWindow;
-import dev.jmesh.agent.routing.Balancers;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.time.MeshClock;
+import dev.jmesh.agent.traffic.RouteSelector;
+import dev.jmesh.agent.traffic.TokenBucket;
+import dev.jmesh.bootstrap.RequestHeaders;
+import dev.jmesh.policy.Protocol;
+import dev.jmesh.policy.RouteConfig;
+import dev.jmesh.policy.ServiceConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A mesh service in one route-table snapshot: its policy, its endpoints, and the runtime
- * state its calls share (rotation, breaker, retry budget, outlier detector, health checker).
+ * state its calls share (pools and routes, breaker, retry budget, rate limit, outlier
+ * detector, health checker).
  *
- * <p>The pick path reads one volatile {@link Rotation}; endpoints leaving or returning
- * rebuild it under this object's lock, which the pick path never takes.
+ * <p>The pick path reads one volatile {@link Rotation} of a pool; endpoints leaving or
+ * returning rebuild every pool's under this object's lock, which the pick path never takes.
  */
 public final class Service implements AutoCloseable {
 
@@ -41,9 +47,24 @@ public final class Service implements AutoCloseable {
     private final InetAddress address;
     /** The mutual TLS the mesh adds to calls to this service, or null. */
     private final ServiceTls tls;
-    private volatile Rotation rotation;
+    /** Every endpoint: where a request no route takes goes. */
+    private final EndpointPool whole;
+    /** Each subset's endpoints, by name, in policy order. */
+    private final Map<String, EndpointPool> subsets;
+    private final ServiceRoute[] routes;
+    /** Which of {@link #routes} a request takes; null without routes. */
+    private final RouteSelector selector;
+    /** The service's own rate limit, or null. */
+    private final TokenBucket rateLimit;
+    /** Copies for the routes' mirrors; null when no route mirrors. */
+    private final Mirroring mirroring;
 
-    Service(ServiceConfig config, List<Endpoint> endpoints, ServiceMetrics metrics, ServiceTls tls, MeshClock clock) {
+    /**
+     * @param endpoints one per endpoint of {@code config}, in the same order
+     * @param localZone this workload's zone, or null
+     */
+    Service(ServiceConfig config, List<Endpoint> endpoints, ServiceMetrics metrics, ServiceTls tls, MeshClock clock,
+            String localZone) {
         this.tls = tls;
         this.clock = clock;
         this.failoverTimeout = new FailoverTimeout(clock.nanoTime());
@@ -56,7 +77,30 @@ public final class Service implements AutoCloseable {
         this.address = ServiceAddresses.of(config.name());
         this.breaker = new CircuitBreaker(config.circuitBreaker());
         this.budget = new RetryBudgetWindow(config.retries().budget());
-        this.rotation = buildRotation();
+        this.whole = new EndpointPool(null, metrics, this.endpoints, config.balancer(), config.slowStart(), clock,
+                localZone);
+        Map<String, EndpointPool> pools = new LinkedHashMap<>();
+        config.traffic().subsets().forEach((name, labels) -> {
+            List<Endpoint> members = new ArrayList<>();
+            for (int i = 0; i < this.endpoints.size(); i++) {
+                if (config.endpoints().get(i).matches(labels)) {
+                    members.add(this.endpoints.get(i));
+                }
+            }
+            pools.put(name, new EndpointPool(name, metrics.subset(name), members, config.balancer(), config.slowStart(),
+                    clock, localZone));
+        });
+        this.subsets = Map.copyOf(pools);
+        List<ServiceRoute> compiled = new ArrayList<>();
+        for (RouteConfig route : config.traffic().routes()) {
+            compiled.add(new ServiceRoute(route, this.subsets, clock));
+        }
+        this.routes = compiled.toArray(new ServiceRoute[0]);
+        this.selector = routes.length == 0 ? null
+                : new RouteSelector(config.traffic().routes().stream().map(RouteConfig::match).toList());
+        this.rateLimit = config.traffic().rateLimit() == null ? null : new TokenBucket(config.traffic().rateLimit(), clock);
+        this.mirroring = config.traffic().routes().stream().anyMatch(r -> r.mirror() != null)
+                ? new Mirroring(config.name(), metrics) : null;
         this.outliers = new OutlierDetector(config.outlierDetection(), this.endpoints, this::refreshRotation, metrics,
                 clock);
         for (Endpoint e : this.endpoints) {
@@ -133,63 +177,51 @@ public final class Service implements AutoCloseable {
         return status >= 0 && status < retriedStatus.length && retriedStatus[status];
     }
 
-    /** Picks an endpoint in rotation for a first attempt; {@code null} when none is in rotation. */
-    Endpoint pick(long requestHash) {
-        Rotation current = rotation;
-        return current.isEmpty() ? null : current.balancer().pick(requestHash);
+    /** Every endpoint of the service, as one pool. */
+    EndpointPool whole() {
+        return whole;
+    }
+
+    /** The first route that takes this request, or null: then it goes to the whole service. */
+    ServiceRoute route(String method, String rawPath, String rawQuery, RequestHeaders headers) {
+        if (selector == null) {
+            return null;
+        }
+        int route = selector.select(method, rawPath, rawQuery, headers);
+        return route == RouteSelector.NONE ? null : routes[route];
     }
 
     /**
-     * Picks an endpoint for a retry, without a balancer turn (so an endpoint that fails does not
-     * take the first attempt of every call): the next one in rotation after the last one tried
-     * that the call has not tried (the first {@code triedCount} of {@code tried}), as Envoy's
-     * previous-hosts retry predicate does; then, rather than repeat a failure, one out of
-     * rotation the call has not tried (ejected a while ago, and perhaps back: a panic for this
-     * one call, as Envoy routes to every host when too few are healthy); once every endpoint was
-     * tried, the next in rotation after the last one tried.
-     *
-     * @return the endpoint, or {@code null} when none is in rotation
+     * Where a connection goes: by a tcp service's first route (which matches every connection:
+     * its split, sticky per source host with {@code hashKey: source-ip}), or the whole service.
      */
-    Endpoint pickRetry(Endpoint[] tried, int triedCount) {
-        Rotation current = rotation;
-        if (current.isEmpty()) {
-            return null;
+    EndpointPool connectionPool() {
+        if (routes.length == 0) {
+            return whole;
         }
-        Endpoint next = current.after(tried[triedCount - 1]);
-        Endpoint untried = current.untried(next, tried, triedCount);
-        if (untried != null) {
-            return untried;
-        }
-        for (Endpoint e : endpoints) {
-            if (!Rotation.contains(tried, triedCount, e)) {
-                return e;
-            }
-        }
-        return next;
+        boolean sticky = routes[0].config().hashKey() != null;
+        return routes[0].pool(sticky ? SourceAddress.HASH : 0, sticky);
     }
 
-    Rotation rotation() {
-        return rotation;
+    /** The service's own rate limit, or null. */
+    TokenBucket rateLimit() {
+        return rateLimit;
     }
 
-    /** Why no endpoint is in rotation, e.g. {@code 3 of 3 failing health checks}. */
-    String noEndpointReason() {
-        return endpoints.size() + " of " + endpoints.size() + " failing health checks";
+    Mirroring mirroring() {
+        return mirroring;
+    }
+
+    /** Picks an endpoint in rotation of the whole service; {@code null} when none is in rotation. */
+    Endpoint pick(long requestHash) {
+        return whole.pick(requestHash);
     }
 
     synchronized void refreshRotation() {
-        rotation = buildRotation();
-    }
-
-    private Rotation buildRotation() {
-        List<Endpoint> inRotation = new ArrayList<>(endpoints.size());
-        for (Endpoint e : endpoints) {
-            if (e.health().inRotation()) {
-                inRotation.add(e);
-            }
+        whole.refresh();
+        for (EndpointPool pool : subsets.values()) {
+            pool.refresh();
         }
-        return new Rotation(inRotation.toArray(new Endpoint[0]), inRotation.isEmpty() ? null
-                : Balancers.create(config.balancer(), inRotation, config.slowStart(), clock));
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.jmesh.agent.mesh;
 
-import dev.jmesh.agent.identity.SpiffeId;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.bootstrap.TlsOrigination;
+import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;

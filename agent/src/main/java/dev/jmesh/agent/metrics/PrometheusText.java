@@ -1,5 +1,6 @@
 package dev.jmesh.agent.metrics;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,7 +20,8 @@ public final class PrometheusText {
 
         out.append("# HELP istio_requests_total Requests made by this workload, by destination and outcome.\n");
         out.append("# TYPE istio_requests_total counter\n");
-        for (ServiceMetrics service : metrics.services()) {
+        List<ServiceMetrics> requestMetrics = withSubsets(metrics);
+        for (ServiceMetrics service : requestMetrics) {
             for (RequestSeries s : service.series()) {
                 out.append("istio_requests_total{").append(requestLabels(source, service, s)).append("} ")
                         .append(s.count.sum()).append('\n');
@@ -27,7 +29,7 @@ public final class PrometheusText {
         }
         out.append("# HELP istio_request_duration_milliseconds Duration of calls, retries included.\n");
         out.append("# TYPE istio_request_duration_milliseconds histogram\n");
-        for (ServiceMetrics service : metrics.services()) {
+        for (ServiceMetrics service : requestMetrics) {
             for (RequestSeries s : service.series()) {
                 histogram(out, "istio_request_duration_milliseconds", requestLabels(source, service, s), s.duration);
             }
@@ -84,6 +86,20 @@ public final class PrometheusText {
                     .append("\",limit=\"maxPendingRequests\"} ").append(s.pendingRejections.sum()).append('\n');
         }
         counter(out, "jmesh_ejections_total", "Endpoints ejected by outlier detection.", metrics, s -> s.ejections.sum());
+        out.append("# HELP jmesh_mirrored_requests_total Copies of requests for mirrors: sent, dropped (too many in"
+                + " flight), or unsupported (the client library cannot copy a request).\n");
+        out.append("# TYPE jmesh_mirrored_requests_total counter\n");
+        for (ServiceMetrics s : metrics.services()) {
+            long sent = s.mirrorsSent.sum();
+            long dropped = s.mirrorsDropped.sum();
+            long unsupported = s.mirrorsUnsupported.sum();
+            if (sent + dropped + unsupported > 0) {
+                String service = "jmesh_mirrored_requests_total{destination_service=\"" + escape(s.service()) + "\",result=\"";
+                out.append(service).append("sent\"} ").append(sent).append('\n');
+                out.append(service).append("dropped\"} ").append(dropped).append('\n');
+                out.append(service).append("unsupported\"} ").append(unsupported).append('\n');
+            }
+        }
 
         out.append("# HELP jmesh_ejections_active Endpoints ejected now.\n");
         out.append("# TYPE jmesh_ejections_active gauge\n");
@@ -168,8 +184,19 @@ public final class PrometheusText {
     }
 
     private static String requestLabels(String source, ServiceMetrics service, RequestSeries s) {
-        return source + ",destination_service=\"" + escape(service.service()) + "\",response_code=\""
+        String subset = service.subset() == null ? "" : "\",destination_subset=\"" + escape(service.subset());
+        return source + ",destination_service=\"" + escape(service.service()) + subset + "\",response_code=\""
                 + s.responseCode + "\",response_flags=\"" + s.flags.label() + "\"";
+    }
+
+    /** Each service's request metrics, then its subsets'. */
+    private static List<ServiceMetrics> withSubsets(MeshMetrics metrics) {
+        List<ServiceMetrics> all = new ArrayList<>();
+        for (ServiceMetrics service : metrics.services()) {
+            all.add(service);
+            all.addAll(service.subsets());
+        }
+        return all;
     }
 
     static String number(double value) {

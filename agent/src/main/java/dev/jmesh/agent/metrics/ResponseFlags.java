@@ -23,7 +23,13 @@ public enum ResponseFlags {
     /** Upstream retry limit exceeded: still failing after the last retry. */
     URX("URX"),
     UF_URX("UF,URX"),
-    UC_URX("UC,URX");
+    UC_URX("UC,URX"),
+    /** The request was aborted by fault injection: the mesh answered, no backend saw it. */
+    FI("FI"),
+    /** The request was delayed by fault injection, then sent. */
+    DI("DI"),
+    /** Over the local rate limit: answered 429 by the mesh, no backend saw it. */
+    RL("RL");
 
     private final String label;
 

@@ -20,6 +20,9 @@ public final class ServiceMetrics {
     private static final int MAX_STATUS = 600;
 
     private final String service;
+    /** The subset the requests counted here were routed to; null for the whole service. */
+    private final String subset;
+    private final ConcurrentHashMap<String, ServiceMetrics> subsets = new ConcurrentHashMap<>();
     private final AtomicReferenceArray<RequestSeries> responses = new AtomicReferenceArray<>(MAX_STATUS);
     private final ConcurrentHashMap<Integer, RequestSeries> flagged = new ConcurrentHashMap<>();
     final LongAdder retries = new LongAdder();
@@ -31,13 +34,46 @@ public final class ServiceMetrics {
     final LongAdder tcpClosed = new LongAdder();
     final LongAdder tcpConnectFailures = new LongAdder();
     final DurationHistogram tcpConnectDuration = new DurationHistogram();
+    final LongAdder mirrorsSent = new LongAdder();
+    final LongAdder mirrorsDropped = new LongAdder();
+    final LongAdder mirrorsUnsupported = new LongAdder();
 
     ServiceMetrics(String service) {
+        this(service, null);
+    }
+
+    private ServiceMetrics(String service, String subset) {
         this.service = service;
+        this.subset = subset;
     }
 
     public String service() {
         return service;
+    }
+
+    /** The subset's name, or null for the whole service. */
+    String subset() {
+        return subset;
+    }
+
+    /**
+     * Where requests routed to one of the service's subsets are counted: the same series with a
+     * {@code destination_subset} label (bounded: the subsets the policy names).
+     */
+    public ServiceMetrics subset(String name) {
+        return subsets.computeIfAbsent(name, n -> new ServiceMetrics(service, n));
+    }
+
+    /** The subsets' request metrics, in name order. */
+    List<ServiceMetrics> subsets() {
+        List<ServiceMetrics> all = new ArrayList<>(subsets.values());
+        all.sort(Comparator.comparing(ServiceMetrics::subset));
+        return all;
+    }
+
+    /** A copy of a request was sent to a mirror ({@code sent}), dropped (too many in flight), or the client cannot copy. */
+    public void recordMirror(boolean sent, boolean dropped) {
+        (sent ? mirrorsSent : dropped ? mirrorsDropped : mirrorsUnsupported).increment();
     }
 
     /** One finished call: what the application got, and how long the whole call took. */

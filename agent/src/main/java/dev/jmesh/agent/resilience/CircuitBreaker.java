@@ -1,6 +1,6 @@
 package dev.jmesh.agent.resilience;
 
-import dev.jmesh.agent.config.CircuitBreakerPolicy;
+import dev.jmesh.policy.CircuitBreakerPolicy;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

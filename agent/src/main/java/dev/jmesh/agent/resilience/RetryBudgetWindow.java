@@ -1,6 +1,6 @@
 package dev.jmesh.agent.resilience;
 
-import dev.jmesh.agent.config.RetryBudget;
+import dev.jmesh.policy.RetryBudget;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;

@@ -1,7 +1,7 @@
 package dev.jmesh.agent.routing;
 
-import dev.jmesh.agent.config.BalancerKind;
 import dev.jmesh.agent.time.MeshClock;
+import dev.jmesh.policy.BalancerKind;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;

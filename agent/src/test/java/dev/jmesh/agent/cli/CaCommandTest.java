@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jmesh.agent.identity.IdentityFiles;
 import dev.jmesh.agent.identity.IdentityMaterial;
 import dev.jmesh.agent.identity.Pem;
-import dev.jmesh.agent.identity.SpiffeId;
+import dev.jmesh.policy.SpiffeId;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.jmesh.agent.config.HealthCheckPolicy;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.time.FakeClock;
+import dev.jmesh.policy.HealthCheckPolicy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

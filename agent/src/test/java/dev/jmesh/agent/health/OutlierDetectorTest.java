@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.agent.config.OutlierDetectionPolicy;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.time.FakeClock;
+import dev.jmesh.policy.OutlierDetectionPolicy;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.jmesh.agent.identity;
 
+import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

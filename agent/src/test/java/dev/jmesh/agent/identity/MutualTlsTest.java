@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jmesh.agent.identity.ca.CertificateAuthority;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
+import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;

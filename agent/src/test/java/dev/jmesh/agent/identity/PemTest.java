@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmesh.agent.identity.ca.CertificateAuthority;
 import dev.jmesh.agent.identity.ca.IssuedIdentity;
+import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import dev.jmesh.agent.identity.ca.CertificateAuthority;
 import dev.jmesh.agent.identity.ca.IssuedIdentity;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
+import dev.jmesh.policy.SpiffeId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

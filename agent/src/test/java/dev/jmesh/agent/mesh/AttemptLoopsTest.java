@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.agent.config.CircuitBreakerPolicy;
-import dev.jmesh.agent.config.RetryPolicy;
 import dev.jmesh.bootstrap.AsyncHttpTransport;
 import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpTransport;
+import dev.jmesh.policy.CircuitBreakerPolicy;
+import dev.jmesh.policy.RetryPolicy;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -86,7 +86,7 @@ class AttemptLoopsTest {
     void aRetriedResponseIsDiscardedAndTheNextEndpointAnswers() throws IOException {
         Service service = policies.service(3, MeshHttpCallTest.retries(3, MeshHttpCallTest.CONNECT_RESET_503));
         ScriptedTransport transport = new ScriptedTransport(new ConnectException("refused"), 503, 200);
-        Integer answer = MeshHttpCallTest.call(service, "GET").execute(transport);
+        Integer answer = MeshHttpCallTest.unrouted(service, "GET").execute(transport);
         assertEquals(200, answer);
         assertEquals(List.of(503), transport.discarded, "the 503 was released, never given to the application");
         assertEquals(3, transport.sentTo.stream().distinct().count(), "each attempt elsewhere: " + transport.sentTo);
@@ -97,7 +97,7 @@ class AttemptLoopsTest {
     void theLastFailureIsTheApplicationsNamingTheService() {
         Service service = policies.service(2, MeshHttpCallTest.retries(2, MeshHttpCallTest.CONNECT_RESET_503));
         ScriptedTransport transport = new ScriptedTransport(new ConnectException("refused"), new ConnectException("refused"));
-        IOException failure = assertThrows(IOException.class, () -> MeshHttpCallTest.call(service, "GET").execute(transport));
+        IOException failure = assertThrows(IOException.class, () -> MeshHttpCallTest.unrouted(service, "GET").execute(transport));
         assertTrue(failure.getMessage().startsWith("jmesh: orders: no endpoint reachable"), failure.getMessage());
         assertEquals(0, service.breaker().active());
     }
@@ -106,7 +106,7 @@ class AttemptLoopsTest {
     void anAdapterFaultEndsTheCallAndReachesTheApplicationAsItIs() {
         Service service = policies.service(2, MeshHttpCallTest.retries(2, MeshHttpCallTest.CONNECT_RESET_503));
         ScriptedTransport broken = new ScriptedTransport(new IllegalStateException("library fault"));
-        assertThrows(IllegalStateException.class, () -> MeshHttpCallTest.call(service, "GET").execute(broken));
+        assertThrows(IllegalStateException.class, () -> MeshHttpCallTest.unrouted(service, "GET").execute(broken));
         assertEquals(0, service.breaker().active());
     }
 
@@ -114,9 +114,9 @@ class AttemptLoopsTest {
     void aCallOverTheBreakerLimitSendsNothing() {
         Service service = policies.service(1, MeshHttpCallTest.retries(1, MeshHttpCallTest.CONNECT_RESET_503), null,
                 new CircuitBreakerPolicy(1, 1), null);
-        MeshHttpCall holding = MeshHttpCallTest.call(service, "GET");
+        MeshHttpCall holding = MeshHttpCallTest.unrouted(service, "GET");
         ScriptedTransport transport = new ScriptedTransport(200);
-        IOException rejected = assertThrows(IOException.class, () -> MeshHttpCallTest.call(service, "GET").execute(transport));
+        IOException rejected = assertThrows(IOException.class, () -> MeshHttpCallTest.unrouted(service, "GET").execute(transport));
         assertTrue(rejected.getMessage().contains("circuit breaker open"), rejected.getMessage());
         assertEquals(List.of(), transport.sentTo);
         holding.end();
@@ -172,7 +172,7 @@ class AttemptLoopsTest {
     void asyncAttemptsChainWithoutAThreadAndTheRetriedBodyIsNeverRead() throws Exception {
         Service service = policies.service(2, MeshHttpCallTest.retries(2, MeshHttpCallTest.CONNECT_RESET_503));
         HeldTransport transport = new HeldTransport();
-        CompletableFuture<String> call = MeshHttpCallTest.call(service, "GET").executeAsync(transport);
+        CompletableFuture<String> call = MeshHttpCallTest.unrouted(service, "GET").executeAsync(transport);
         transport.awaitAttempts(1);
         transport.answer(0, 503);
         transport.awaitAttempts(2); // started by the first attempt's completion, after its backoff
@@ -186,7 +186,7 @@ class AttemptLoopsTest {
         Service service = policies.service(2, new RetryPolicy(2, Duration.ofMillis(50), MeshHttpCallTest.CONNECT_RESET_503,
                 MeshHttpCallTest.NO_WAIT, MeshHttpCallTest.UNLIMITED, false));
         HeldTransport transport = new HeldTransport(); // a library whose own timer never fires
-        CompletableFuture<String> call = MeshHttpCallTest.call(service, "GET").executeAsync(transport);
+        CompletableFuture<String> call = MeshHttpCallTest.unrouted(service, "GET").executeAsync(transport);
         transport.awaitAttempts(1);
         policies.clock.advance(Duration.ofMillis(49));
         assertEquals(1, transport.attempts.size(), "not before its bound");
@@ -203,7 +203,7 @@ class AttemptLoopsTest {
     void cancellingTheCallCancelsTheAttemptInFlight() throws Exception {
         Service service = policies.service(2, MeshHttpCallTest.retries(2, MeshHttpCallTest.CONNECT_RESET_503));
         HeldTransport transport = new HeldTransport();
-        CompletableFuture<String> call = MeshHttpCallTest.call(service, "GET").executeAsync(transport);
+        CompletableFuture<String> call = MeshHttpCallTest.unrouted(service, "GET").executeAsync(transport);
         transport.awaitAttempts(1);
         call.cancel(true);
         assertTrue(transport.attempts.get(0).isCancelled());
@@ -214,7 +214,7 @@ class AttemptLoopsTest {
     void aFailedAsyncAttemptIsTheApplicationsWhenNoRetryIsLeft() throws Exception {
         Service service = policies.service(1, MeshHttpCallTest.retries(1, MeshHttpCallTest.CONNECT_RESET_503));
         HeldTransport transport = new HeldTransport();
-        CompletableFuture<String> call = MeshHttpCallTest.call(service, "GET").executeAsync(transport);
+        CompletableFuture<String> call = MeshHttpCallTest.unrouted(service, "GET").executeAsync(transport);
         transport.awaitAttempts(1);
         ConnectException refused = new ConnectException("refused");
         transport.attempts.get(0).completeExceptionally(refused);

@@ -6,21 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.agent.config.Backoff;
-import dev.jmesh.agent.config.BalancerKind;
-import dev.jmesh.agent.config.CircuitBreakerPolicy;
-import dev.jmesh.agent.config.EndpointConfig;
-import dev.jmesh.agent.config.OutlierDetectionPolicy;
-import dev.jmesh.agent.config.RetryBudget;
-import dev.jmesh.agent.config.RetryOn;
-import dev.jmesh.agent.config.RetryOn.Condition;
-import dev.jmesh.agent.config.Protocol;
-import dev.jmesh.agent.config.RetryPolicy;
-import dev.jmesh.agent.config.ServiceConfig;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.time.FakeClock;
 import dev.jmesh.bootstrap.FailureKind;
+import dev.jmesh.policy.Backoff;
+import dev.jmesh.policy.CircuitBreakerPolicy;
+import dev.jmesh.policy.EndpointConfig;
+import dev.jmesh.policy.OutlierDetectionPolicy;
+import dev.jmesh.policy.RetryBudget;
+import dev.jmesh.policy.RetryOn;
+import dev.jmesh.policy.RetryOn.Condition;
+import dev.jmesh.policy.RetryPolicy;
+import dev.jmesh.policy.ServiceConfig;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -56,9 +54,9 @@ class MeshHttpCallTest {
             configs.add(new EndpointConfig("10.0.0." + (i + 1), 80, 1, null));
             live.add(new Endpoint(new InetSocketAddress("10.0.0." + (i + 1), 80), 1, null, clock.nanoTime()));
         }
-        ServiceConfig config = new ServiceConfig("orders", configs, BalancerKind.ROUND_ROBIN, null, null, timeout,
-                retries, breaker, outliers, null, Protocol.HTTP, null);
-        Service service = new Service(config, live, new MeshMetrics(null).service("orders"), null, clock);
+        ServiceConfig config = ServiceConfig.builder("orders", configs).timeout(timeout).retries(retries)
+                .circuitBreaker(breaker).outlierDetection(outliers).build();
+        Service service = new Service(config, live, new MeshMetrics(null).service("orders"), null, clock, null);
         services.add(service);
         return service;
     }
@@ -71,8 +69,20 @@ class MeshHttpCallTest {
         return new RetryPolicy(attempts, null, on, NO_WAIT, UNLIMITED, false);
     }
 
+    /** A call as an adapter begins it: routed by {@code execute}. */
+    static MeshHttpCall unrouted(Service service, String method) {
+        return unrouted(service, method, "/");
+    }
+
+    static MeshHttpCall unrouted(Service service, String method, String path) {
+        return new MeshHttpCall(service, method, path, null, service.clock().nanoTime());
+    }
+
+    /** A call routed as {@code execute} would, driven attempt by attempt by the test. */
     static MeshHttpCall call(Service service, String method) {
-        return new MeshHttpCall(service, method, "/", null, service.clock().nanoTime());
+        MeshHttpCall call = unrouted(service, method);
+        call.route(name -> null);
+        return call;
     }
 
     @Test

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.agent.config.ConfigParser;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.time.FakeClock;
 import dev.jmesh.bootstrap.TcpConnect;
+import dev.jmesh.policy.ConfigParser;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import dev.jmesh.agent.config.ConfigParser;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.time.FakeClock;
+import dev.jmesh.policy.ConfigParser;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

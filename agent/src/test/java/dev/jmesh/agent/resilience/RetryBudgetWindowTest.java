@@ -3,7 +3,7 @@ package dev.jmesh.agent.resilience;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.agent.config.RetryBudget;
+import dev.jmesh.policy.RetryBudget;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 

@@ -3,8 +3,8 @@ package dev.jmesh.agent.routing;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.jmesh.agent.config.BalancerKind;
 import dev.jmesh.agent.time.MeshClock;
+import dev.jmesh.policy.BalancerKind;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.agent.config.BalancerKind;
+import dev.jmesh.policy.BalancerKind;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;

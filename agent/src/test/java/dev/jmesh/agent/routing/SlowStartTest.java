@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.agent.config.BalancerKind;
 import dev.jmesh.agent.time.FakeClock;
+import dev.jmesh.policy.BalancerKind;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;

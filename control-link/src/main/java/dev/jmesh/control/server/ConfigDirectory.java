@@ -1,7 +1,6 @@
 package dev.jmesh.control.server;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -13,15 +12,17 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
 
 /**
  * The policy files of {@code --config DIR}: every {@code *.yaml} and {@code *.yml} directly in
@@ -29,28 +30,32 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * read half-written), read in name order. Each holds {@code services:} in the policy file's
  * schema; together they are the services every agent gets.
  *
- * <p>This side checks only what it needs to serve them: well-formed YAML whose one top-level key
- * is {@code services}, a mapping of names to mappings. The policy itself (endpoints, balancers,
- * durations...) is validated by each agent with its own strict parser, which NACKs what it
- * rejects; a file that cannot be read or has the wrong shape is logged and its last good
- * content is kept. Changes are noticed through the file system's watch service and, as a
- * fallback, a scan of names, sizes and modification times every 250 ms.
+ * <p>Each file is checked with the agent's own parser ({@link PolicyFile}): a file with any error
+ * is refused whole and its last good content is kept. Its errors and warnings are logged at
+ * their line and column once per content of the file, not at every re-read. Changes are noticed
+ * through the file system's watch service and, as a fallback, a scan of names, sizes and
+ * modification times every 250 ms.
  */
 final class ConfigDirectory implements AutoCloseable {
 
-    private static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
-
     private final Path dir;
-    private final Consumer<Map<String, Object>> onChange;
+    private final Consumer<Map<String, Node>> onChange;
     private final Consumer<String> log;
-    private final Map<Path, Map<String, Object>> lastGood = new HashMap<>();
+    private final Map<Path, Read> reads = new HashMap<>();
     private final Thread thread;
     private volatile boolean closed;
     private WatchService watch;
     private Map<Path, String> fingerprint = Map.of();
     private String lastProblem;
+    private Set<String> lastDuplicates = Set.of();
 
-    ConfigDirectory(Path dir, Consumer<Map<String, Object>> onChange, Consumer<String> log) {
+    /**
+     * A file's text as last read (null if it could not be), its check, and the services served
+     * for it: its last good ones, null if it never passed.
+     */
+    private record Read(String text, PolicyFile.Checked checked, Map<String, NodeTuple> served) {}
+
+    ConfigDirectory(Path dir, Consumer<Map<String, Node>> onChange, Consumer<String> log) {
         this.dir = dir;
         this.onChange = onChange;
         this.log = log;
@@ -59,7 +64,7 @@ final class ConfigDirectory implements AutoCloseable {
     }
 
     /** Loads the directory once (calling {@code onChange}), then watches it. */
-    Map<String, Object> start() throws IOException {
+    Map<String, Node> start() throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("config directory not found: " + dir);
         }
@@ -72,7 +77,7 @@ final class ConfigDirectory implements AutoCloseable {
             watch = null;
         }
         fingerprint = fingerprint();
-        Map<String, Object> services = load();
+        Map<String, Node> services = load();
         thread.start();
         return services;
     }
@@ -112,6 +117,11 @@ final class ConfigDirectory implements AutoCloseable {
     }
 
     private List<Path> files() throws IOException {
+        return files(dir);
+    }
+
+    /** The policy files of {@code dir}, in name order. */
+    static List<Path> files(Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
@@ -139,86 +149,74 @@ final class ConfigDirectory implements AutoCloseable {
     }
 
     /** Every file's services, merged in file-name order; a name defined twice keeps its first definition. */
-    Map<String, Object> load() throws IOException {
-        Map<String, Object> services = new LinkedHashMap<>();
-        Map<String, Path> definedIn = new HashMap<>();
+    Map<String, Node> load() throws IOException {
         List<Path> files = files();
-        lastGood.keySet().retainAll(files);
+        reads.keySet().retainAll(files);
+        Map<Path, Map<String, NodeTuple>> served = new LinkedHashMap<>();
         for (Path file : files) {
-            Map<String, Object> fileServices = read(file);
-            if (fileServices == null) {
-                fileServices = lastGood.getOrDefault(file, Map.of());
-            } else {
-                lastGood.put(file, fileServices);
-            }
-            for (Map.Entry<String, Object> e : fileServices.entrySet()) {
-                Path first = definedIn.putIfAbsent(e.getKey(), file);
-                if (first != null) {
-                    log.accept(file + ": service '" + e.getKey() + "' is already defined in " + first.getFileName()
-                            + "; this one is ignored");
-                    continue;
-                }
-                services.put(e.getKey(), e.getValue());
-            }
+            served.put(file, read(file));
         }
+        Map<String, Node> services = new LinkedHashMap<>();
+        Set<String> duplicates = new HashSet<>();
+        merge(served, line -> {
+            duplicates.add(line);
+            if (!lastDuplicates.contains(line)) { // once, not at every re-read
+                log.accept(line);
+            }
+        }).forEach((name, tuple) -> services.put(name, tuple.getValueNode()));
+        lastDuplicates = duplicates;
         return services;
     }
 
-    /** One file's services, or null (logged) when it cannot be used. */
-    private Map<String, Object> read(Path file) {
-        try {
-            if (Files.size(file) > MAX_FILE_BYTES) {
-                log.accept(file + ": larger than " + MAX_FILE_BYTES + " bytes; keeping its last good content");
-                return null;
+    /**
+     * The services of every file, in order; a name defined twice keeps its first definition,
+     * and each later one is told to {@code duplicate} at its line and column.
+     */
+    static Map<String, NodeTuple> merge(Map<Path, Map<String, NodeTuple>> byFile, Consumer<String> duplicate) {
+        Map<String, NodeTuple> services = new LinkedHashMap<>();
+        Map<String, Path> definedIn = new HashMap<>();
+        byFile.forEach((file, fileServices) -> fileServices.forEach((name, tuple) -> {
+            Path first = definedIn.putIfAbsent(name, file);
+            if (first == null) {
+                services.put(name, tuple);
+                return;
             }
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            Object doc = yaml().load(text);
-            if (doc == null) {
-                return Map.of();
-            }
-            if (!(doc instanceof Map<?, ?> root)) {
-                log.accept(file + ": expected a mapping with 'services:'; keeping its last good content");
-                return null;
-            }
-            for (Object key : root.keySet()) {
-                if (!"services".equals(key)) {
-                    log.accept(file + ": unknown key '" + key + "' (a config directory file holds only services:);"
-                            + " keeping its last good content");
-                    return null;
-                }
-            }
-            Object services = root.get("services");
-            if (services == null) {
-                return Map.of();
-            }
-            if (!(services instanceof Map<?, ?> map)) {
-                log.accept(file + ": 'services' must be a mapping; keeping its last good content");
-                return null;
-            }
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!(e.getKey() instanceof String name) || !(e.getValue() instanceof Map)) {
-                    log.accept(file + ": service '" + e.getKey() + "' must be a name with a mapping;"
-                            + " keeping the file's last good content");
-                    return null;
-                }
-                out.put(name, e.getValue());
-            }
-            return out;
-        } catch (IOException | RuntimeException e) {
-            log.accept(file + ": " + String.valueOf(e.getMessage()).replaceAll("\\s+", " ")
-                    + "; keeping its last good content");
-            return null;
-        }
+            Mark at = tuple.getKeyNode().getStartMark();
+            duplicate.accept(file + ":" + (at.getLine() + 1) + ":" + (at.getColumn() + 1) + ": service '" + name
+                    + "' is already defined in " + first.getFileName() + "; this one is ignored");
+        }));
+        return services;
     }
 
-    private static Yaml yaml() {
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(50);
-        options.setAllowRecursiveKeys(false);
-        options.setNestingDepthLimit(50);
-        options.setCodePointLimit((int) MAX_FILE_BYTES);
-        return new Yaml(new SafeConstructor(options));
+    /**
+     * The services to serve for {@code file}: what it holds now if it passes the check,
+     * otherwise its last good content (none if it never passed). Problems are logged when they
+     * change, so each once; an unchanged file is not checked again.
+     */
+    private Map<String, NodeTuple> read(Path file) {
+        Read last = reads.get(file);
+        String text = null;
+        PolicyFile.Checked checked;
+        try {
+            text = PolicyFile.text(file);
+            if (last != null && text.equals(last.text())) {
+                return last.served() == null ? Map.of() : last.served();
+            }
+            checked = PolicyFile.check(file.toString(), text);
+        } catch (IOException e) {
+            checked = PolicyFile.unreadable(file, e);
+        }
+        Map<String, NodeTuple> served = checked.ok() ? checked.services() : last == null ? null : last.served();
+        List<String> report = checked.report();
+        if (last == null || !report.equals(last.checked().report())) {
+            report.forEach(log);
+            if (!checked.ok()) {
+                log.accept(file + ": refused (" + checked.errors().size() + " error(s)); "
+                        + (served == null ? "nothing of it is served" : "keeping its last good content"));
+            }
+        }
+        reads.put(file, new Read(text, checked, served));
+        return served == null ? Map.of() : served;
     }
 
     @Override

@@ -10,24 +10,31 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code java -jar jmesh-control.jar --listen 127.0.0.1:15010 --config DIR [--zookeeper HOST:PORT]
- * [--token-file FILE] [--session-timeout 10s] [--ping-interval 5s] [--dead-after 15s]}
+ * [--token-file FILE] [--session-timeout 10s] [--ping-interval 5s] [--dead-after 15s]}, or
+ * {@code java -jar jmesh-control.jar check DIR} (see {@link CheckCommand}).
  */
 public final class ControlMain {
 
     static final String USAGE = "usage: java -jar jmesh-control.jar --listen HOST:PORT --config DIR"
             + " [--zookeeper HOST:PORT[,HOST:PORT...]] [--token-file FILE] [--session-timeout 10s]"
-            + " [--ping-interval 5s] [--dead-after 15s]";
+            + " [--ping-interval 5s] [--dead-after 15s]\n"
+            + "   or: java -jar jmesh-control.jar check DIR";
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s)");
 
     private ControlMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("check")) {
+            System.exit(CheckCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            return;
+        }
         // ZooKeeper's client logs through SLF4J: warnings and errors only.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");

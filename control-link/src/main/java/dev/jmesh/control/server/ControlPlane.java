@@ -1,6 +1,9 @@
 package dev.jmesh.control.server;
 
 import dev.jmesh.control.registry.Registry;
+import dev.jmesh.policy.ConfigParser;
+import dev.jmesh.policy.ConfigProblem;
+import dev.jmesh.policy.ParseResult;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -11,10 +14,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * One control-plane replica: the config directory and the registry feed one composed snapshot,
  * rebuilt on one thread whenever either changes, and the link server pushes it to every agent.
+ *
+ * <p>Each file is checked with the agent's parser where it is written ({@link PolicyFile}); each
+ * composed snapshot is parsed again, as the agents will, and one that fails is not published:
+ * the agents keep the last good one. That second check is what guarantees an agent is never sent
+ * a snapshot it would NACK, whatever the registry holds (it is shared through ZooKeeper).
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -27,9 +36,12 @@ public final class ControlPlane implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private volatile Map<String, Object> configured = Map.of();
+    private volatile Map<String, Node> configured = Map.of();
     private volatile Map<String, List<String>> registered = Map.of();
     private volatile String version = "";
+    // Guarded by recompose()'s lock.
+    private String refused = "";
+    private List<String> waiting = List.of();
 
     /**
      * Starts a replica.
@@ -60,21 +72,49 @@ public final class ControlPlane implements AutoCloseable {
         }, log);
     }
 
-    private void recompose() {
+    /** Synchronized: start() composes the first snapshot on its own thread, the composer the next ones. */
+    private synchronized void recompose() {
         try {
             Snapshots.Snapshot snapshot = Snapshots.compose(configured, registered);
-            if (!snapshot.version().equals(version)) {
-                version = snapshot.version();
-                links.publish(snapshot.version(), snapshot.yaml());
-                log.accept("snapshot " + snapshot.version() + ": " + serviceCount() + " service(s)");
+            if (!snapshot.waiting().equals(waiting)) {
+                for (String service : snapshot.waiting()) {
+                    if (!waiting.contains(service)) {
+                        log.accept("service '" + service + "' has no endpoints in the config directory and none"
+                                + " registered: left out of the snapshot until its workload registers");
+                    }
+                }
+                waiting = snapshot.waiting();
             }
+            if (snapshot.version().equals(version) || snapshot.version().equals(refused)) {
+                return;
+            }
+            ParseResult parsed = ConfigParser.parsePushed(snapshot.yaml(), "snapshot " + snapshot.version());
+            if (!parsed.ok()) {
+                refused = snapshot.version();
+                log.accept("snapshot " + snapshot.version() + " fails the agents' parser, not published; agents keep "
+                        + (version.isEmpty() ? "what they have" : "snapshot " + version) + ":");
+                for (ConfigProblem error : parsed.errors()) {
+                    log.accept("  " + error + " (" + quote(snapshot.yaml(), error.line()) + ")");
+                }
+                return;
+            }
+            version = snapshot.version();
+            links.publish(snapshot.version(), snapshot.yaml());
+            log.accept("snapshot " + snapshot.version() + ": " + serviceCount() + " service(s)");
         } catch (RuntimeException e) {
             log.accept("cannot compose a snapshot, the last one stays: " + e);
         }
     }
 
+    /** Line {@code line} (1-based) of {@code text}, stripped: the snapshot's line numbers mean nothing to a reader. */
+    private static String quote(String text, int line) {
+        List<String> lines = text.lines().toList();
+        return line >= 1 && line <= lines.size() ? "at '" + lines.get(line - 1).strip() + "'" : "the whole snapshot";
+    }
+
     private int serviceCount() {
-        return configured.size() + (int) registered.keySet().stream().filter(w -> !configured.containsKey(w)).count();
+        return configured.size() - waiting.size()
+                + (int) registered.keySet().stream().filter(w -> !configured.containsKey(w)).count();
     }
 
     public int port() {

@@ -1,19 +1,32 @@
 package dev.jmesh.control.server;
 
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Composes the document every agent is pushed: the config directory's services, plus one
  * service per registered workload, named by the workload, whose endpoints are the registered
  * ones. When the config directory also defines that name, its policy (balancer, retries...) is
- * kept and only its {@code endpoints} are replaced by the registered ones.
+ * kept and only its {@code endpoints} are replaced by the registered ones. A configured service
+ * without endpoints of its own waits for its workload to register: until then it is left out,
+ * as a workload whose last endpoint went away is.
+ *
+ * <p>The configured services are the files' node trees, written out as they are: every scalar
+ * keeps its text and style, so an agent reads exactly what the file says.
  *
  * <p>The version is content-addressed (the first 16 hex digits of the document's SHA-256), so
  * two replicas with the same config and the same ZooKeeper view push the same version, and an
@@ -23,26 +36,63 @@ final class Snapshots {
 
     private Snapshots() {}
 
-    /** A composed snapshot. */
-    record Snapshot(String version, String yaml) {}
+    /**
+     * A composed snapshot.
+     *
+     * @param waiting the configured services left out: no endpoints of their own, none registered
+     */
+    record Snapshot(String version, String yaml, List<String> waiting) {}
 
-    static Snapshot compose(Map<String, Object> configured, Map<String, List<String>> registered) {
-        Map<String, Object> services = new LinkedHashMap<>(configured);
-        registered.forEach((workload, endpoints) -> {
-            Map<String, Object> service = new LinkedHashMap<>();
-            if (services.get(workload) instanceof Map<?, ?> policy) {
-                policy.forEach((k, v) -> service.put(String.valueOf(k), v));
+    /** @param configured each configured service's policy (a mapping node), by name */
+    static Snapshot compose(Map<String, Node> configured, Map<String, List<String>> registered) {
+        Map<String, Node> services = new LinkedHashMap<>(configured);
+        registered.forEach((workload, endpoints) -> services.put(workload,
+                withEndpoints(services.get(workload) instanceof MappingNode policy ? policy.getValue() : List.of(),
+                        endpoints)));
+        List<NodeTuple> tuples = new ArrayList<>();
+        List<String> waiting = new ArrayList<>();
+        services.forEach((name, policy) -> {
+            if (registered.containsKey(name) || hasEndpoints(policy)) {
+                tuples.add(new NodeTuple(plain(name), policy));
+            } else {
+                waiting.add(name);
             }
-            service.put("endpoints", List.copyOf(endpoints));
-            services.put(workload, service);
         });
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("services", services);
+        Node doc = new MappingNode(Tag.MAP, List.of(new NodeTuple(plain("services"),
+                new MappingNode(Tag.MAP, tuples, DumperOptions.FlowStyle.BLOCK))), DumperOptions.FlowStyle.BLOCK);
         DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setWidth(1 << 16); // one scalar per line: the agent's line numbers stay readable
-        String yaml = new Yaml(options).dump(doc);
-        return new Snapshot(hash(yaml), yaml);
+        StringWriter yaml = new StringWriter();
+        new Yaml(options).serialize(doc, yaml);
+        return new Snapshot(hash(yaml.toString()), yaml.toString(), List.copyOf(waiting));
+    }
+
+    /** The policy with {@code endpoints} (where it was, or last) the registered ones. */
+    private static Node withEndpoints(List<NodeTuple> policy, List<String> endpoints) {
+        List<Node> items = endpoints.stream().<Node>map(Snapshots::plain).toList();
+        NodeTuple tuple = new NodeTuple(plain("endpoints"),
+                new SequenceNode(Tag.SEQ, items, DumperOptions.FlowStyle.BLOCK));
+        List<NodeTuple> service = new ArrayList<>();
+        boolean replaced = false;
+        for (NodeTuple t : policy) {
+            boolean isEndpoints = t.getKeyNode() instanceof ScalarNode key && key.getValue().equals("endpoints");
+            service.add(isEndpoints ? tuple : t);
+            replaced |= isEndpoints;
+        }
+        if (!replaced) {
+            service.add(tuple);
+        }
+        return new MappingNode(Tag.MAP, service, DumperOptions.FlowStyle.BLOCK);
+    }
+
+    private static boolean hasEndpoints(Node policy) {
+        return policy instanceof MappingNode mapping && mapping.getValue().stream()
+                .anyMatch(t -> t.getKeyNode() instanceof ScalarNode key && key.getValue().equals("endpoints"));
+    }
+
+    /** A string, quoted by the writer only if YAML would read it as something else. */
+    private static ScalarNode plain(String text) {
+        return new ScalarNode(Tag.STR, text, null, null, DumperOptions.ScalarStyle.PLAIN);
     }
 
     static String hash(String text) {

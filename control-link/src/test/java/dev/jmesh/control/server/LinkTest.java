@@ -120,13 +120,14 @@ class LinkTest {
         ControlLinkClient[] linked = new ControlLinkClient[1];
         ControlPlane plane = servingOrders("a.yaml", r, linked);
         String good = linked[0].version();
-        r.verdict = yaml -> yaml.contains("round-robbin") ? "snapshot x:4:15: unknown balancer 'round-robbin'" : null;
+        // The replica's parser accepts it (a bad policy is never sent, see PolicyCheckTest); this agent does not.
+        r.verdict = yaml -> yaml.contains("balancer: random") ? "snapshot x:4:15: balancer random not wanted here" : null;
         Files.writeString(dir.resolve("a.yaml"),
-                "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n    balancer: round-robbin\n");
+                "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n    balancer: random\n");
         await(() -> plane.nacks() == 1, "NACK");
         assertEquals(good, linked[0].version());
         await(() -> serverLog.stream().anyMatch(l -> l.startsWith("NACK from web@127.0.0.1")
-                && l.contains("unknown balancer 'round-robbin'")), "the NACK logged with its error");
+                && l.contains("balancer random not wanted here")), "the NACK logged with its error");
     }
 
     @Test

@@ -30,7 +30,7 @@ import okhttp3.Response;
  *
  * <pre>
  * CallerApp CLIENT [N*]URL... [--warmup URL] [--await-stdin] [--hold] [--method POST] [--pace MILLIS]
- *           [--threads N] [--exit-on-input]
+ *           [--threads N] [--exit-on-input] [--header NAME:VALUE]... [--no-headers]
  *   CLIENT: jdk-sync | jdk-async | jdk-virtual | okhttp-sync | okhttp-async | urlconnection | apache5
  *           | apache5-async | apache4
  *           | spring-resttemplate | spring-restclient | feign | retrofit, optionally +h2
@@ -40,6 +40,8 @@ import okhttp3.Response;
  *   --hold: after the calls, print DONE and wait for a line on standard input before exiting
  *   --exit-on-input: call System.exit(0) when a line arrives on standard input, calls in flight
  *                    or not (print EXIT)
+ *   --header: a request header for the URLs after it (JDK and OkHttp clients); {i} in the value
+ *             is the call's number, 0 up; --no-headers drops them for the URLs after it
  * </pre>
  *
  * Output per call: {@code RESULT <url> <status> <body> ms=<elapsed>} or
@@ -52,6 +54,8 @@ public final class CallerApp {
     private String method = "GET";
     private long paceMillis;
     private int threads = 1;
+    /** The headers of the calls being made, each {name, value}. */
+    private List<String[]> headers = List.of();
     private HttpClient jdkClient;
     private OkHttpCalls okHttpCalls;
 
@@ -62,6 +66,8 @@ public final class CallerApp {
 
     public static void main(String[] args) throws Exception {
         List<String> urls = new ArrayList<>();
+        List<List<String[]>> urlHeaders = new ArrayList<>();
+        List<String[]> headers = new ArrayList<>();
         String warmup = null;
         boolean awaitStdin = false;
         boolean hold = false;
@@ -75,7 +81,16 @@ public final class CallerApp {
                 case "--method" -> app.method = args[++i];
                 case "--pace" -> app.paceMillis = Long.parseLong(args[++i]);
                 case "--threads" -> app.threads = Integer.parseInt(args[++i]);
-                default -> urls.add(args[i]);
+                case "--header" -> {
+                    String header = args[++i];
+                    int colon = header.indexOf(':');
+                    headers.add(new String[] {header.substring(0, colon), header.substring(colon + 1)});
+                }
+                case "--no-headers" -> headers.clear();
+                default -> {
+                    urls.add(args[i]);
+                    urlHeaders.add(List.copyOf(headers));
+                }
             }
         }
         boolean ok = true;
@@ -87,7 +102,9 @@ public final class CallerApp {
             System.out.flush();
             new BufferedReader(new InputStreamReader(System.in)).readLine();
         }
-        for (String entry : urls) {
+        for (int u = 0; u < urls.size(); u++) {
+            String entry = urls.get(u);
+            app.headers = urlHeaders.get(u);
             int star = entry.indexOf('*');
             int count = star < 0 ? 1 : Integer.parseInt(entry.substring(0, star));
             ok &= app.call(entry.substring(star + 1), count);
@@ -175,7 +192,7 @@ public final class CallerApp {
             pace(i);
             long start = System.nanoTime();
             try {
-                HttpResponse<String> response = jdk().send(jdkRequest(url), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = jdk().send(jdkRequest(url, i), HttpResponse.BodyHandlers.ofString());
                 result(url, response.statusCode(), response.body(), start);
             } catch (Exception e) {
                 ok = error(url, e, start);
@@ -189,7 +206,7 @@ public final class CallerApp {
         for (int i = 0; i < count; i++) {
             pace(i);
             long start = System.nanoTime();
-            calls.add(jdk().sendAsync(jdkRequest(url), HttpResponse.BodyHandlers.ofString())
+            calls.add(jdk().sendAsync(jdkRequest(url, i), HttpResponse.BodyHandlers.ofString())
                     .handle((response, e) -> {
                         if (e != null) {
                             error(url, e instanceof java.util.concurrent.CompletionException ? e.getCause() : e, start);
@@ -211,7 +228,7 @@ public final class CallerApp {
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
             calls.add(executor.submit(() -> {
-                HttpResponse<String> response = jdk().send(jdkRequest(url), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = jdk().send(jdkRequest(url, 0), HttpResponse.BodyHandlers.ofString());
                 result(url, response.statusCode(),
                         response.body() + " virtual=" + isVirtual.invoke(Thread.currentThread()), start);
                 return true;
@@ -229,8 +246,11 @@ public final class CallerApp {
         return ok;
     }
 
-    private HttpRequest jdkRequest(String url) {
+    private HttpRequest jdkRequest(String url, int call) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url));
+        for (String[] header : headers) {
+            builder.header(header[0], header[1].replace("{i}", Integer.toString(call)));
+        }
         return "POST".equals(method)
                 ? builder.POST(HttpRequest.BodyPublishers.ofString("order")).build()
                 : builder.method(method, HttpRequest.BodyPublishers.noBody()).build();
@@ -275,8 +295,11 @@ public final class CallerApp {
             return okHttpClient;
         }
 
-        private Request okHttpRequest(String url) {
+        private Request okHttpRequest(String url, int call) {
             Request.Builder builder = new Request.Builder().url(url);
+            for (String[] header : headers) {
+                builder.header(header[0], header[1].replace("{i}", Integer.toString(call)));
+            }
             return "POST".equals(method)
                     ? builder.post(RequestBody.create((MediaType) null, "order")).build()
                     : builder.method(method, null).build();
@@ -287,7 +310,7 @@ public final class CallerApp {
             for (int i = 0; i < count; i++) {
                 pace(i);
                 long start = System.nanoTime();
-                try (Response response = okHttp().newCall(okHttpRequest(url)).execute()) {
+                try (Response response = okHttp().newCall(okHttpRequest(url, i)).execute()) {
                     result(url, response.code(), response.body().string(), start);
                 } catch (Exception e) {
                     ok = error(url, e, start);
@@ -302,7 +325,7 @@ public final class CallerApp {
                 pace(i);
                 long start = System.nanoTime();
                 CompletableFuture<Void> done = new CompletableFuture<>();
-                okHttp().newCall(okHttpRequest(url)).enqueue(new Callback() {
+                okHttp().newCall(okHttpRequest(url, i)).enqueue(new Callback() {
                     @Override
                     public void onFailure(Call call, IOException e) {
                         error(url, e, start);

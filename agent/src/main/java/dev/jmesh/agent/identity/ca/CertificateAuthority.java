@@ -2,10 +2,10 @@ package dev.jmesh.agent.identity.ca;
 
 import dev.jmesh.agent.identity.IdentityException;
 import dev.jmesh.agent.identity.Pem;
-import dev.jmesh.agent.identity.SpiffeId;
 import dev.jmesh.agent.identity.x509.CertificateBuilder;
 import dev.jmesh.agent.identity.x509.CertificateBuilder.Profile;
 import dev.jmesh.agent.io.SecureFiles;
+import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.jmesh.agent.identity.tls;
 
-import dev.jmesh.agent.identity.SpiffeId;
 import dev.jmesh.agent.identity.SpiffeTrustManager;
 import dev.jmesh.agent.identity.WorkloadIdentity;
+import dev.jmesh.policy.SpiffeId;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Arrays;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.jmesh.agent.identity.SpiffeId;
 import dev.jmesh.agent.identity.ca.CertificateAuthority;
 import dev.jmesh.agent.identity.ca.IssuedIdentity;
+import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -23,6 +23,7 @@ public final class ApacheHttpClient4Instrumentation implements MeshInstrumentati
 
     static final String CALLS = "dev.jmesh.instrumentation.apache4.Calls4";
     static final String TRANSPORT = "dev.jmesh.instrumentation.apache4.Transport4";
+    static final String LOCAL_RESPONSE = "dev.jmesh.instrumentation.apache4.LocalResponse4";
     private static final String EXEC_CHAIN = "org.apache.http.impl.execchain.ClientExecChain";
 
     @Override
@@ -53,6 +54,6 @@ public final class ApacheHttpClient4Instrumentation implements MeshInstrumentati
 
     @Override
     public List<String> helperClassNames() {
-        return List.of(CALLS, TRANSPORT);
+        return List.of(CALLS, TRANSPORT, LOCAL_RESPONSE);
     }
 }

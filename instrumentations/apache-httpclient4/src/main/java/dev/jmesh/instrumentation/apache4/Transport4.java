@@ -89,6 +89,11 @@ final class Transport4 implements HttpTransport<CloseableHttpResponse> {
     }
 
     @Override
+    public CloseableHttpResponse localReply(int status, String reason) {
+        return new LocalResponse4(status, reason);
+    }
+
+    @Override
     public int status(CloseableHttpResponse response) {
         return response.getStatusLine().getStatusCode();
     }

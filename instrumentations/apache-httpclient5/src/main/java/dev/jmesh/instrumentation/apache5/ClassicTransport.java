@@ -8,8 +8,11 @@ import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
 
 /**
  * One attempt of an HttpClient 5 classic call is an ordinary {@code execute} with the endpoint
@@ -40,6 +43,18 @@ final class ClassicTransport implements HttpTransport<CloseableHttpResponse> {
             attempt.bound(timeoutMillis);
         }
         return client.execute(ClassicCalls.endpoint(target, request, endpoint), request, attempt.context());
+    }
+
+    /** A response with the reason as its text body; {@code adapt} is public from HttpClient 5.2 on. */
+    @Override
+    public CloseableHttpResponse localReply(int status, String reason) throws IOException {
+        BasicClassicHttpResponse response = new BasicClassicHttpResponse(status);
+        response.setEntity(new StringEntity(reason, ContentType.TEXT_PLAIN));
+        try {
+            return CloseableHttpResponse.adapt(response);
+        } catch (IllegalAccessError older) {
+            throw new IOException(reason);
+        }
     }
 
     @Override

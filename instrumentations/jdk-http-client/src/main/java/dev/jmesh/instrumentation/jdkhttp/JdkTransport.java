@@ -65,6 +65,25 @@ final class JdkTransport<T> implements AsyncHttpTransport<HttpResponse<T>> {
         }
     }
 
+    /** The copy is one more attempt of the same request, to the mirror's endpoint, its body discarded. */
+    @Override
+    public boolean mirror(InetSocketAddress endpoint, long timeoutMillis, Runnable done) {
+        try {
+            CompletableFuture<?> copy = (CompletableFuture<?>) sendAsync.invoke(client,
+                    new AttemptRequest(request, endpoint, timeoutMillis), HttpResponse.BodyHandlers.discarding(), null,
+                    executor);
+            copy.whenComplete((response, failure) -> done.run());
+            return true;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    @Override
+    public CompletableFuture<HttpResponse<T>> localReply(int status, String reason) {
+        return LocalResponse.of(request, status, reason, handler);
+    }
+
     /** How the JDK client reports each kind of failure. */
     @Override
     public FailureKind classify(Throwable failure) {

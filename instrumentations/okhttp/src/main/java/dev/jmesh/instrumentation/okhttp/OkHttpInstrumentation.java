@@ -26,6 +26,7 @@ public final class OkHttpInstrumentation implements MeshInstrumentation {
     /** By name: a class literal would load it here, in the agent's loader, where OkHttp may be missing. */
     static final String MESH_INTERCEPTOR = "dev.jmesh.instrumentation.okhttp.MeshInterceptor";
     static final String TRANSPORT = "dev.jmesh.instrumentation.okhttp.OkHttpTransport";
+    static final String MIRROR_CLIENTS = "dev.jmesh.instrumentation.okhttp.MirrorClients";
     private static final Hook JOIN_CHAIN = Hook.on(MESH_INTERCEPTOR, "joinChain", void.class, List.class, int.class);
 
     @Override
@@ -57,6 +58,7 @@ public final class OkHttpInstrumentation implements MeshInstrumentation {
 
     @Override
     public List<String> helperClassNames() {
-        return List.of(MESH_INTERCEPTOR, TRANSPORT);
+        return List.of(MESH_INTERCEPTOR, TRANSPORT, TRANSPORT + "$Discarding", MIRROR_CLIENTS,
+                MIRROR_CLIENTS + "$ClientAccessor", MIRROR_CLIENTS + "$DaemonThreads");
     }
 }

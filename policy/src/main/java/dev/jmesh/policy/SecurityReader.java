@@ -1,0 +1,214 @@
+package dev.jmesh.policy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * The security sections: {@code identity:}, a service's {@code tls:}, and the mTLS part of
+ * {@code inbound:}. Like the other readers, a section builds its record only if it added no
+ * errors. Whether a policy that needs an identity has one is checked by {@link PolicyReader}
+ * once the whole document is read.
+ */
+final class SecurityReader {
+
+    private final Problems problems;
+    private final Nodes nodes;
+
+    SecurityReader(Problems problems, Nodes nodes) {
+        this.problems = problems;
+        this.nodes = nodes;
+    }
+
+    // ---- identity ---------------------------------------------------------------------------
+
+    IdentityConfig identity(KeyTable.Entry entry) {
+        MappingNode mapping = nodes.mapping(entry.value());
+        if (mapping == null) {
+            return null;
+        }
+        int errorsBefore = problems.errorCount();
+        String[] trustDomain = new String[1];
+        String[] namespace = {IdentityConfig.DEFAULT_NAMESPACE};
+        Path[] files = new Path[3];
+        new KeyTable("identity")
+                .required("trustDomain", e -> trustDomain[0] = trustDomain(e.value()))
+                .optional("namespace", e -> namespace[0] = namespace(e.value()))
+                .required("certificate", e -> files[0] = nodes.path(e.value()))
+                .required("key", e -> files[1] = nodes.path(e.value()))
+                .required("trustBundle", e -> files[2] = nodes.path(e.value()))
+                .walk(mapping, entry.key(), problems);
+        return problems.errorCount() == errorsBefore
+                ? new IdentityConfig(trustDomain[0], namespace[0], files[0], files[1], files[2]) : null;
+    }
+
+    private String trustDomain(Node node) {
+        String text = nodes.string(node);
+        if (text == null) {
+            return null;
+        }
+        try {
+            SpiffeId.trustDomainId(text);
+            return text;
+        } catch (IllegalArgumentException e) {
+            problems.error(node, e.getMessage());
+            return null;
+        }
+    }
+
+    private String namespace(Node node) {
+        String text = nodes.string(node);
+        if (text != null && !Shapes.NAME.matches(text)) {
+            problems.error(node, "bad namespace '" + text + "': use lower-case letters, digits, '-' and '.'");
+            return null;
+        }
+        return text;
+    }
+
+    // ---- tls --------------------------------------------------------------------------------
+
+    /** A service's {@code tls:}: a policy for {@code mode: mutual}, null for {@code mode: disable} or on errors. */
+    TlsPolicy tls(KeyTable.Entry entry, List<Node> needIdentity) {
+        MappingNode mapping = nodes.mapping(entry.value());
+        if (mapping == null) {
+            return null;
+        }
+        int errorsBefore = problems.errorCount();
+        String[] mode = new String[1];
+        Node[] serverIdentityKey = new Node[1];
+        String[] serverIdentity = new String[1];
+        new KeyTable("tls")
+                .required("mode", e -> mode[0] = tlsMode(e.value()))
+                .optional("serverIdentity", e -> {
+                    serverIdentityKey[0] = e.key();
+                    serverIdentity[0] = spiffeId(e.value());
+                })
+                .walk(mapping, entry.key(), problems);
+        if ("mutual".equals(mode[0])) {
+            needIdentity.add(entry.key());
+        }
+        if ("mutual".equals(mode[0]) && serverIdentityKey[0] == null) {
+            problems.error(entry.key(), "tls mode mutual needs serverIdentity (the SPIFFE ID the service's endpoints"
+                    + " present, e.g. spiffe://example.org/ns/default/sa/orders)");
+        } else if ("disable".equals(mode[0]) && serverIdentityKey[0] != null) {
+            problems.error(serverIdentityKey[0], "serverIdentity is only used with tls mode mutual");
+        }
+        return problems.errorCount() == errorsBefore && "mutual".equals(mode[0]) ? new TlsPolicy(serverIdentity[0]) : null;
+    }
+
+    private String tlsMode(Node node) {
+        String text = nodes.string(node);
+        if (text != null && !text.equals("mutual") && !text.equals("disable")) {
+            problems.error(node, "unknown tls mode '" + text + "' (expected mutual or disable)");
+            return null;
+        }
+        return text;
+    }
+
+    private String spiffeId(Node node) {
+        String text = nodes.string(node);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return SpiffeId.parse(text).toString();
+        } catch (IllegalArgumentException e) {
+            problems.error(node, e.getMessage());
+            return null;
+        }
+    }
+
+    // ---- inbound ----------------------------------------------------------------------------
+
+    /** The policy's {@code inbound:}; the {@code mtls} key goes to {@code needIdentity} when its mode needs one. */
+    InboundConfig inbound(KeyTable.Entry entry, List<Node> needIdentity) {
+        MappingNode mapping = nodes.mapping(entry.value());
+        if (mapping == null) {
+            return null;
+        }
+        int errorsBefore = problems.errorCount();
+        Integer[] port = new Integer[1];
+        InboundConfig.Mtls[] mtls = {InboundConfig.Mtls.DISABLE};
+        Node[] mtlsKey = new Node[1];
+        Node[] allowKey = new Node[1];
+        List<String> allow = new ArrayList<>();
+        new KeyTable("inbound")
+                .required("port", e -> port[0] = nodes.integer(e.value(), "port", 1, 65535))
+                .optional("mtls", e -> {
+                    mtlsKey[0] = e.key();
+                    mtls[0] = mtls(e.value());
+                })
+                .optional("allow", e -> {
+                    allowKey[0] = e.key();
+                    List<String> ids = allow(e.value());
+                    if (ids != null) {
+                        allow.addAll(ids);
+                    }
+                })
+                .walk(mapping, entry.key(), problems);
+        if (mtls[0] != null && mtls[0] != InboundConfig.Mtls.DISABLE) {
+            needIdentity.add(mtlsKey[0]);
+        } else if (allowKey[0] != null && mtls[0] != null) { // (a bad mode was reported already)
+            problems.error(allowKey[0], "allow is only used with mtls permissive or strict");
+        }
+        return problems.errorCount() == errorsBefore ? new InboundConfig(port[0], mtls[0], allow) : null;
+    }
+
+    private InboundConfig.Mtls mtls(Node node) {
+        String text = nodes.string(node);
+        if (text == null) {
+            return null;
+        }
+        for (InboundConfig.Mtls mode : InboundConfig.Mtls.values()) {
+            if (mode.configName().equals(text)) {
+                return mode;
+            }
+        }
+        problems.error(node, "unknown mtls mode '" + text + "' (expected disable, permissive or strict)");
+        return null;
+    }
+
+    /** A list of caller SPIFFE IDs; duplicates are errors. */
+    private List<String> allow(Node node) {
+        SequenceNode sequence = nodes.sequence(node);
+        if (sequence == null) {
+            return null;
+        }
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Node item : sequence.getValue()) {
+            String id = spiffeId(item);
+            if (id != null && !allowed.add(id)) {
+                problems.error(item, "duplicate identity '" + id + "'");
+            }
+        }
+        return new ArrayList<>(allowed);
+    }
+
+    // ---- rendering --------------------------------------------------------------------------
+
+    static String renderInbound(InboundConfig inbound) {
+        StringBuilder out = new StringBuilder("{ port: ").append(inbound.port()).append(", mtls: ")
+                .append(inbound.mtls().configName());
+        if (!inbound.allow().isEmpty()) {
+            out.append(", allow: [ ").append(inbound.allow().stream().map(id -> '"' + id + '"')
+                    .collect(Collectors.joining(", "))).append(" ]");
+        }
+        return out.append(" }").toString();
+    }
+
+    static String renderIdentity(IdentityConfig identity) {
+        return "{ trustDomain: \"" + identity.trustDomain() + "\", namespace: \"" + identity.namespace()
+                + "\", certificate: \"" + identity.certificate() + "\", key: \"" + identity.key()
+                + "\", trustBundle: \"" + identity.trustBundle() + "\" }";
+    }
+
+    static String renderTls(TlsPolicy tls) {
+        return tls == null ? null : "{ mode: mutual, serverIdentity: \"" + tls.serverIdentity() + "\" }";
+    }
+}

@@ -1,0 +1,98 @@
+package dev.jmesh.policy;
+
+import static dev.jmesh.policy.TestPolicies.assertPositions;
+import static dev.jmesh.policy.TestPolicies.lines;
+import static dev.jmesh.policy.TestPolicies.parse;
+import static dev.jmesh.policy.TestPolicies.singleError;
+import static dev.jmesh.policy.TestPolicies.valid;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code identity:}, a service's {@code tls:} and {@code inbound: {mtls, allow}}. */
+class SecurityPolicyTest {
+
+    private static final String[] IDENTITY = {
+        "identity:",
+        "  trustDomain: example.org",
+        "  certificate: /run/jmesh/cert.pem",
+        "  key: /run/jmesh/key.pem",
+        "  trustBundle: /run/jmesh/bundle.pem"};
+
+    private static String withIdentity(String... rest) {
+        String[] all = new String[IDENTITY.length + rest.length + 1];
+        all[0] = "workload: shop";
+        System.arraycopy(IDENTITY, 0, all, 1, IDENTITY.length);
+        System.arraycopy(rest, 0, all, IDENTITY.length + 1, rest.length);
+        return lines(all);
+    }
+
+    @Test
+    void aFullTwoWaySecurityPolicy() {
+        MeshConfig config = valid(withIdentity(
+                "inbound:",
+                "  port: 8080",
+                "  mtls: strict",
+                "  allow: [ \"spiffe://example.org/ns/default/sa/frontend\" ]",
+                "services:",
+                "  orders:",
+                "    endpoints: [ 10.0.1.5:8080 ]",
+                "    tls: { mode: mutual, serverIdentity: \"spiffe://example.org/ns/default/sa/orders\" }",
+                "  plain:",
+                "    endpoints: [ 10.0.1.6:8080 ]",
+                "    tls: { mode: disable }"));
+        assertEquals(new IdentityConfig("example.org", "default", Path.of("/run/jmesh/cert.pem"),
+                Path.of("/run/jmesh/key.pem"), Path.of("/run/jmesh/bundle.pem")), config.identity());
+        assertEquals(new InboundConfig(8080, InboundConfig.Mtls.STRICT,
+                List.of("spiffe://example.org/ns/default/sa/frontend")), config.inbound());
+        assertEquals(new TlsPolicy("spiffe://example.org/ns/default/sa/orders"), config.services().get("orders").tls());
+        assertNull(config.services().get("plain").tls());
+        assertEquals(config, valid(PolicyYaml.render(config)), "the effective policy round-trips");
+    }
+
+    @Test
+    void mutualTlsAndAnMtlsPortNeedAnIdentityEachSaidWhereItIsAsked() {
+        var result = parse(lines(
+                "workload: shop",
+                "inbound: { port: 8080, mtls: permissive }",
+                "services:",
+                "  orders:",
+                "    endpoints: [ 10.0.1.5:8080 ]",
+                "    tls: { mode: mutual, serverIdentity: \"spiffe://example.org/ns/default/sa/orders\" }"));
+        assertPositions(result.errors(), "2:24", "6:5");
+        assertEquals("'tls' needs this workload's identity: add an identity: section (trustDomain, certificate, key,"
+                + " trustBundle)", result.errors().get(1).message());
+    }
+
+    @Test
+    void tlsMistakes() {
+        singleError(withIdentity("services:", "  o:", "    endpoints: [ 10.0.1.5:80 ]", "    tls: { mode: mutual }"),
+                10, 5, "tls mode mutual needs serverIdentity");
+        singleError(withIdentity("services:", "  o:", "    endpoints: [ 10.0.1.5:80 ]", "    tls: { mode: tls13 }"),
+                10, 18, "unknown tls mode 'tls13' (expected mutual or disable)");
+        singleError(withIdentity("services:", "  o:", "    endpoints: [ 10.0.1.5:80 ]",
+                "    tls: { mode: mutual, serverIdentity: \"https://orders\" }"), 10, 42, "not a SPIFFE ID (must start with spiffe://): https://orders");
+        singleError(withIdentity("services:", "  o:", "    endpoints: [ 10.0.1.5:80 ]",
+                "    tls: { mode: disable, serverIdentity: \"spiffe://example.org/x\" }"), 10, 27,
+                "serverIdentity is only used with tls mode mutual");
+    }
+
+    @Test
+    void inboundAndIdentityMistakes() {
+        singleError(withIdentity("inbound: { port: 8080, mtls: on }"), 7, 30,
+                "unknown mtls mode 'on' (expected disable, permissive or strict)");
+        singleError(withIdentity("inbound: { port: 8080, allow: [ \"spiffe://example.org/a\" ] }"), 7, 24,
+                "allow is only used with mtls permissive or strict");
+        singleError(withIdentity("inbound: { port: 8080, mtls: strict, allow: [ \"spiffe://x/a\", \"spiffe://x/a\" ] }"),
+                7, 63, "duplicate identity 'spiffe://x/a'");
+        singleError(lines("workload: shop", "identity: { trustDomain: Example.ORG, certificate: c, key: k, trustBundle: b }"),
+                2, 26, "bad SPIFFE trust domain 'Example.ORG'");
+        singleError(lines("identity: { trustDomain: example.org, certificate: c, key: k, trustBundle: b }"), 1, 1,
+                "identity needs 'workload'");
+        singleError(lines("workload: shop", "identity: { trustDomain: example.org, certificate: c, key: k }"), 2, 1,
+                "missing required key 'trustBundle' in identity");
+    }
+}
