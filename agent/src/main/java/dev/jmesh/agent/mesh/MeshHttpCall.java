@@ -72,7 +72,12 @@ final class MeshHttpCall implements HttpCall {
     private Endpoint mirrorTo;
 
     private int attempts;
-    /** The endpoints of the attempts so far, in order: a retry goes to one not tried yet. */
+    /** The first attempt's endpoint. */
+    private Endpoint first;
+    /**
+     * The endpoints of the attempts so far, in order, so that a retry goes to one not tried yet;
+     * made at the first retry, as most calls make one attempt.
+     */
     private Endpoint[] tried;
     private Endpoint current;
     private long attemptStartNanos;
@@ -146,7 +151,6 @@ final class MeshHttpCall implements HttpCall {
         RouteConfig routeConfig = route == null ? null : route.config();
         retries = routeConfig != null && routeConfig.retries() != null ? routeConfig.retries() : config.retries();
         timeout = routeConfig != null && routeConfig.timeout() != null ? routeConfig.timeout() : config.timeout();
-        tried = new Endpoint[retries.attempts()];
         startDeadline(startNanos);
         hashOn(routeConfig != null && routeConfig.hashKey() != null ? routeConfig.hashKey() : config.hashKey(), headers);
         TokenBucket limit = route != null && route.rateLimit() != null ? route.rateLimit() : service.rateLimit();
@@ -265,12 +269,21 @@ final class MeshHttpCall implements HttpCall {
                     + service.breaker().policy().maxConcurrentRequests() + " requests in flight (maxConcurrentRequests)");
         }
         releasePendingSlot();
+        if (attempts == 1) {
+            tried = new Endpoint[retries.attempts()];
+            tried[0] = first;
+        }
         Endpoint picked = attempts == 0 ? pool.pick(requestHash) : pool.pickRetry(tried, attempts);
         if (picked == null) {
             outcome(503, ResponseFlags.UH);
             throw new IOException(prefix() + "no healthy endpoint (" + pool.noEndpointReason() + ")");
         }
-        tried[attempts++] = picked;
+        if (attempts == 0) {
+            first = picked;
+        } else {
+            tried[attempts] = picked;
+        }
+        attempts++;
         current = picked;
         attemptStartNanos = service.clock().nanoTime();
         picked.load().started();
