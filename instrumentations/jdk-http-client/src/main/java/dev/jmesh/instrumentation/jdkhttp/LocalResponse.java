@@ -55,10 +55,15 @@ final class LocalResponse<T> implements HttpResponse<T> {
                 return HttpClient.Version.HTTP_1_1;
             }
         };
-        HttpResponse.BodySubscriber<T> subscriber = handler.apply(info);
-        subscriber.onSubscribe(new OneBuffer(subscriber, ByteBuffer.wrap(bytes)));
-        return subscriber.getBody().toCompletableFuture()
-                .thenApply(body -> new LocalResponse<>(request, status, headers, body));
+        try {
+            HttpResponse.BodySubscriber<T> subscriber = handler.apply(info);
+            subscriber.onSubscribe(new OneBuffer(subscriber, ByteBuffer.wrap(bytes)));
+            return subscriber.getBody().toCompletableFuture()
+                    .thenApply(body -> new LocalResponse<>(request, status, headers, body));
+        } catch (RuntimeException e) {
+            // The application's handler failed: its call fails with that, as with a server's response.
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Hands the body over in one buffer when first asked, then completes. */
