@@ -74,13 +74,6 @@ public record ServiceConfig(String name, List<EndpointConfig> endpoints, Balance
         return new Builder(name, endpoints);
     }
 
-    /** A builder holding this service's policy, to change some of it. */
-    public Builder toBuilder() {
-        return new Builder(name, endpoints).balancer(balancer).hashKey(hashKey).slowStart(slowStart).timeout(timeout)
-                .retries(retries).circuitBreaker(circuitBreaker).outlierDetection(outlierDetection)
-                .healthCheck(healthCheck).protocol(protocol).tls(tls).traffic(traffic);
-    }
-
     /** Where each key's default lives: a new key is one field and one setter here. */
     public static final class Builder {
         private final String name;

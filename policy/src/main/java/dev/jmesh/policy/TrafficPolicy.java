@@ -33,8 +33,4 @@ public record TrafficPolicy(Map<String, Map<String, String>> subsets, List<Route
             }
         }
     }
-
-    public boolean isEmpty() {
-        return subsets.isEmpty() && routes.isEmpty() && rateLimit == null;
-    }
 }

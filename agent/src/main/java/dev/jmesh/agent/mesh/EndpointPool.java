@@ -55,11 +55,6 @@ final class EndpointPool {
         refresh();
     }
 
-    /** The subset's name, or null for the whole service. */
-    String subset() {
-        return subset;
-    }
-
     List<Endpoint> endpoints() {
         return endpoints;
     }
