@@ -48,6 +48,8 @@ class MetricsTest {
         app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath("okhttp4"))
                 .run(CALLER, List.of("okhttp-sync", "17*http://orders/m", "3*http://broken/m", "2*http://gone/m", "--hold"));
         app.awaitLine("DONE"::equals);
+        // The admin endpoint starts off the main thread: the calls may be done before it listens.
+        ControlPlanes.awaitPage(app, adminPort, "/healthz", page -> true);
     }
 
     @AfterAll

@@ -252,7 +252,8 @@ class TcpRoutingTest {
         try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath())
                 .run(TcpCallerApp.class.getName(), List.of("echo", "1", "socket", "4", "--await-stdin"))) {
             app.awaitLine("DONE"::equals);
-            String metrics = Http.get("http://127.0.0.1:" + adminPort + "/metrics").body();
+            // The admin endpoint starts off the main thread: a quick app may be done before it listens.
+            String metrics = ControlPlanes.awaitPage(app, adminPort, "/metrics", page -> true);
             String labels = "reporter=\"source\",source_workload=\"tcp-caller\",destination_service=\"echo\",response_flags=\"-\"";
             assertEquals(4, MetricsTest.value(metrics, "istio_tcp_connections_opened_total{" + labels + "}"), metrics);
             assertEquals(4, MetricsTest.value(metrics, "istio_tcp_connections_closed_total{" + labels + "}"), metrics);

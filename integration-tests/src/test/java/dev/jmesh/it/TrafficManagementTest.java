@@ -138,7 +138,8 @@ class TrafficManagementTest {
         try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath(caller.libs))
                 .run(CALLER, List.of(caller.mode, "10*http://broken/x", "20*http://limited/x", "--hold"))) {
             app.awaitLine("DONE"::equals);
-            String metrics = Http.get("http://127.0.0.1:" + adminPort + "/metrics").body();
+            // The admin endpoint starts off the main thread: the calls may be done before it listens.
+            String metrics = ControlPlanes.awaitPage(app, adminPort, "/metrics", page -> true);
             String config = Http.get("http://127.0.0.1:" + adminPort + "/config").body();
             assertTrue(config.contains("    subsets:\n      all: { \"v\": \"a\" }\n")
                     && config.contains("      - name: r\n        split: { all: 100 }\n"
