@@ -99,4 +99,13 @@ public interface Router {
      * or what it asked for) is listening at {@code actual}; reported for every bind.
      */
     void inboundBound(InetSocketAddress boundAs, InetSocketAddress actual);
+
+    /**
+     * Begins recording a request the application's own server is serving (see
+     * {@link ServerHooks#begin}).
+     *
+     * @return the request, or {@code null} when the mesh does not record it
+     */
+    ServedRequest serve(String method, String path, String protocol, String authority, String peerHeader,
+            InetSocketAddress remote, InetSocketAddress local);
 }

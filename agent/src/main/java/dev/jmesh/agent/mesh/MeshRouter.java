@@ -4,6 +4,7 @@ import dev.jmesh.agent.inbound.InboundPorts;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.Router;
+import dev.jmesh.bootstrap.ServedRequest;
 import dev.jmesh.bootstrap.TcpConnect;
 import dev.jmesh.bootstrap.TlsOrigination;
 import dev.jmesh.policy.Protocol;
@@ -182,6 +183,12 @@ public final class MeshRouter implements Router {
     @Override
     public void inboundBound(InetSocketAddress boundAs, InetSocketAddress actual) {
         inbound.bound(boundAs, actual);
+    }
+
+    @Override
+    public ServedRequest serve(String method, String path, String protocol, String authority, String peerHeader,
+            InetSocketAddress remote, InetSocketAddress local) {
+        return null; // recorded by the destination-side telemetry (in progress)
     }
 
     /**
