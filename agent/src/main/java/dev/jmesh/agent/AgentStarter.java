@@ -1,5 +1,6 @@
 package dev.jmesh.agent;
 
+import dev.jmesh.agent.accesslog.AccessLog;
 import dev.jmesh.agent.admin.AdminServer;
 import dev.jmesh.agent.control.ControlLink;
 import dev.jmesh.agent.inbound.InboundPorts;
@@ -7,6 +8,8 @@ import dev.jmesh.agent.mesh.MeshRouter;
 import dev.jmesh.agent.mesh.MeshSecurity;
 import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.metrics.MeshMetrics;
+import dev.jmesh.agent.metrics.PeerMetadata;
+import dev.jmesh.agent.serving.Serving;
 import dev.jmesh.agent.time.MeshClock;
 import dev.jmesh.agent.tooling.ClassDefiner;
 import dev.jmesh.agent.tooling.Instrumenter;
@@ -117,10 +120,15 @@ final class AgentStarter {
             return;
         }
         MeshConfig config = parsed.config();
-        MeshMetrics metrics = new MeshMetrics(config.workload());
+        MeshMetrics metrics = new MeshMetrics(PeerMetadata.local(config, System.getenv()),
+                PeerMetadata.localPrincipal(config));
+        if (config.telemetry().accessLog() != null) {
+            metrics.logTo(AccessLog.open(config.telemetry().accessLog()));
+        }
         MeshSecurity security = MeshSecurity.load(config, instrumentation);
-        MeshRouter router = new MeshRouter(RouteTable.initial(config, metrics, security, MeshClock.SYSTEM),
-                InboundPorts.of(config, security, metrics.inbound()));
+        InboundPorts inbound = InboundPorts.of(config, security, metrics.inbound());
+        MeshRouter router = new MeshRouter(RouteTable.initial(config, metrics, security, MeshClock.SYSTEM), inbound,
+                new Serving(metrics, inbound.callers(), MeshClock.SYSTEM, config.admin() == null ? 0 : config.admin().port()));
         metrics.configApplied(1);
         JdkHttpHooks.install(new JdkHttpCallDriver(definer.privateAccess()));
         UrlConnectionHooks.install(new HttpUrlConnectionDriver(definer.privateAccess()));
