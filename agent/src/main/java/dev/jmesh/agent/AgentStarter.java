@@ -15,6 +15,7 @@ import dev.jmesh.agent.tooling.ClassDefiner;
 import dev.jmesh.agent.tooling.Instrumenter;
 import dev.jmesh.agent.tooling.WeaveCache;
 import dev.jmesh.bootstrap.JdkHttpHooks;
+import dev.jmesh.bootstrap.JdkHttpServerHooks;
 import dev.jmesh.bootstrap.Mesh;
 import dev.jmesh.bootstrap.SocketHooks;
 import dev.jmesh.bootstrap.UrlConnectionHooks;
@@ -23,6 +24,9 @@ import dev.jmesh.instrumentation.apache5.ApacheHttpClient5Instrumentation;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpCallDriver;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
+import dev.jmesh.instrumentation.jdkhttpserver.JdkHttpServerInstrumentation;
+import dev.jmesh.instrumentation.jdkhttpserver.JdkServerExchanges;
+import dev.jmesh.instrumentation.jetty.JettyServerInstrumentation;
 import dev.jmesh.instrumentation.netty.NettyResolverInstrumentation;
 import dev.jmesh.instrumentation.netty.NettyTransportInstrumentation;
 import dev.jmesh.instrumentation.okhttp.OkHttpInstrumentation;
@@ -46,11 +50,15 @@ final class AgentStarter {
 
     static final String STARTED_PROPERTY = "jmesh.agent.version";
 
-    /** The clients' classes, rewritten when they load. Listed, not discovered: nothing scans the class path. */
+    /**
+     * The clients' classes, and the servers' that report served requests, rewritten when they
+     * load. Listed, not discovered: nothing scans the class path.
+     */
     private static final List<MeshInstrumentation> CLIENT_INSTRUMENTATIONS =
             List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation(), new OkHttpInstrumentation(),
                     new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation(),
-                    new NettyTransportInstrumentation(), new NettyResolverInstrumentation(), new UnroutedClients());
+                    new NettyTransportInstrumentation(), new NettyResolverInstrumentation(), new UnroutedClients(),
+                    new JdkHttpServerInstrumentation(), new JettyServerInstrumentation());
 
     private AgentStarter() {}
 
@@ -131,6 +139,7 @@ final class AgentStarter {
                 new Serving(metrics, inbound.callers(), MeshClock.SYSTEM, config.admin() == null ? 0 : config.admin().port()));
         metrics.configApplied(1);
         JdkHttpHooks.install(new JdkHttpCallDriver(definer.privateAccess()));
+        JdkHttpServerHooks.install(new JdkServerExchanges());
         UrlConnectionHooks.install(new HttpUrlConnectionDriver(definer.privateAccess()));
         SocketHooks.install(new PlatformSocketDriver(AgentLog::line, definer.privateAccess()));
         Mesh.install(router);
