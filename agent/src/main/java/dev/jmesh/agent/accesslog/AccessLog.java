@@ -55,17 +55,22 @@ public final class AccessLog {
                 out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND, StandardOpenOption.WRITE);
             }
-            AccessLog log = new AccessLog(out instanceof BufferedWriter ? out : new BufferedWriter(out, 8192),
+            return start(out instanceof BufferedWriter ? out : new BufferedWriter(out, 8192),
                     path.toString().equals("-") ? "stderr" : path.toString());
-            Thread thread = new Thread(log::drain, "jmesh-access-log");
-            thread.setDaemon(true);
-            log.writer = thread;
-            thread.start();
-            return log;
         } catch (IOException | RuntimeException e) {
             AgentLog.line("access log " + path + " could not be opened, requests are not logged: " + e);
             return null;
         }
+    }
+
+    /** A log writing to {@code out} on a thread of its own; {@code where} names it in messages. */
+    static AccessLog start(Writer out, String where) {
+        AccessLog log = new AccessLog(out, where);
+        Thread thread = new Thread(log::drain, "jmesh-access-log");
+        thread.setDaemon(true);
+        log.writer = thread;
+        thread.start();
+        return log;
     }
 
     /** Queues one request's entry; never blocks. */
