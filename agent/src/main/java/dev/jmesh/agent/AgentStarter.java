@@ -22,9 +22,11 @@ import dev.jmesh.instrumentation.jdkhttp.JdkHttpCallDriver;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import dev.jmesh.instrumentation.netty.NettyResolverInstrumentation;
 import dev.jmesh.instrumentation.netty.NettyTransportInstrumentation;
+import dev.jmesh.instrumentation.nettyserver.NettyServerInstrumentation;
 import dev.jmesh.instrumentation.okhttp.OkHttpInstrumentation;
 import dev.jmesh.instrumentation.socket.PlatformSocketDriver;
 import dev.jmesh.instrumentation.socket.SocketInstrumentation;
+import dev.jmesh.instrumentation.tomcat.TomcatInstrumentation;
 import dev.jmesh.instrumentation.urlconnection.HttpUrlConnectionDriver;
 import dev.jmesh.instrumentation.urlconnection.UrlConnectionInstrumentation;
 import dev.jmesh.policy.ConfigParser;
@@ -47,7 +49,8 @@ final class AgentStarter {
     private static final List<MeshInstrumentation> CLIENT_INSTRUMENTATIONS =
             List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation(), new OkHttpInstrumentation(),
                     new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation(),
-                    new NettyTransportInstrumentation(), new NettyResolverInstrumentation(), new UnroutedClients());
+                    new NettyTransportInstrumentation(), new NettyResolverInstrumentation(), new UnroutedClients(),
+                    new TomcatInstrumentation(), new NettyServerInstrumentation());
 
     private AgentStarter() {}
 
