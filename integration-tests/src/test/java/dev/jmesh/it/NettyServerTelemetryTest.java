@@ -5,7 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** A bare Netty server's and Reactor Netty's (Spring WebFlux's) requests, reported by the destination. */
+/** A bare Netty server's requests (HTTP/1.1) and Reactor Netty's, Spring WebFlux's (HTTP/1.1 and HTTP/2), reported by the destination. */
 class NettyServerTelemetryTest {
 
     @TempDir
@@ -14,12 +14,12 @@ class NettyServerTelemetryTest {
     @ParameterizedTest
     @EnumSource(Jdk.class)
     void nettyRequestsAreReportedWithTheirBodyBytes(Jdk jdk) throws Exception {
-        ServedTraffic.assertServedAndReported(jdk, dir, "netty", "");
+        ServedTraffic.assertServedAndReported(jdk, dir, "netty", false, "");
     }
 
     @ParameterizedTest
     @EnumSource(Jdk.class)
     void reactorNettyRequestsAreReportedWithTheirBodyBytes(Jdk jdk) throws Exception {
-        ServedTraffic.assertServedAndReported(jdk, dir, "reactor-netty", "");
+        ServedTraffic.assertServedAndReported(jdk, dir, "reactor-netty", true, "");
     }
 }

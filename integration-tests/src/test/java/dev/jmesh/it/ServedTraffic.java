@@ -19,22 +19,31 @@ import java.util.regex.Pattern;
 
 /**
  * One server of {@link ServerAppB}, with the agent, sent a known set of requests by a client
- * without agent: each is answered as without the mesh, and the agent's {@code /metrics} counts
- * them on the destination side with their exact body bytes, chunked or sized.
+ * without agent (the test JVM's {@code java.net.http}): each is answered as without the mesh,
+ * and the agent's {@code /metrics} counts them once each on the destination side, with their
+ * exact body bytes, chunked or sized, HTTP/1.1 and HTTP/2.
  */
 final class ServedTraffic {
 
-    /** One request sent and what its response must be; {@code chunked} sends the body without a length. */
-    private record Exchange(String method, String path, int requestBytes, boolean chunked, int status,
-                            int responseBytes) {}
+    /**
+     * One request sent and what its response must be; {@code chunked} sends the body without a
+     * length; {@code version} is the client's, and the response's.
+     */
+    private record Exchange(HttpClient.Version version, String method, String path, int requestBytes, boolean chunked,
+                            int status, int responseBytes) {}
 
     private static final String PEER = "x-jmesh-peer";
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP_1_1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private ServedTraffic() {}
 
-    /** Runs {@code server} and checks every request under each of {@code prefixes} ("" for the plain routes). */
-    static void assertServedAndReported(Jdk jdk, Path dir, String server, String... prefixes) throws Exception {
+    /**
+     * Runs {@code server} and checks every request under each of {@code prefixes} ("" for the plain
+     * routes) over HTTP/1.1, then, with {@code http2}, the plain routes over HTTP/2 (the connection
+     * upgraded by its first request, {@code h2c}).
+     */
+    static void assertServedAndReported(Jdk jdk, Path dir, String server, boolean http2, String... prefixes)
+            throws Exception {
         int port = FreePort.pick();
         int adminPort = FreePort.pick();
         Path policy = Policy.write(dir, """
@@ -43,26 +52,26 @@ final class ServedTraffic {
                 """.formatted(adminPort));
         List<Exchange> sent = new ArrayList<>();
         for (String prefix : prefixes) {
-            sent.addAll(List.of(
-                    new Exchange("POST", prefix + "/echo", 12_345, false, 200, 12_345),
-                    new Exchange("POST", prefix + "/echo", 3_000, true, 200, 3_000),
-                    new Exchange("GET", prefix + "/bytes/5500", 0, false, 200, 5_500),
-                    new Exchange("GET", prefix + "/status/503", 0, false, 503, 0),
-                    new Exchange("GET", prefix + "/status/503", 0, false, 503, 0),
-                    new Exchange("GET", prefix + "/status/404", 0, false, 404, 0)));
+            sent.addAll(traffic(HttpClient.Version.HTTP_1_1, prefix));
+        }
+        if (http2) {
+            sent.addAll(traffic(HttpClient.Version.HTTP_2, ""));
         }
         try (AppJvm app = AppJvm.on(jdk).withAgent(policy).classPath(AppJvm.classPath(libraries(server)))
                 .run(ServerAppB.class.getName(), List.of(server, Integer.toString(port)))) {
             app.awaitLine("LISTENING"::equals);
             String base = "http://127.0.0.1:" + port;
+            HttpClient http2Client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
             for (Exchange exchange : sent) {
-                HttpResponse<byte[]> response = send(base, exchange, null);
+                HttpClient client = exchange.version() == HttpClient.Version.HTTP_2 ? http2Client : HTTP_1_1;
+                HttpResponse<byte[]> response = send(client, base, exchange, null);
+                assertEquals(exchange.version(), response.version(), exchange::toString);
                 assertEquals(exchange.status(), response.statusCode(), exchange::toString);
                 assertEquals(exchange.responseBytes(), response.body().length, exchange::toString);
                 assertFalse(response.headers().firstValue(PEER).isPresent(), "a caller without the header is told nothing");
             }
-            HttpResponse<byte[]> fromMesh = send(base, new Exchange("GET", "/status/200", 0, false, 200, 0),
-                    "workload=frontend");
+            HttpResponse<byte[]> fromMesh = send(HTTP_1_1, base,
+                    new Exchange(HttpClient.Version.HTTP_1_1, "GET", "/status/200", 0, false, 200, 0), "workload=frontend");
             assertTrue(fromMesh.headers().firstValue(PEER).isPresent(), "a mesh caller is told who answered");
 
             String destination = "reporter=\"destination\"";
@@ -84,6 +93,17 @@ final class ServedTraffic {
         }
     }
 
+    /** The same requests under a prefix; the first has no body, so that it may upgrade its connection to HTTP/2. */
+    private static List<Exchange> traffic(HttpClient.Version version, String prefix) {
+        return List.of(
+                new Exchange(version, "GET", prefix + "/bytes/5500", 0, false, 200, 5_500),
+                new Exchange(version, "POST", prefix + "/echo", 12_345, false, 200, 12_345),
+                new Exchange(version, "POST", prefix + "/echo", 3_000, true, 200, 3_000),
+                new Exchange(version, "GET", prefix + "/status/503", 0, false, 503, 0),
+                new Exchange(version, "GET", prefix + "/status/503", 0, false, 503, 0),
+                new Exchange(version, "GET", prefix + "/status/404", 0, false, 404, 0));
+    }
+
     private static String[] libraries(String server) {
         return switch (server) {
             case "tomcat" -> new String[] {"tomcat"};
@@ -92,7 +112,7 @@ final class ServedTraffic {
         };
     }
 
-    private static HttpResponse<byte[]> send(String base, Exchange exchange, String peer)
+    private static HttpResponse<byte[]> send(HttpClient client, String base, Exchange exchange, String peer)
             throws IOException, InterruptedException {
         byte[] body = new byte[exchange.requestBytes()];
         HttpRequest.BodyPublisher publisher = exchange.requestBytes() == 0 ? HttpRequest.BodyPublishers.noBody()
@@ -103,7 +123,7 @@ final class ServedTraffic {
         if (peer != null) {
             request.header(PEER, peer);
         }
-        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static long count(List<Exchange> sent, int status) {

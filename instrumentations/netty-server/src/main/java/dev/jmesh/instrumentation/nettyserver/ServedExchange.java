@@ -4,6 +4,7 @@ import dev.jmesh.bootstrap.ServedRequest;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 
 /**
@@ -14,16 +15,43 @@ import io.netty.handler.codec.http.HttpResponse;
 final class ServedExchange implements ChannelFutureListener {
 
     /** A request the mesh does not record: kept in the connection's order, counts nothing. */
-    static final ServedExchange UNRECORDED = new ServedExchange(null);
+    static final ServedExchange UNRECORDED = new ServedExchange(null, null);
 
-    private final ServedRequest served;
+    /** Null while not recorded: not by the mesh, or not yet (an upgrade offer). */
+    private ServedRequest served;
+    /**
+     * A request offering to upgrade the connection to HTTP/2 ({@code Upgrade: h2c}): begun only
+     * when answered over HTTP/1.1; when the server accepts, the request is answered on the
+     * connection's first HTTP/2 stream, which reports it.
+     */
+    private HttpRequest upgradeOffer;
     private int status;
     private long requestBytes;
     private long responseBytes;
     private boolean ended;
 
-    ServedExchange(ServedRequest served) {
+    private ServedExchange(ServedRequest served, HttpRequest upgradeOffer) {
         this.served = served;
+        this.upgradeOffer = upgradeOffer;
+    }
+
+    static ServedExchange of(ServedRequest served) {
+        return served == null ? UNRECORDED : new ServedExchange(served, null);
+    }
+
+    static ServedExchange offeringUpgrade(HttpRequest request) {
+        return new ServedExchange(null, request);
+    }
+
+    /** The upgrade offer still unanswered, or null; it is answered by the next call of {@link #answered}. */
+    HttpRequest upgradeOffer() {
+        return upgradeOffer;
+    }
+
+    /** The upgrade offer was answered over HTTP/1.1 ({@code served}), or accepted ({@code null}). */
+    void answered(ServedRequest served) {
+        this.served = served;
+        upgradeOffer = null;
     }
 
     void read(int bodyBytes) {

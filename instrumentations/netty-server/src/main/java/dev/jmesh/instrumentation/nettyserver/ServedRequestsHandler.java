@@ -3,6 +3,7 @@ package dev.jmesh.instrumentation.nettyserver;
 import dev.jmesh.bootstrap.ServedRequest;
 import dev.jmesh.bootstrap.ServerHooks;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,9 +21,12 @@ import java.util.ArrayDeque;
  * head is decoded, ended when the last content of its response is written (or the connection
  * closes first). Body bytes are counted as they pass, decoded on the way in and not yet encoded
  * on the way out, so chunked bodies count the same as sized ones. Responses follow requests in
- * order (HTTP/1.1 pipelining included); an HTTP/2 stream's channel carries one of each.
+ * order (HTTP/1.1 pipelining included); an HTTP/2 stream's channel carries one of each. A
+ * request upgrading its connection to HTTP/2 is reported once, by the stream that answers it.
  */
 final class ServedRequestsHandler extends ChannelDuplexHandler {
+
+    private static final String H2C = "h2c";
 
     /** What the connection says when its codec's messages do not ({@code HTTP/2.0} on a stream), or null. */
     private final String protocol;
@@ -53,12 +57,8 @@ final class ServedRequestsHandler extends ChannelDuplexHandler {
     }
 
     private void began(Channel channel, HttpRequest request) {
-        String uri = request.uri();
-        int query = uri.indexOf('?');
-        ServedRequest served = ServerHooks.begin(request.method().name(), query < 0 ? uri : uri.substring(0, query),
-                protocol != null ? protocol : request.protocolVersion().text(), request.headers().get(HttpHeaderNames.HOST),
-                request.headers().get(ServedRequest.PEER_HEADER), channel.remoteAddress(), channel.localAddress());
-        reading = served == null ? ServedExchange.UNRECORDED : new ServedExchange(served);
+        reading = request.headers().containsValue(HttpHeaderNames.UPGRADE, H2C, true)
+                ? ServedExchange.offeringUpgrade(request) : ServedExchange.of(begin(channel, request));
         if (responding == null) {
             responding = reading;
         } else {
@@ -69,12 +69,20 @@ final class ServedRequestsHandler extends ChannelDuplexHandler {
         }
     }
 
+    private ServedRequest begin(Channel channel, HttpRequest request) {
+        String uri = request.uri();
+        int query = uri.indexOf('?');
+        return ServerHooks.begin(request.method().name(), query < 0 ? uri : uri.substring(0, query),
+                protocol != null ? protocol : request.protocolVersion().text(), request.headers().get(HttpHeaderNames.HOST),
+                request.headers().get(ServedRequest.PEER_HEADER), channel.remoteAddress(), channel.localAddress());
+    }
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         ServedExchange exchange = responding;
         if (exchange != null) {
             try {
-                promise = written(exchange, msg, promise);
+                promise = written(ctx.channel(), exchange, msg, promise);
             } catch (RuntimeException e) {
                 // Fail open: the response goes out as the application wrote it.
             }
@@ -83,11 +91,16 @@ final class ServedRequestsHandler extends ChannelDuplexHandler {
     }
 
     /** Accounts one outbound message to the response in progress; the promise to write it with. */
-    private ChannelPromise written(ServedExchange exchange, Object msg, ChannelPromise promise) {
+    private ChannelPromise written(Channel channel, ServedExchange exchange, Object msg, ChannelPromise promise) {
         if (msg instanceof HttpResponse response) {
             int code = response.status().code();
             if (code < 200 && code != 101) {
                 return promise; // 100 Continue, 103 Early Hints: the final response is still to come
+            }
+            HttpRequest offer = exchange.upgradeOffer();
+            if (offer != null) {
+                boolean accepted = code == 101 && response.headers().containsValue(HttpHeaderNames.UPGRADE, H2C, true);
+                exchange.answered(accepted ? null : begin(channel, offer));
             }
             exchange.responding(response);
         }
@@ -101,6 +114,8 @@ final class ServedRequestsHandler extends ChannelDuplexHandler {
             exchange.wrote(body.readableBytes()); // Reactor Netty writes a response's body as plain buffers
         } else if (msg instanceof FileRegion file) {
             exchange.wrote(file.count());
+        } else if (msg instanceof ByteBufHolder frame) {
+            exchange.wrote(frame.content().readableBytes()); // on an HTTP/2 stream, Reactor Netty writes data frames
         }
         return promise;
     }

@@ -108,6 +108,22 @@ class ServedRequestsHandlerTest {
     }
 
     @Test
+    void anUpgradeToHttp2AcceptedIsLeftToTheStreamThatAnswersIt() {
+        request("GET /up HTTP/1.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\n");
+        HttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+        switching.headers().set(HttpHeaderNames.UPGRADE, "h2c");
+        respond(switching);
+        assertEquals(List.of(), told);
+    }
+
+    @Test
+    void anUpgradeToHttp2DeclinedIsAnsweredAndReportedOverHttp1() {
+        request("POST /up HTTP/1.1\r\nUpgrade: h2c\r\nContent-Length: 2\r\n\r\nok");
+        respond(status(200));
+        assertEquals(List.of("begin POST /up HTTP/1.1 host=null peer=null", "end /up 200 2 0"), told);
+    }
+
+    @Test
     void aBodyWrittenAsPlainBuffersCountsAsReactorNettyWritesIt() {
         request("GET /bytes HTTP/1.1\r\n\r\n");
         respond(chunkedHead(HttpResponseStatus.OK), Unpooled.wrappedBuffer(new byte[700]),

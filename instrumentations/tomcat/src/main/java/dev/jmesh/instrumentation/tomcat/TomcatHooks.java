@@ -26,9 +26,8 @@ public final class TomcatHooks {
     public static void service(Object coyoteRequest, Object coyoteResponse) {
         try {
             Request request = (Request) coyoteRequest;
-            String authority = request.getHeader("host");
             ServedRequest served = ServerHooks.begin(request.method().toString(), request.requestURI().toString(),
-                    request.protocol().toString(), authority != null ? authority : request.serverName().toString(),
+                    request.protocol().toString(), authority(request),
                     request.getHeader(ServedRequest.PEER_HEADER), remote(request), local(request));
             if (served == null) {
                 return;
@@ -57,6 +56,16 @@ public final class TomcatHooks {
         } catch (RuntimeException e) {
             // Fail open.
         }
+    }
+
+    /** HTTP/1.1's {@code Host}; HTTP/2's {@code :authority}, which Tomcat has already parsed into name and port. */
+    private static String authority(Request request) {
+        String host = request.getHeader("host");
+        if (host != null || request.serverName().isNull()) {
+            return host;
+        }
+        int port = request.getServerPort();
+        return port < 0 ? request.serverName().toString() : request.serverName() + ":" + port;
     }
 
     private static InetSocketAddress remote(Request request) throws UnknownHostException {

@@ -4,15 +4,17 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Flux;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 
-/** Reactor Netty's HTTP server, as Spring WebFlux runs it, with its router. */
+/** Reactor Netty's HTTP server, as Spring WebFlux runs it, with its router; HTTP/1.1, and HTTP/2 by upgrade. */
 public final class ReactorNettyServer {
 
     private ReactorNettyServer() {}
 
     public static AutoCloseable start(int port) {
         DisposableServer server = HttpServer.create().host("127.0.0.1").port(port)
+                .protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
                 .route(routes -> routes
                         .post("/echo", (request, response) -> response.send(request.receive().retain()))
                         .get("/status/{code}", (request, response) ->

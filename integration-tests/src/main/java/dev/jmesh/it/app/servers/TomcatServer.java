@@ -11,8 +11,9 @@ import java.nio.file.Files;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.http2.Http2Protocol;
 
-/** Embedded Tomcat with one servlet; {@code /async/...} is served by the same code from an asynchronous request. */
+/** Embedded Tomcat with one servlet, HTTP/1.1 and HTTP/2 by upgrade; {@code /async/...} is served by the same code from an asynchronous request. */
 public final class TomcatServer {
 
     private TomcatServer() {}
@@ -22,6 +23,7 @@ public final class TomcatServer {
         tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
         tomcat.setPort(port);
         tomcat.getConnector().setProperty("address", "127.0.0.1");
+        tomcat.getConnector().addUpgradeProtocol(new Http2Protocol());
         Context context = tomcat.addContext("", null);
         Tomcat.addServlet(context, "served", new Served()).setAsyncSupported(true);
         context.addServletMappingDecoded("/*", "served");
