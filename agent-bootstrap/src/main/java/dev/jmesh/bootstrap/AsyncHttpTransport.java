@@ -34,6 +34,11 @@ public interface AsyncHttpTransport<R> extends ApplicationRequest {
         return false;
     }
 
+    /** The first value of the response's header {@code name} (any case), or {@code null}. */
+    default String responseHeader(R response, String name) {
+        return null;
+    }
+
     /** What kind of failure the library reported ({@code CompletionException}s already unwrapped). */
     FailureKind classify(Throwable failure);
 

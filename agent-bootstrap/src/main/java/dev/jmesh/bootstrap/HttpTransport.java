@@ -25,6 +25,11 @@ public interface HttpTransport<R> extends ApplicationRequest {
     /** The response's status code. */
     int status(R response);
 
+    /** The first value of the response's header {@code name} (any case), or {@code null}. */
+    default String responseHeader(R response, String name) {
+        return null;
+    }
+
     /** Releases a response the mesh retries instead of giving it to the application; never throws. */
     void discard(R response);
 

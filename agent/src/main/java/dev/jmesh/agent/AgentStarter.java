@@ -1,5 +1,6 @@
 package dev.jmesh.agent;
 
+import dev.jmesh.agent.accesslog.AccessLog;
 import dev.jmesh.agent.admin.AdminServer;
 import dev.jmesh.agent.control.ControlLink;
 import dev.jmesh.agent.inbound.InboundPorts;
@@ -7,11 +8,14 @@ import dev.jmesh.agent.mesh.MeshRouter;
 import dev.jmesh.agent.mesh.MeshSecurity;
 import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.metrics.MeshMetrics;
+import dev.jmesh.agent.metrics.PeerMetadata;
+import dev.jmesh.agent.serving.Serving;
 import dev.jmesh.agent.time.MeshClock;
 import dev.jmesh.agent.tooling.ClassDefiner;
 import dev.jmesh.agent.tooling.Instrumenter;
 import dev.jmesh.agent.tooling.WeaveCache;
 import dev.jmesh.bootstrap.JdkHttpHooks;
+import dev.jmesh.bootstrap.JdkHttpServerHooks;
 import dev.jmesh.bootstrap.Mesh;
 import dev.jmesh.bootstrap.SocketHooks;
 import dev.jmesh.bootstrap.UrlConnectionHooks;
@@ -20,6 +24,9 @@ import dev.jmesh.instrumentation.apache5.ApacheHttpClient5Instrumentation;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpCallDriver;
 import dev.jmesh.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
+import dev.jmesh.instrumentation.jdkhttpserver.JdkHttpServerInstrumentation;
+import dev.jmesh.instrumentation.jdkhttpserver.JdkServerExchanges;
+import dev.jmesh.instrumentation.jetty.JettyServerInstrumentation;
 import dev.jmesh.instrumentation.netty.NettyResolverInstrumentation;
 import dev.jmesh.instrumentation.netty.NettyTransportInstrumentation;
 import dev.jmesh.instrumentation.nettyserver.NettyServerInstrumentation;
@@ -45,12 +52,16 @@ final class AgentStarter {
 
     static final String STARTED_PROPERTY = "jmesh.agent.version";
 
-    /** The clients' classes, rewritten when they load. Listed, not discovered: nothing scans the class path. */
+    /**
+     * The clients' classes, and the servers' that report served requests, rewritten when they
+     * load. Listed, not discovered: nothing scans the class path.
+     */
     private static final List<MeshInstrumentation> CLIENT_INSTRUMENTATIONS =
             List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation(), new OkHttpInstrumentation(),
                     new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation(),
                     new NettyTransportInstrumentation(), new NettyResolverInstrumentation(), new UnroutedClients(),
-                    new TomcatInstrumentation(), new NettyServerInstrumentation());
+                    new JdkHttpServerInstrumentation(), new JettyServerInstrumentation(), new TomcatInstrumentation(),
+                    new NettyServerInstrumentation());
 
     private AgentStarter() {}
 
@@ -120,12 +131,18 @@ final class AgentStarter {
             return;
         }
         MeshConfig config = parsed.config();
-        MeshMetrics metrics = new MeshMetrics(config.workload());
+        MeshMetrics metrics = new MeshMetrics(PeerMetadata.local(config, System.getenv()),
+                PeerMetadata.localPrincipal(config));
+        if (config.telemetry().accessLog() != null) {
+            metrics.logTo(AccessLog.open(config.telemetry().accessLog()));
+        }
         MeshSecurity security = MeshSecurity.load(config, instrumentation);
-        MeshRouter router = new MeshRouter(RouteTable.initial(config, metrics, security, MeshClock.SYSTEM),
-                InboundPorts.of(config, security, metrics.inbound()));
+        InboundPorts inbound = InboundPorts.of(config, security, metrics.inbound());
+        MeshRouter router = new MeshRouter(RouteTable.initial(config, metrics, security, MeshClock.SYSTEM), inbound,
+                new Serving(metrics, inbound.callers(), MeshClock.SYSTEM, config.admin() == null ? 0 : config.admin().port()));
         metrics.configApplied(1);
         JdkHttpHooks.install(new JdkHttpCallDriver(definer.privateAccess()));
+        JdkHttpServerHooks.install(new JdkServerExchanges());
         UrlConnectionHooks.install(new HttpUrlConnectionDriver(definer.privateAccess()));
         SocketHooks.install(new PlatformSocketDriver(AgentLog::line, definer.privateAccess()));
         Mesh.install(router);

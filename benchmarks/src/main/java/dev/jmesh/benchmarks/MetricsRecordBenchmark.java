@@ -2,6 +2,7 @@ package dev.jmesh.benchmarks;
 
 import dev.jmesh.agent.metrics.LatencyHistogram;
 import dev.jmesh.agent.metrics.MeshMetrics;
+import dev.jmesh.agent.metrics.PeerMetadata;
 import dev.jmesh.agent.metrics.ResponseFlags;
 import dev.jmesh.agent.metrics.ServiceMetrics;
 import java.util.concurrent.TimeUnit;
@@ -17,9 +18,10 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What every call pays for metrics: one {@code istio_requests_total} increment with its
- * duration histogram, and one per-endpoint latency sample — on one thread, and on two
- * threads recording into the same series (the contended case).
+ * What every call pays for metrics: finding its series by the answer's peer header, one
+ * {@code istio_requests_total} increment with its duration and size histograms, and one
+ * per-endpoint latency sample — on one thread, and on two threads recording into the same
+ * series (the contended case).
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar MetricsRecord -f 1 -wi 2 -w 1s -i 3 -r 1s</pre>
  */
@@ -33,6 +35,8 @@ public class MetricsRecordBenchmark {
 
     private final ServiceMetrics service = new MeshMetrics("bench").service("orders");
     private final LatencyHistogram endpointLatency = new LatencyHistogram();
+    /** A fresh string per answer in real calls; its hash is computed once per string either way. */
+    private final String peerHeader = new PeerMetadata("orders", "shop", "orders", "v1", "eu-1").header();
 
     /** Each thread's own spread of durations, so histogram scans vary and threads share no state but the metrics. */
     @State(Scope.Thread)
@@ -57,7 +61,7 @@ public class MetricsRecordBenchmark {
     }
 
     private void record(long nanos) {
-        service.recordRequest(200, ResponseFlags.NONE, nanos);
+        service.requests(null, peerHeader).record(200, ResponseFlags.NONE, nanos, 120, 2_400);
         endpointLatency.record(nanos);
     }
 }

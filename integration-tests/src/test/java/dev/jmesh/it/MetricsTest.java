@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,12 +129,8 @@ class MetricsTest {
         return response.body();
     }
 
-    /** The value of one exposition line, found by its exact name and labels. */
-    static double value(String exposition, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(exposition);
-        if (!m.find()) {
-            throw new AssertionError("no series " + series);
-        }
-        return Double.parseDouble(m.group(1));
+    /** The sum of the series selected by {@code selector}'s name and labels (see {@link Exposition#sum}). */
+    static double value(String exposition, String selector) {
+        return Exposition.sum(exposition, selector);
     }
 }

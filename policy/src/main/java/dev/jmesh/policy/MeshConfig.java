@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param identity this workload's certificate for mutual TLS, or {@code null}
  * @param drainTime how long, at JVM exit, calls in flight may take to finish
  * @param zone     this workload's zone, which locality-aware balancing keeps traffic in; or {@code null}
+ * @param telemetry this workload's metadata for Istio's labels, and the access log; never {@code null}
  */
 public record MeshConfig(String workload, AdminConfig admin, Map<String, ServiceConfig> services,
                          ControlConfig control, InboundConfig inbound, IdentityConfig identity, Duration drainTime,
-                         String zone) {
+                         String zone, TelemetryConfig telemetry) {
 
     /** Istio's default termination drain: long enough for a call, short next to Kubernetes' 30 s grace. */
     public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(5);
@@ -39,11 +40,12 @@ public record MeshConfig(String workload, AdminConfig admin, Map<String, Service
         }
         services = Collections.unmodifiableMap(copy);
         Objects.requireNonNull(drainTime, "drainTime");
+        Objects.requireNonNull(telemetry, "telemetry");
     }
 
     /** A policy without control link, inbound port or identity. */
     public MeshConfig(String workload, AdminConfig admin, Map<String, ServiceConfig> services) {
-        this(workload, admin, services, null, null, null, DEFAULT_DRAIN_TIME, null);
+        this(workload, admin, services, null, null, null, DEFAULT_DRAIN_TIME, null, TelemetryConfig.DEFAULTS);
     }
 
     /**
@@ -53,6 +55,6 @@ public record MeshConfig(String workload, AdminConfig admin, Map<String, Service
     public MeshConfig withPushed(Map<String, ServiceConfig> pushed) {
         Map<String, ServiceConfig> merged = new LinkedHashMap<>(services);
         merged.putAll(pushed);
-        return new MeshConfig(workload, admin, merged, control, inbound, identity, drainTime, zone);
+        return new MeshConfig(workload, admin, merged, control, inbound, identity, drainTime, zone, telemetry);
     }
 }

@@ -34,6 +34,7 @@ final class PolicyReader {
     private final LinkReader link;
     private final SecurityReader security;
     private final TrafficReader traffic;
+    private final TelemetryReader telemetry;
     /** The keys whose setting needs this workload's identity: tls mode mutual, inbound mtls. */
     private final List<Node> needIdentity = new ArrayList<>();
 
@@ -44,6 +45,7 @@ final class PolicyReader {
         this.link = new LinkReader(problems, nodes);
         this.security = new SecurityReader(problems, nodes);
         this.traffic = new TrafficReader(problems, nodes, resilience);
+        this.telemetry = new TelemetryReader(problems, nodes);
     }
 
     /** Reads the document root; returns null when there were errors. */
@@ -74,6 +76,11 @@ final class PolicyReader {
                 })
                 .optional("drainTime", e -> draft.drainTime = nodes.duration(e.value(), "drainTime", true))
                 .optional("zone", e -> draft.zone = zone(e.value()))
+                .optional("namespace", e -> draft.telemetry.namespace = telemetry.namespace(e.value()))
+                .optional("app", e -> draft.telemetry.app = telemetry.labelValue(e.value(), "app"))
+                .optional("version", e -> draft.telemetry.version = telemetry.labelValue(e.value(), "version"))
+                .optional("cluster", e -> draft.telemetry.cluster = telemetry.labelValue(e.value(), "cluster"))
+                .optional("accessLog", e -> draft.telemetry.accessLog = telemetry.accessLog(e))
                 .walk(mapping, mapping, problems);
         if (draft.identityKey == null) {
             for (Node key : needIdentity) {
@@ -95,7 +102,7 @@ final class PolicyReader {
         }
         return problems.errorCount() == 0
                 ? new MeshConfig(draft.workload, draft.admin, draft.services, draft.control, draft.inbound,
-                        draft.identity, draft.drainTime, draft.zone)
+                        draft.identity, draft.drainTime, draft.zone, draft.telemetry.build())
                 : null;
     }
 
@@ -121,6 +128,7 @@ final class PolicyReader {
         IdentityConfig identity;
         Duration drainTime = MeshConfig.DEFAULT_DRAIN_TIME;
         String zone;
+        final TelemetryReader.Draft telemetry = new TelemetryReader.Draft();
         Node controlKey;
         Node inboundKey;
         Node identityKey;

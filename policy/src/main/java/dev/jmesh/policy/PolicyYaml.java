@@ -18,6 +18,7 @@ public final class PolicyYaml {
         if (config.zone() != null) {
             out.append("zone: ").append(TrafficReader.quoted(config.zone())).append('\n');
         }
+        TelemetryReader.render(config.telemetry(), out);
         if (config.admin() != null) {
             out.append("admin: ").append(PolicyReader.renderAdmin(config.admin())).append('\n');
         }

@@ -23,8 +23,8 @@ class ErrorReportingTest {
         @Test
         void topLevel() {
             ConfigProblem problem = singleError(lines("workload: web", "retries: 3"), 2, 1,
-                    "unknown key 'retries' (expected one of: workload, admin, services, control, inbound, identity, drainTime, zone)");
-            assertEquals("mesh.yaml:2:1: unknown key 'retries' (expected one of: workload, admin, services, control, inbound, identity, drainTime, zone)",
+                    "unknown key 'retries' (expected one of: workload, admin, services, control, inbound, identity, drainTime, zone, namespace, app, version, cluster, accessLog)");
+            assertEquals("mesh.yaml:2:1: unknown key 'retries' (expected one of: workload, admin, services, control, inbound, identity, drainTime, zone, namespace, app, version, cluster, accessLog)",
                     problem.toString());
         }
 

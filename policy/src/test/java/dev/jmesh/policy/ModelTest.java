@@ -93,7 +93,7 @@ class ModelTest {
         assertEquals(bad.errors(), e.problems());
         assertEquals("mesh.yaml:1:11: invalid workload name 'Web': use lower-case letters, digits, '-' and '.',"
                 + " starting and ending with a letter or digit\n"
-                + "mesh.yaml:2:1: unknown key 'nope' (expected one of: workload, admin, services, control, inbound, identity, drainTime, zone)", e.getMessage());
+                + "mesh.yaml:2:1: unknown key 'nope' (expected one of: workload, admin, services, control, inbound, identity, drainTime, zone, namespace, app, version, cluster, accessLog)", e.getMessage());
         assertThrows(UnsupportedOperationException.class, () -> e.problems().clear());
         assertThrows(UnsupportedOperationException.class, () -> bad.errors().clear());
         assertThrows(UnsupportedOperationException.class, () -> bad.warnings().clear());

@@ -33,7 +33,7 @@ class SafetyAndFilesTest {
         Path file = Files.writeString(dir.resolve("mesh.yaml"), lines("workload: web", "bogus: 1"));
         ConfigProblem problem = ConfigParser.parse(file).errors().get(0);
         assertEquals(file.toString(), problem.source());
-        assertEquals(file + ":2:1: unknown key 'bogus' (expected one of: workload, admin, services, control, inbound, identity, drainTime, zone)", problem.toString());
+        assertEquals(file + ":2:1: unknown key 'bogus' (expected one of: workload, admin, services, control, inbound, identity, drainTime, zone, namespace, app, version, cluster, accessLog)", problem.toString());
     }
 
     @Test

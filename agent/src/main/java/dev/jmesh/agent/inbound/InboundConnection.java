@@ -113,10 +113,10 @@ final class InboundConnection implements Runnable {
             close(app);
             return;
         }
-        port.opened(principal);
+        InboundEvents.ByteCounts bytes = port.opened(principal, app.getLocalPort());
         Thread back = port.start("jmesh-inbound-out", () -> {
             try {
-                Pipes.copy(app.getInputStream(), caller.getOutputStream());
+                Pipes.copy(Pipes.counting(app.getInputStream(), bytes::sent), caller.getOutputStream());
             } catch (IOException e) {
                 // one side went away: the other copy ends too once both are closed
             } finally {
@@ -125,8 +125,8 @@ final class InboundConnection implements Runnable {
             }
         });
         try {
-            InputStream fromCaller = new BufferedInputStream(
-                    new SequenceInputStream(prefix, caller.getInputStream()), 16 * 1024);
+            InputStream fromCaller = new BufferedInputStream(Pipes.counting(
+                    new SequenceInputStream(prefix, caller.getInputStream()), bytes::received), 16 * 1024);
             new ClientCertHeader(fromCaller, app.getOutputStream(), clientCert).copy();
             app.shutdownOutput(); // the caller finished sending; the answer may still come
             back.join();
@@ -138,7 +138,7 @@ final class InboundConnection implements Runnable {
             close(caller);
             close(app);
         } finally {
-            port.closed(principal);
+            port.closed(principal, app.getLocalPort());
         }
     }
 

@@ -1,16 +1,30 @@
 package dev.jmesh.agent.inbound;
 
-/** What an inbound port reports: connections joined to the application, and refusals. */
+/** What an inbound port reports: connections joined to the application, their bytes, and refusals. */
 public interface InboundEvents {
 
     /** The principal of a caller that came in plaintext. */
     String PLAINTEXT = "none";
 
-    /** @param principal the caller's SPIFFE ID, or {@link #PLAINTEXT} */
-    void opened(String principal);
+    /**
+     * A caller's connection was joined to the application.
+     *
+     * @param principal the caller's SPIFFE ID, or {@link #PLAINTEXT}
+     * @return where the connection's bytes are counted, as they are copied
+     */
+    ByteCounts opened(String principal);
 
     void closed(String principal);
 
     /** A caller was turned away; {@code why} names it and the reason. */
     void refused(String why);
+
+    /** Bytes copied on one caller's connections, each way. */
+    interface ByteCounts {
+        /** Bytes read from the caller. */
+        void received(long bytes);
+
+        /** Bytes written to the caller. */
+        void sent(long bytes);
+    }
 }

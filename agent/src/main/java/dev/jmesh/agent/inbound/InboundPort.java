@@ -20,12 +20,15 @@ public final class InboundPort implements AutoCloseable {
     private final ServerSocket listener;
     private final InboundEvents events;
     private final InboundPolicy policy;
+    private final InboundCallers callers;
 
-    private InboundPort(ServerSocket listener, InetSocketAddress appAddress, InboundPolicy policy, InboundEvents events) {
+    private InboundPort(ServerSocket listener, InetSocketAddress appAddress, InboundPolicy policy, InboundEvents events,
+                        InboundCallers callers) {
         this.listener = listener;
         this.appAddress = appAddress;
         this.policy = policy;
         this.events = events;
+        this.callers = callers;
     }
 
     /**
@@ -34,11 +37,11 @@ public final class InboundPort implements AutoCloseable {
      * @throws IOException when the public address cannot be bound
      */
     public static InboundPort open(InetSocketAddress publicAddress, InetSocketAddress appAddress, InboundPolicy policy,
-                                   InboundEvents events) throws IOException {
+                                   InboundEvents events, InboundCallers callers) throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(publicAddress, 128);
-        InboundPort port = new InboundPort(listener, appAddress, policy, events);
+        InboundPort port = new InboundPort(listener, appAddress, policy, events, callers);
         port.start("jmesh-inbound-" + listener.getLocalPort(), port::acceptLoop);
         return port;
     }
@@ -87,11 +90,14 @@ public final class InboundPort implements AutoCloseable {
         return thread;
     }
 
-    void opened(String principal) {
-        events.opened(principal);
+    /** @param joinedFrom the local port of the agent's connection to the application */
+    InboundEvents.ByteCounts opened(String principal, int joinedFrom) {
+        callers.joined(joinedFrom, principal);
+        return events.opened(principal);
     }
 
-    void closed(String principal) {
+    void closed(String principal, int joinedFrom) {
+        callers.left(joinedFrom);
         events.closed(principal);
     }
 

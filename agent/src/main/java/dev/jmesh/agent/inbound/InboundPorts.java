@@ -33,6 +33,7 @@ public final class InboundPorts {
     private final int port;
     private final Supplier<InboundPolicy> policySource;
     private final InboundEvents events;
+    private final InboundCallers callers = new InboundCallers();
     private InboundPolicy policy; // made at the application's bind, not in premain: it builds a TLS context
     private InboundPort open;
     /** Set at JVM exit: the port is not opened again. */
@@ -80,6 +81,11 @@ public final class InboundPorts {
         this.events = events;
     }
 
+    /** Who is behind the connections this port joined to the application. */
+    public InboundCallers callers() {
+        return callers;
+    }
+
     /** Where the application binds instead of {@code requested}, or {@code null} for as asked. */
     public InetSocketAddress moveBind(InetSocketAddress requested) {
         if (port == 0 || requested.getPort() != port || OWN_BIND.get() != null) {
@@ -110,7 +116,7 @@ public final class InboundPorts {
             if (policy == null) {
                 policy = policySource.get();
             }
-            open = InboundPort.open(requested, app, policy, events);
+            open = InboundPort.open(requested, app, policy, events, callers);
             AgentLog.line("inbound port " + port + " (" + (policy.acceptsPlaintext() ? "mtls: permissive" : "mtls: strict")
                     + ") in front of the application's " + app
                     + (policy.tls() == null ? "; mTLS callers refused: " + policy.unavailableReason() : ""));

@@ -3,6 +3,7 @@ package dev.jmesh.agent.mesh;
 import dev.jmesh.agent.time.MeshClock;
 import dev.jmesh.bootstrap.AsyncHttpTransport;
 import dev.jmesh.bootstrap.FailureKind;
+import dev.jmesh.bootstrap.ServedRequest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -134,6 +135,10 @@ final class AsyncAttempts<R> {
     }
 
     private void finish(R response, Throwable error) {
+        if (response != null) {
+            call.answered(transport.responseHeader(response, ServedRequest.PEER_HEADER),
+                    transport.responseHeader(response, "content-length"));
+        }
         call.end();
         if (error == null) {
             result.complete(response);

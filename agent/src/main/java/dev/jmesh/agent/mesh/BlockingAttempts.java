@@ -2,6 +2,7 @@ package dev.jmesh.agent.mesh;
 
 import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpTransport;
+import dev.jmesh.bootstrap.ServedRequest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
@@ -25,6 +26,8 @@ final class BlockingAttempts {
                     R response = transport.send(endpoint, timeout == MeshHttpCall.NO_TIMEOUT ? 0 : timeout);
                     retryAfter = call.onResponse(transport.status(response));
                     if (retryAfter == MeshHttpCall.DONE) {
+                        call.answered(transport.responseHeader(response, ServedRequest.PEER_HEADER),
+                                transport.responseHeader(response, "content-length"));
                         return response;
                     }
                     transport.discard(response);

@@ -1,6 +1,9 @@
 package dev.jmesh.agent.mesh;
 
+import dev.jmesh.agent.accesslog.AccessLog;
+import dev.jmesh.agent.accesslog.AccessLogEntry;
 import dev.jmesh.agent.metrics.ResponseFlags;
+import dev.jmesh.agent.metrics.ServiceMetrics;
 import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.agent.routing.Hashing;
 import dev.jmesh.agent.time.MeshClock;
@@ -12,6 +15,7 @@ import dev.jmesh.bootstrap.FailureKind;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.HttpTransport;
 import dev.jmesh.bootstrap.RequestHeaders;
+import dev.jmesh.bootstrap.ServedRequest;
 import dev.jmesh.policy.Durations;
 import dev.jmesh.policy.FaultPolicy;
 import dev.jmesh.policy.HashKey;
@@ -89,6 +93,10 @@ final class MeshHttpCall implements HttpCall {
     /** What the application gets, as Istio reports it; set when the call's outcome is decided. */
     private int outcomeCode;
     private ResponseFlags outcomeFlags = ResponseFlags.DC;
+    /** The request's body size, -1 unknown; the answer's peer header and body size, from the response given to the application. */
+    private long requestBodyBytes = -1;
+    private String answerPeer;
+    private long responseBodyBytes = -1;
 
     MeshHttpCall(Service service, String method, String rawPath, String rawQuery, long nowNanos) {
         this.service = service;
@@ -113,7 +121,7 @@ final class MeshHttpCall implements HttpCall {
                 end();
             }
         }
-        mirror(transport);
+        prepare(transport);
         if (delayNanos > 0) {
             try {
                 TimeUnit.NANOSECONDS.sleep(delayNanos);
@@ -134,7 +142,7 @@ final class MeshHttpCall implements HttpCall {
             end();
             return transport.localReply(localStatus, localReplyReason());
         }
-        mirror(transport);
+        prepare(transport);
         return AsyncAttempts.start(this, transport, delayNanos);
     }
 
@@ -177,7 +185,10 @@ final class MeshHttpCall implements HttpCall {
         return 0;
     }
 
-    private void mirror(ApplicationRequest request) {
+    /** What happens to a request the mesh sends: it says who calls, and is copied to a mirror. */
+    private void prepare(ApplicationRequest request) {
+        request.setHeader(ServedRequest.PEER_HEADER, service.metrics().callerHeader());
+        requestBodyBytes = request.requestBodyBytes();
         if (mirrorTo != null) {
             service.mirroring().send(request, mirrorTo, timeout == null ? 0 : timeout.toMillis());
         }
@@ -386,6 +397,12 @@ final class MeshHttpCall implements HttpCall {
         return prefix() + "timeout " + Durations.format(timeout) + " exceeded after " + attempts + " attempt(s)";
     }
 
+    /** The response given to the application: its {@code x-jmesh-peer} and {@code Content-Length} headers, or nulls. */
+    void answered(String peerHeader, String contentLength) {
+        answerPeer = peerHeader;
+        responseBodyBytes = ApplicationRequest.contentLength(contentLength);
+    }
+
     /** Releases what the call held and records it; exactly once, later calls do nothing. */
     void end() {
         if (ended) {
@@ -399,8 +416,19 @@ final class MeshHttpCall implements HttpCall {
         if (admitted) {
             service.breaker().endRequest();
         }
-        (pool == null ? service.metrics() : pool.requests())
-                .recordRequest(outcomeCode, outcomeFlags, service.clock().nanoTime() - startNanos);
+        long nanos = service.clock().nanoTime() - startNanos;
+        ServiceMetrics metrics = pool == null ? service.metrics() : pool.requests();
+        metrics.requests(service.securedAs(), answerPeer)
+                .record(outcomeCode, outcomeFlags, nanos, requestBodyBytes, responseBodyBytes);
+        AccessLog accessLog = service.metrics().accessLog();
+        if (accessLog != null) {
+            Endpoint last = attempts == 0 ? null : attempts == 1 ? first : tried[attempts - 1];
+            long millis = nanos / 1_000_000;
+            String path = rawQuery == null ? rawPath : rawPath + "?" + rawQuery;
+            accessLog.log(new AccessLogEntry(System.currentTimeMillis() - millis, true, method, path, null,
+                    outcomeCode, outcomeFlags.label(), requestBodyBytes, responseBodyBytes, millis, service.name(),
+                    last == null ? null : last.key(), metrics.workload()));
+        }
     }
 
     static long randomHash() {

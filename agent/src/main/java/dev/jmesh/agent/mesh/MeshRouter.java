@@ -2,6 +2,7 @@ package dev.jmesh.agent.mesh;
 
 import dev.jmesh.agent.inbound.InboundPorts;
 import dev.jmesh.agent.routing.Endpoint;
+import dev.jmesh.agent.serving.Serving;
 import dev.jmesh.bootstrap.HttpCall;
 import dev.jmesh.bootstrap.Router;
 import dev.jmesh.bootstrap.ServedRequest;
@@ -23,15 +24,18 @@ public final class MeshRouter implements Router {
     private volatile RouteTable table;
     private final InboundPorts inbound;
     private final TcpConnections connections = new TcpConnections();
+    /** Records what the application's servers serve; null: nothing is recorded. */
+    private final Serving serving;
 
-    /** A router without an inbound policy. */
+    /** A router without an inbound policy, recording no served requests. */
     public MeshRouter(RouteTable table) {
-        this(table, InboundPorts.NONE);
+        this(table, InboundPorts.NONE, null);
     }
 
-    public MeshRouter(RouteTable table, InboundPorts inbound) {
+    public MeshRouter(RouteTable table, InboundPorts inbound, Serving serving) {
         this.table = table;
         this.inbound = inbound;
+        this.serving = serving;
     }
 
     public RouteTable table() {
@@ -188,7 +192,8 @@ public final class MeshRouter implements Router {
     @Override
     public ServedRequest serve(String method, String path, String protocol, String authority, String peerHeader,
             InetSocketAddress remote, InetSocketAddress local) {
-        return null; // recorded by the destination-side telemetry (in progress)
+        return serving == null || agentThread() ? null
+                : serving.begin(method, path, protocol, authority, peerHeader, remote, local);
     }
 
     /**

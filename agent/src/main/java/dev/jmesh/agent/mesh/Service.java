@@ -47,6 +47,8 @@ public final class Service implements AutoCloseable {
     private final InetAddress address;
     /** The mutual TLS the mesh adds to calls to this service, or null. */
     private final ServiceTls tls;
+    /** How calls are secured, as their metrics say: null plaintext, else the server identity verified ("" for any). */
+    private final String securedAs;
     /** Every endpoint: where a request no route takes goes. */
     private final EndpointPool whole;
     /** Each subset's endpoints, by name, in policy order. */
@@ -66,6 +68,8 @@ public final class Service implements AutoCloseable {
     Service(ServiceConfig config, List<Endpoint> endpoints, ServiceMetrics metrics, ServiceTls tls, MeshClock clock,
             String localZone) {
         this.tls = tls;
+        this.securedAs = config.tls() == null ? null
+                : config.tls().serverIdentity() == null ? "" : config.tls().serverIdentity();
         this.clock = clock;
         this.failoverTimeout = new FailoverTimeout(clock.nanoTime());
         this.config = config;
@@ -126,6 +130,11 @@ public final class Service implements AutoCloseable {
 
     ServiceTls tls() {
         return tls;
+    }
+
+    /** How the mesh secures calls: null plaintext, else the server identity it verifies ({@code ""} for any). */
+    String securedAs() {
+        return securedAs;
     }
 
     /** The endpoint at {@code address}, or null. */

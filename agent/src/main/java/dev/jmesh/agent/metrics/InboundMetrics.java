@@ -2,6 +2,7 @@ package dev.jmesh.agent.metrics;
 
 import dev.jmesh.agent.AgentLog;
 import dev.jmesh.agent.inbound.InboundEvents;
+import dev.jmesh.agent.inbound.InboundEvents.ByteCounts;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,32 +10,54 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Connections to this workload's inbound port, as Istio's destination-side reporter counts
- * them: by the caller's SPIFFE ID ({@code source_principal}) and whether it came over mutual
- * TLS ({@code connection_security_policy}). Refusals are counted, and the first few logged.
+ * them: by the caller's SPIFFE ID ({@code source_principal}, and the workload and namespace it
+ * proves) and whether it came over mutual TLS ({@code connection_security_policy}), with the
+ * bytes each way as they are copied. Refusals are counted, and the first few logged.
  */
 public final class InboundMetrics implements InboundEvents {
 
     private static final int LOGGED_REFUSALS = 10;
 
+    private final MeshMetrics mesh;
     private final ConcurrentHashMap<String, Series> series = new ConcurrentHashMap<>();
     final AtomicLong refused = new AtomicLong();
 
-    /** Connections from one caller identity. */
-    static final class Series {
-        final String principal;
-        final String securityPolicy;
+    InboundMetrics(MeshMetrics mesh) {
+        this.mesh = mesh;
+    }
+
+    /** Connections from one caller identity, and their bytes. */
+    final class Series implements ByteCounts {
+        final String labels;
         final LongAdder opened = new LongAdder();
         final LongAdder closed = new LongAdder();
+        final LongAdder received = new LongAdder();
+        final LongAdder sent = new LongAdder();
 
         Series(String principal) {
-            this.principal = principal;
-            this.securityPolicy = principal.equals(PLAINTEXT) ? "none" : "mutual_tls";
+            boolean plaintext = principal.equals(PLAINTEXT);
+            PeerMetadata source = plaintext ? PeerMetadata.UNKNOWN : PeerMetadata.UNKNOWN.authenticatedAs(principal);
+            PeerMetadata local = mesh.local();
+            this.labels = IstioLabels.render("destination", source, plaintext ? null : principal, local,
+                    plaintext ? null : mesh.principal(), local.workload(), null, "tcp", plaintext ? "none" : "mutual_tls");
+        }
+
+        @Override
+        public void received(long bytes) {
+            received.add(bytes);
+        }
+
+        @Override
+        public void sent(long bytes) {
+            sent.add(bytes);
         }
     }
 
     @Override
-    public void opened(String principal) {
-        series.computeIfAbsent(principal, Series::new).opened.increment();
+    public ByteCounts opened(String principal) {
+        Series s = series.computeIfAbsent(principal, Series::new);
+        s.opened.increment();
+        return s;
     }
 
     @Override

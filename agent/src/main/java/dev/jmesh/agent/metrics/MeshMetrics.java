@@ -1,6 +1,9 @@
 package dev.jmesh.agent.metrics;
 
+import dev.jmesh.agent.accesslog.AccessLog;
+import dev.jmesh.policy.MeshConfig;
 import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,7 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MeshMetrics {
 
-    private final String workload;
+    private final PeerMetadata local;
+    /** This workload's SPIFFE ID, or null without an identity. */
+    private final String principal;
     private final ConcurrentHashMap<String, ServiceMetrics> services = new ConcurrentHashMap<>();
     private final AtomicLong configVersion = new AtomicLong();
     private final AtomicLong pushAcks = new AtomicLong();
@@ -18,15 +23,54 @@ public final class MeshMetrics {
     /** -1: no control link; 0: disconnected; 1: connected. */
     private volatile int linkState = -1;
     private volatile String snapshotVersion = "";
-    private final InboundMetrics inbound = new InboundMetrics();
+    private final InboundMetrics inbound;
+    private final ServedMetrics served;
+    /** The access log, or null when off. */
+    private volatile AccessLog accessLog;
 
-    /** @param workload this application's {@code workload}, or {@code null} ("unknown") */
+    /** @param workload this application's {@code workload}, or {@code null} ("unknown"); Istio's defaults for the rest */
     public MeshMetrics(String workload) {
-        this.workload = workload == null ? "unknown" : workload;
+        this(PeerMetadata.local(new MeshConfig(workload, null, Map.of()), Map.of()), null);
+    }
+
+    /**
+     * @param local     this workload's metadata
+     * @param principal its SPIFFE ID, or null without an identity
+     */
+    public MeshMetrics(PeerMetadata local, String principal) {
+        this.local = local;
+        this.principal = principal;
+        this.inbound = new InboundMetrics(this);
+        this.served = new ServedMetrics(this);
     }
 
     public String workload() {
-        return workload;
+        return local.workload();
+    }
+
+    /** This workload's metadata, as its labels and its {@code x-jmesh-peer} header say it. */
+    public PeerMetadata local() {
+        return local;
+    }
+
+    /** This workload's SPIFFE ID, or null. */
+    public String principal() {
+        return principal;
+    }
+
+    /** Requests are logged to {@code log} from now on. */
+    public void logTo(AccessLog log) {
+        accessLog = log;
+    }
+
+    /** The access log, or null when off. */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    /** Requests this workload's own servers answered. */
+    public ServedMetrics served() {
+        return served;
     }
 
     /** Connections to this workload's inbound port. */
@@ -35,7 +79,7 @@ public final class MeshMetrics {
     }
 
     public ServiceMetrics service(String name) {
-        return services.computeIfAbsent(name, ServiceMetrics::new);
+        return services.computeIfAbsent(name, n -> new ServiceMetrics(this, n));
     }
 
     Collection<ServiceMetrics> services() {

@@ -1,5 +1,6 @@
 package dev.jmesh.agent.metrics;
 
+import dev.jmesh.agent.accesslog.AccessLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,46 +17,71 @@ public final class PrometheusText {
 
     public static String write(MeshMetrics metrics, List<ServiceGauges> gauges, String version) {
         StringBuilder out = new StringBuilder(4096);
-        String source = "reporter=\"source\",source_workload=\"" + escape(metrics.workload()) + "\"";
+        List<RequestCounts> requests = requestCounts(metrics);
 
-        out.append("# HELP istio_requests_total Requests made by this workload, by destination and outcome.\n");
+        out.append("# HELP istio_requests_total Requests this workload made (reporter source) and served (reporter"
+                + " destination).\n");
         out.append("# TYPE istio_requests_total counter\n");
-        List<ServiceMetrics> requestMetrics = withSubsets(metrics);
-        for (ServiceMetrics service : requestMetrics) {
-            for (RequestSeries s : service.series()) {
-                out.append("istio_requests_total{").append(requestLabels(source, service, s)).append("} ")
+        for (RequestCounts counts : requests) {
+            for (RequestSeries s : counts.series()) {
+                out.append("istio_requests_total{").append(seriesLabels(counts, s)).append("} ")
                         .append(s.count.sum()).append('\n');
             }
         }
-        out.append("# HELP istio_request_duration_milliseconds Duration of calls, retries included.\n");
+        out.append("# HELP istio_request_duration_milliseconds Duration of requests: at the source the whole call,"
+                + " retries included; at the destination until the response was written.\n");
         out.append("# TYPE istio_request_duration_milliseconds histogram\n");
-        for (ServiceMetrics service : requestMetrics) {
-            for (RequestSeries s : service.series()) {
-                histogram(out, "istio_request_duration_milliseconds", requestLabels(source, service, s), s.duration);
+        for (RequestCounts counts : requests) {
+            for (RequestSeries s : counts.series()) {
+                histogram(out, "istio_request_duration_milliseconds", seriesLabels(counts, s), s.duration);
+            }
+        }
+        out.append("# HELP istio_request_bytes Request body sizes, in bytes.\n");
+        out.append("# TYPE istio_request_bytes histogram\n");
+        for (RequestCounts counts : requests) {
+            for (RequestSeries s : counts.series()) {
+                histogram(out, "istio_request_bytes", seriesLabels(counts, s), s.requestBytes);
+            }
+        }
+        out.append("# HELP istio_response_bytes Response body sizes, in bytes.\n");
+        out.append("# TYPE istio_response_bytes histogram\n");
+        for (RequestCounts counts : requests) {
+            for (RequestSeries s : counts.series()) {
+                histogram(out, "istio_response_bytes", seriesLabels(counts, s), s.responseBytes);
             }
         }
 
-        out.append("# HELP istio_tcp_connections_opened_total TCP connections opened by this workload.\n");
-        out.append("# TYPE istio_tcp_connections_opened_total counter\n");
         // Like request series, tcp series appear with a service's first connection attempt.
         List<ServiceMetrics> tcp = metrics.services().stream().filter(ServiceMetrics::hasTcpActivity).toList();
+        List<InboundMetrics.Series> inbound = List.copyOf(metrics.inbound().series());
+        out.append("# HELP istio_tcp_connections_opened_total TCP connections opened by (source) or to (destination)"
+                + " this workload.\n");
+        out.append("# TYPE istio_tcp_connections_opened_total counter\n");
         for (ServiceMetrics service : tcp) {
-            out.append("istio_tcp_connections_opened_total{").append(tcpLabels(source, service)).append("} ")
-                    .append(service.tcpOpened.sum()).append('\n');
+            tcpLine(out, "istio_tcp_connections_opened_total", service.tcpLabels(), service.tcpOpened.sum());
         }
-        for (InboundMetrics.Series in : metrics.inbound().series()) {
-            out.append("istio_tcp_connections_opened_total{").append(inboundLabels(metrics, in)).append("} ")
-                    .append(in.opened.sum()).append('\n');
+        for (InboundMetrics.Series in : inbound) {
+            tcpLine(out, "istio_tcp_connections_opened_total", in.labels, in.opened.sum());
         }
-        out.append("# HELP istio_tcp_connections_closed_total TCP connections closed by this workload.\n");
+        out.append("# HELP istio_tcp_connections_closed_total TCP connections closed.\n");
         out.append("# TYPE istio_tcp_connections_closed_total counter\n");
         for (ServiceMetrics service : tcp) {
-            out.append("istio_tcp_connections_closed_total{").append(tcpLabels(source, service)).append("} ")
-                    .append(service.tcpClosed.sum()).append('\n');
+            tcpLine(out, "istio_tcp_connections_closed_total", service.tcpLabels(), service.tcpClosed.sum());
         }
-        for (InboundMetrics.Series in : metrics.inbound().series()) {
-            out.append("istio_tcp_connections_closed_total{").append(inboundLabels(metrics, in)).append("} ")
-                    .append(in.closed.sum()).append('\n');
+        for (InboundMetrics.Series in : inbound) {
+            tcpLine(out, "istio_tcp_connections_closed_total", in.labels, in.closed.sum());
+        }
+        out.append("# HELP istio_tcp_received_bytes_total Bytes received on TCP connections (at the destination:"
+                + " from callers).\n");
+        out.append("# TYPE istio_tcp_received_bytes_total counter\n");
+        for (InboundMetrics.Series in : inbound) {
+            tcpLine(out, "istio_tcp_received_bytes_total", in.labels, in.received.sum());
+        }
+        out.append("# HELP istio_tcp_sent_bytes_total Bytes sent on TCP connections (at the destination: to"
+                + " callers).\n");
+        out.append("# TYPE istio_tcp_sent_bytes_total counter\n");
+        for (InboundMetrics.Series in : inbound) {
+            tcpLine(out, "istio_tcp_sent_bytes_total", in.labels, in.sent.sum());
         }
         out.append("# HELP jmesh_inbound_refused_total Callers turned away at the inbound port (plaintext in strict,"
                 + " failed or unauthorized mTLS).\n");
@@ -125,6 +151,12 @@ public final class PrometheusText {
                         .append(e.active()).append('\n');
             }
         }
+        AccessLog accessLog = metrics.accessLog();
+        if (accessLog != null) {
+            out.append("# HELP jmesh_access_log_dropped_total Access log lines dropped because writing fell behind.\n");
+            out.append("# TYPE jmesh_access_log_dropped_total counter\n");
+            out.append("jmesh_access_log_dropped_total ").append(accessLog.dropped()).append('\n');
+        }
         out.append("# HELP jmesh_config_version Version of the policy in effect.\n");
         out.append("# TYPE jmesh_config_version gauge\n");
         out.append("jmesh_config_version ").append(metrics.configVersion()).append('\n');
@@ -161,41 +193,37 @@ public final class PrometheusText {
         }
     }
 
-    private static void histogram(StringBuilder out, String name, String labels, DurationHistogram histogram) {
+    private static void histogram(StringBuilder out, String name, String labels, Histogram histogram) {
         long[] cumulative = histogram.cumulative();
-        for (int i = 0; i < DurationHistogram.BOUNDS.length; i++) {
+        double[] bounds = histogram.bounds();
+        for (int i = 0; i < bounds.length; i++) {
             out.append(name).append("_bucket{").append(labels).append(",le=\"")
-                    .append(number(DurationHistogram.BOUNDS[i])).append("\"} ").append(cumulative[i]).append('\n');
+                    .append(number(bounds[i])).append("\"} ").append(cumulative[i]).append('\n');
         }
         long count = cumulative[cumulative.length - 1];
         out.append(name).append("_bucket{").append(labels).append(",le=\"+Inf\"} ").append(count).append('\n');
-        out.append(name).append("_sum{").append(labels).append("} ").append(number(histogram.sumMillis())).append('\n');
+        out.append(name).append("_sum{").append(labels).append("} ").append(number(histogram.sum())).append('\n');
         out.append(name).append("_count{").append(labels).append("} ").append(count).append('\n');
     }
 
-    private static String inboundLabels(MeshMetrics metrics, InboundMetrics.Series in) {
-        return "reporter=\"destination\",destination_workload=\"" + escape(metrics.workload())
-                + "\",source_principal=\"" + (in.securityPolicy.equals("none") ? "unknown" : escape(in.principal))
-                + "\",connection_security_policy=\"" + in.securityPolicy + "\"";
+    private static void tcpLine(StringBuilder out, String name, String labels, long value) {
+        out.append(name).append('{').append(labels).append(",response_flags=\"-\"} ").append(value).append('\n');
     }
 
-    private static String tcpLabels(String source, ServiceMetrics service) {
-        return source + ",destination_service=\"" + escape(service.service()) + "\",response_flags=\"-\"";
+    private static String seriesLabels(RequestCounts counts, RequestSeries s) {
+        return counts.labels + ",response_code=\"" + s.responseCode + "\",response_flags=\"" + s.flags.label() + "\"";
     }
 
-    private static String requestLabels(String source, ServiceMetrics service, RequestSeries s) {
-        String subset = service.subset() == null ? "" : "\",destination_subset=\"" + escape(service.subset());
-        return source + ",destination_service=\"" + escape(service.service()) + subset + "\",response_code=\""
-                + s.responseCode + "\",response_flags=\"" + s.flags.label() + "\"";
-    }
-
-    /** Each service's request metrics, then its subsets'. */
-    private static List<ServiceMetrics> withSubsets(MeshMetrics metrics) {
-        List<ServiceMetrics> all = new ArrayList<>();
+    /** What each service and its subsets counted (reporter source), then what this workload served (destination). */
+    private static List<RequestCounts> requestCounts(MeshMetrics metrics) {
+        List<RequestCounts> all = new ArrayList<>();
         for (ServiceMetrics service : metrics.services()) {
-            all.add(service);
-            all.addAll(service.subsets());
+            all.addAll(service.requestCounts());
+            for (ServiceMetrics subset : service.subsets()) {
+                all.addAll(subset.requestCounts());
+            }
         }
+        all.addAll(metrics.served().requestCounts());
         return all;
     }
 

@@ -2,21 +2,26 @@ package dev.jmesh.agent.metrics;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** One label set of {@code istio_requests_total} and its duration histogram. */
+/** One label set of {@code istio_requests_total}, with its duration and size histograms. */
 final class RequestSeries {
 
     final int responseCode;
     final ResponseFlags flags;
     final LongAdder count = new LongAdder();
-    final DurationHistogram duration = new DurationHistogram();
+    final Histogram duration = Histogram.durations();
+    final Histogram requestBytes = Histogram.sizes();
+    final Histogram responseBytes = Histogram.sizes();
 
     RequestSeries(int responseCode, ResponseFlags flags) {
         this.responseCode = responseCode;
         this.flags = flags;
     }
 
-    void record(long nanos) {
+    /** Sizes are body bytes; an unknown size (-1) counts as 0, so every histogram counts every request. */
+    void record(long nanos, long requestBodyBytes, long responseBodyBytes) {
         count.increment();
-        duration.record(nanos);
+        duration.recordNanos(nanos);
+        requestBytes.record(Math.max(0, requestBodyBytes));
+        responseBytes.record(Math.max(0, responseBodyBytes));
     }
 }

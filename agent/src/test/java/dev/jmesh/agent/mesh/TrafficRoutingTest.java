@@ -78,8 +78,8 @@ class TrafficRoutingTest {
         }
         assertEquals(Map.of("v1", 9_000, "v2", 1_000), versions);
         // Counted per subset: the bounded destination_subset label, one series per subset the policy names.
-        assertTrue(metricLine("destination_subset=\"canary\",response_code=\"200\"").endsWith(" 1000"));
-        assertTrue(metricLine("destination_subset=\"stable\",response_code=\"200\"").endsWith(" 9000"));
+        assertTrue(metricLine("destination_subset=\"canary\"", "response_code=\"200\"").endsWith(" 1000"));
+        assertTrue(metricLine("destination_subset=\"stable\"", "response_code=\"200\"").endsWith(" 9000"));
     }
 
     @Test
@@ -217,9 +217,10 @@ class TrafficRoutingTest {
         return table.service("orders");
     }
 
-    private String metricLine(String labels) {
+    /** The first {@code istio_requests_total} line with all of {@code labels}. */
+    private String metricLine(String... labels) {
         String text = PrometheusText.write(metrics, List.of(), "test");
-        return text.lines().filter(l -> l.startsWith("istio_requests_total{") && l.contains(labels)).findFirst()
-                .orElse("");
+        return text.lines().filter(l -> l.startsWith("istio_requests_total{") && List.of(labels).stream().allMatch(l::contains))
+                .findFirst().orElse("");
     }
 }

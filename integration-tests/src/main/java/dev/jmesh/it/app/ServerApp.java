@@ -1,8 +1,14 @@
 package dev.jmesh.it.app;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.jmesh.it.app.servers.Endpoints;
+import dev.jmesh.it.app.servers.JdkServer;
+import dev.jmesh.it.app.servers.JettyServer;
+import dev.jmesh.it.app.servers.ServedServer;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -27,6 +33,8 @@ import java.util.List;
  *                                      a call of its own with the JDK client, printing CALLED URL STATUS)
  * ServerApp socket PORT NAME           blocking ServerSocket: greets each connection with "NAME", then echoes lines
  * ServerApp nio PORT NAME              ServerSocketChannel: the same
+ * ServerApp SERVER PORT                one server library serving {@link Endpoints} on loopback, SERVER one of
+ *                                      jdk, jetty (see {@link #served}); it stops and exits on "exit" on stdin
  * </pre>
  *
  * It prints {@code LISTENING} once bound, and runs until killed.
@@ -38,6 +46,11 @@ public final class ServerApp {
     public static void main(String[] args) throws Exception {
         String kind = args[0];
         int port = Integer.parseInt(args[1]);
+        ServedServer served = served(kind);
+        if (served != null) {
+            serveUntilExit(served, port);
+            return;
+        }
         String name = args[2];
         List<String> options = List.of(args).subList(3, args.length);
         boolean close = options.contains("--close");
@@ -53,6 +66,26 @@ public final class ServerApp {
             case "nio" -> nio(port, name);
             default -> throw new IllegalArgumentException("unknown kind " + kind);
         }
+    }
+
+    /** The server library named {@code kind}, or {@code null} for the other kinds. */
+    private static ServedServer served(String kind) {
+        return switch (kind) {
+            case "jdk" -> new JdkServer();
+            case "jetty" -> new JettyServer();
+            default -> null;
+        };
+    }
+
+    private static void serveUntilExit(ServedServer server, int port) throws Exception {
+        server.start(port);
+        System.out.println("LISTENING");
+        BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = stdin.readLine()) != null && !line.equals("exit"); ) {
+            // only "exit" is understood
+        }
+        server.stop();
+        System.out.println("STOPPED");
     }
 
     private static void http(int port, String name, boolean close) throws IOException {

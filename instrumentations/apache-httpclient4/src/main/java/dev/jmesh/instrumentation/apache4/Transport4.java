@@ -5,6 +5,7 @@ import dev.jmesh.bootstrap.HttpTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import org.apache.http.Header;
+import org.apache.http.HttpEntityEnclosingRequest;
 import org.apache.http.HttpHost;
 import org.apache.http.HttpRequest;
 import org.apache.http.client.config.RequestConfig;
@@ -30,6 +31,8 @@ final class Transport4 implements HttpTransport<CloseableHttpResponse> {
     /** The configuration the request or the context had, put back when the call ends. */
     private final RequestConfig ownRequestConfig;
     private final RequestConfig contextConfig;
+    /** The header the mesh set on the application's request, or null. */
+    private String meshHeader;
 
     Transport4(CloseableHttpClient client, HttpHost target, HttpRequest request, HttpClientContext context) {
         this.client = client;
@@ -45,6 +48,19 @@ final class Transport4 implements HttpTransport<CloseableHttpResponse> {
     public String header(String name) {
         Header header = request.getFirstHeader(name);
         return header == null ? null : header.getValue();
+    }
+
+    /** Set on the application's request for every attempt; removed by {@link #restore}. */
+    @Override
+    public void setHeader(String name, String value) {
+        request.setHeader(name, value);
+        meshHeader = name;
+    }
+
+    @Override
+    public long requestBodyBytes() {
+        return request instanceof HttpEntityEnclosingRequest enclosing && enclosing.getEntity() != null
+                ? enclosing.getEntity().getContentLength() : 0;
     }
 
     @Override
@@ -78,6 +94,9 @@ final class Transport4 implements HttpTransport<CloseableHttpResponse> {
     /** Leaves the application's request and context as they were. */
     void restore() {
         context.removeAttribute(Calls4.ATTEMPT);
+        if (meshHeader != null) {
+            request.removeHeaders(meshHeader);
+        }
         if (contextConfig == null) {
             context.removeAttribute(HttpClientContext.REQUEST_CONFIG);
         } else {
@@ -96,6 +115,12 @@ final class Transport4 implements HttpTransport<CloseableHttpResponse> {
     @Override
     public int status(CloseableHttpResponse response) {
         return response.getStatusLine().getStatusCode();
+    }
+
+    @Override
+    public String responseHeader(CloseableHttpResponse response, String name) {
+        Header header = response.getFirstHeader(name);
+        return header == null ? null : header.getValue();
     }
 
     @Override

@@ -34,6 +34,8 @@ final class AsyncTransport implements AsyncHttpTransport<Object> {
     private final AsyncResponseConsumer consumer;
     private final HandlerFactory<AsyncPushConsumer> pushHandlerFactory;
     private final AttemptContext attempt;
+    /** The latest attempt's consumer: attempts run one after another, so the answer is the latest one's. */
+    private volatile VerdictConsumer<Object> latest;
 
     AsyncTransport(CloseableHttpAsyncClient client, HttpHost target, HttpRequest request, AsyncRequestProducer producer,
                    AsyncResponseConsumer consumer, HandlerFactory<AsyncPushConsumer> pushHandlerFactory,
@@ -53,13 +55,27 @@ final class AsyncTransport implements AsyncHttpTransport<Object> {
     }
 
     @Override
+    public void setHeader(String name, String value) {
+        attempt.setHeader(name, value);
+    }
+
+    /** The answer's header: the application's consumer made its result, the head is the attempt's. */
+    @Override
+    public String responseHeader(Object result, String name) {
+        VerdictConsumer<Object> attempt = latest;
+        return attempt == null ? null : attempt.header(name);
+    }
+
+    @Override
     public CompletableFuture<Object> send(InetSocketAddress endpoint, long timeoutMillis, IntPredicate deliver) {
         if (timeoutMillis > 0) {
             attempt.bound(timeoutMillis);
         }
         CompletableFuture<Object> done = new CompletableFuture<>();
+        VerdictConsumer<Object> verdict = new VerdictConsumer<Object>(consumer, deliver);
+        latest = verdict;
         Future<Object> exchange = client.execute(ClassicCalls.endpoint(target, request, endpoint), producer,
-                new VerdictConsumer(consumer, deliver), pushHandlerFactory, attempt.context(),
+                verdict, pushHandlerFactory, attempt.context(),
                 new FutureCallback<Object>() {
                     @Override
                     public void completed(Object result) {

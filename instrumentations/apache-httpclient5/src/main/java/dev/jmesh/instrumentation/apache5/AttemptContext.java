@@ -27,6 +27,8 @@ final class AttemptContext {
     private final HttpClientContext context;
     private final RequestConfig ownRequestConfig;
     private final RequestConfig contextConfig;
+    /** The header the mesh set on the application's request, removed again when the call ends; or null. */
+    private String meshHeader;
 
     AttemptContext(Object client, HttpRequest request, HttpClientContext context) {
         this.client = client;
@@ -52,6 +54,12 @@ final class AttemptContext {
         return header == null ? null : header.getValue();
     }
 
+    /** Sets a header of the mesh's on the application's request, for every attempt; removed by {@link #restore}. */
+    void setHeader(String name, String value) {
+        request.setHeader(name, value);
+        meshHeader = name;
+    }
+
     @SuppressWarnings("deprecation") // a per-request connect timeout is still honoured by every 5.x
     void bound(long millis) {
         Timeout timeout = Timeout.ofMilliseconds(millis);
@@ -70,6 +78,9 @@ final class AttemptContext {
 
     void restore() {
         context.removeAttribute(ATTEMPT);
+        if (meshHeader != null) {
+            request.removeHeaders(meshHeader);
+        }
         context.setRequestConfig(contextConfig);
         if (ownRequestConfig != null) {
             setRequestConfig(ownRequestConfig);

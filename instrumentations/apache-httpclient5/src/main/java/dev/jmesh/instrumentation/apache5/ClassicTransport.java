@@ -9,6 +9,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
@@ -38,6 +39,16 @@ final class ClassicTransport implements HttpTransport<CloseableHttpResponse> {
     }
 
     @Override
+    public void setHeader(String name, String value) {
+        attempt.setHeader(name, value);
+    }
+
+    @Override
+    public long requestBodyBytes() {
+        return request.getEntity() == null ? 0 : request.getEntity().getContentLength();
+    }
+
+    @Override
     public CloseableHttpResponse send(InetSocketAddress endpoint, long timeoutMillis) throws IOException {
         if (timeoutMillis > 0) {
             attempt.bound(timeoutMillis);
@@ -60,6 +71,12 @@ final class ClassicTransport implements HttpTransport<CloseableHttpResponse> {
     @Override
     public int status(CloseableHttpResponse response) {
         return response.getCode();
+    }
+
+    @Override
+    public String responseHeader(CloseableHttpResponse response, String name) {
+        Header header = response.getFirstHeader(name);
+        return header == null ? null : header.getValue();
     }
 
     @Override

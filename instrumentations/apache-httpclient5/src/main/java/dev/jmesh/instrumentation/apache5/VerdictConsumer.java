@@ -8,6 +8,7 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
@@ -24,6 +25,8 @@ final class VerdictConsumer<T> implements AsyncResponseConsumer<T> {
     private final AsyncResponseConsumer<T> application;
     private final IntPredicate deliver;
     private volatile boolean delivered;
+    /** The response head given to the application, once delivered. */
+    private volatile HttpResponse head;
     private volatile FutureCallback<T> discarded;
 
     VerdictConsumer(AsyncResponseConsumer<T> application, IntPredicate deliver) {
@@ -35,6 +38,7 @@ final class VerdictConsumer<T> implements AsyncResponseConsumer<T> {
     public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
                                 FutureCallback<T> resultCallback) throws HttpException, IOException {
         if (deliver.test(response.getCode())) {
+            head = response;
             delivered = true;
             application.consumeResponse(response, entity, context, resultCallback);
         } else if (entity == null) {
@@ -42,6 +46,13 @@ final class VerdictConsumer<T> implements AsyncResponseConsumer<T> {
         } else {
             discarded = resultCallback;
         }
+    }
+
+    /** The delivered response's header {@code name}, or null. */
+    String header(String name) {
+        HttpResponse delivered = head;
+        Header header = delivered == null ? null : delivered.getFirstHeader(name);
+        return header == null ? null : header.getValue();
     }
 
     @Override

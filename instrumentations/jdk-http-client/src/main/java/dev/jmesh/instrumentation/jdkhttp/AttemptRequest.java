@@ -10,18 +10,21 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The application's request as one attempt sends it: the same URI, headers and body, the
+ * The application's request as one attempt sends it: the same URI and body, its headers with
+ * those the mesh sets, the
  * attempt's timeout when that is shorter than the request's own, and the endpoint the mesh
  * chose, which the client's per-send copy reads (see {@code Mesh.routeHttp}).
  */
 final class AttemptRequest extends HttpRequest implements RoutedRequest {
 
     private final HttpRequest request;
+    private final HttpHeaders headers;
     private final InetSocketAddress endpoint;
     private final Optional<Duration> timeout;
 
-    AttemptRequest(HttpRequest request, InetSocketAddress endpoint, long timeoutMillis) {
+    AttemptRequest(HttpRequest request, HttpHeaders headers, InetSocketAddress endpoint, long timeoutMillis) {
         this.request = request;
+        this.headers = headers;
         this.endpoint = endpoint;
         Optional<Duration> own = request.timeout();
         this.timeout = timeoutMillis <= 0 || (own.isPresent() && own.get().toMillis() <= timeoutMillis)
@@ -65,6 +68,6 @@ final class AttemptRequest extends HttpRequest implements RoutedRequest {
 
     @Override
     public HttpHeaders headers() {
-        return request.headers();
+        return headers;
     }
 }

@@ -7,9 +7,13 @@ import java.lang.invoke.MethodHandle;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntPredicate;
 
@@ -27,6 +31,8 @@ final class JdkTransport<T> implements AsyncHttpTransport<HttpResponse<T>> {
     private final HttpResponse.BodyHandler<T> handler;
     private final HttpResponse.PushPromiseHandler<T> pushHandler;
     private final Object executor;
+    /** The request's headers, with those the mesh sets. */
+    private HttpHeaders headers;
 
     JdkTransport(MethodHandle sendAsync, Object client, HttpRequest request, HttpResponse.BodyHandler<T> handler,
                  HttpResponse.PushPromiseHandler<T> pushHandler, Object executor) {
@@ -36,11 +42,31 @@ final class JdkTransport<T> implements AsyncHttpTransport<HttpResponse<T>> {
         this.handler = handler;
         this.pushHandler = pushHandler;
         this.executor = executor;
+        this.headers = request.headers();
     }
 
     @Override
     public String header(String name) {
         return request.headers().firstValue(name).orElse(null);
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        Map<String, List<String>> set = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        set.putAll(headers.map());
+        set.put(name, List.of(value));
+        headers = HttpHeaders.of(set, (n, v) -> true);
+    }
+
+    @Override
+    public long requestBodyBytes() {
+        long length = request.bodyPublisher().map(HttpRequest.BodyPublisher::contentLength).orElse(0L);
+        return length < 0 ? -1 : length;
+    }
+
+    @Override
+    public String responseHeader(HttpResponse<T> response, String name) {
+        return response.headers().firstValue(name).orElse(null);
     }
 
     /** The request timeout an attempt carries ends at the response head: the JDK cancels it there. */
@@ -57,7 +83,7 @@ final class JdkTransport<T> implements AsyncHttpTransport<HttpResponse<T>> {
                 ? handler.apply(info) : HttpResponse.BodySubscribers.replacing(null);
         try {
             return (CompletableFuture<HttpResponse<T>>) sendAsync.invoke(client,
-                    new AttemptRequest(request, endpoint, timeoutMillis), verdict, pushHandler, executor);
+                    new AttemptRequest(request, headers, endpoint, timeoutMillis), verdict, pushHandler, executor);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -70,7 +96,7 @@ final class JdkTransport<T> implements AsyncHttpTransport<HttpResponse<T>> {
     public boolean mirror(InetSocketAddress endpoint, long timeoutMillis, Runnable done) {
         try {
             CompletableFuture<?> copy = (CompletableFuture<?>) sendAsync.invoke(client,
-                    new AttemptRequest(request, endpoint, timeoutMillis), HttpResponse.BodyHandlers.discarding(), null,
+                    new AttemptRequest(request, headers, endpoint, timeoutMillis), HttpResponse.BodyHandlers.discarding(), null,
                     executor);
             copy.whenComplete((response, failure) -> done.run());
             return true;

@@ -25,7 +25,7 @@ import okhttp3.ResponseBody;
 final class OkHttpTransport implements HttpTransport<Response> {
 
     private final Interceptor.Chain chain;
-    private final Request request;
+    private Request request;
     private final String host;
 
     OkHttpTransport(Interceptor.Chain chain, Request request) {
@@ -37,6 +37,20 @@ final class OkHttpTransport implements HttpTransport<Response> {
     @Override
     public String header(String name) {
         return request.header(name);
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        request = request.newBuilder().header(name, value).build();
+    }
+
+    @Override
+    public long requestBodyBytes() {
+        try {
+            return request.body() == null ? 0 : request.body().contentLength();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     @Override
@@ -109,6 +123,11 @@ final class OkHttpTransport implements HttpTransport<Response> {
     @Override
     public int status(Response response) {
         return response.code();
+    }
+
+    @Override
+    public String responseHeader(Response response, String name) {
+        return response.header(name);
     }
 
     @Override

@@ -42,6 +42,16 @@ final class UrlConnectionTransport implements HttpTransport<UrlConnectionTranspo
         return connection.getRequestProperty(name);
     }
 
+    /** Only while the request is not connected yet: once a body is being written, its head is gone. */
+    @Override
+    public void setHeader(String name, String value) {
+        try {
+            connection.setRequestProperty(name, value);
+        } catch (IllegalStateException alreadyConnected) {
+            // sent without: the destination counts an unknown caller
+        }
+    }
+
     @Override
     public Response send(InetSocketAddress endpoint, long timeoutMillis) throws IOException {
         driver.attempting(connection, host, endpoint);
@@ -70,6 +80,11 @@ final class UrlConnectionTransport implements HttpTransport<UrlConnectionTranspo
     @Override
     public int status(Response response) {
         return response.status();
+    }
+
+    @Override
+    public String responseHeader(Response response, String name) {
+        return connection.getHeaderField(name);
     }
 
     @Override
