@@ -1,19 +1,31 @@
 package dev.jmesh.it;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.io.TempDir;
+import java.net.http.HttpClient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Embedded Tomcat's requests, synchronous and asynchronous servlets, HTTP/1.1 and HTTP/2, reported by the destination. */
-class TomcatServerTelemetryTest {
+/** Embedded Tomcat 11, from its own jars on the application's class path; asynchronous servlets and HTTP/2 too. */
+class TomcatServerTelemetryTest extends ServedRequestsConformance {
 
-    @TempDir
-    Path dir;
+    @Override
+    String server() {
+        return "tomcat";
+    }
 
-    @ParameterizedTest
+    @Override
+    String classPath() {
+        return AppJvm.classPath("tomcat");
+    }
+
+    @ParameterizedTest(name = "on {0}")
     @EnumSource(Jdk.class)
-    void tomcatRequestsAreReportedWithTheirBodyBytes(Jdk jdk) throws Exception {
-        ServedTraffic.assertServedAndReported(jdk, dir, "tomcat", true, "", "/async");
+    void anAsynchronousServletsRequestsAreCountedWhenTheyComplete(Jdk jdk) throws Exception {
+        ServedTraffic.assertServedAndReported(jdk, dir, server(), classPath(), HttpClient.Version.HTTP_1_1, "/async");
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(Jdk.class)
+    void http2RequestsAreCountedOnceEach(Jdk jdk) throws Exception {
+        ServedTraffic.assertServedAndReported(jdk, dir, server(), classPath(), HttpClient.Version.HTTP_2, "");
     }
 }

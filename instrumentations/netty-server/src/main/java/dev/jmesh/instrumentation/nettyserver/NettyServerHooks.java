@@ -2,7 +2,8 @@ package dev.jmesh.instrumentation.nettyserver;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.List;
 
 /** The hooks woven into Netty's HTTP codecs; defined by the agent in the loader that loaded Netty. */
 public final class NettyServerHooks {
@@ -12,10 +13,19 @@ public final class NettyServerHooks {
 
     private NettyServerHooks() {}
 
-    /** A {@code CombinedChannelDuplexHandler} joined a pipeline: a server's HTTP/1.x codec is followed by jmesh's handler. */
-    public static void http1CodecAdded(Object codec, Object context) {
-        if (codec instanceof HttpServerCodec) {
-            follow((ChannelHandlerContext) context, null);
+    /**
+     * {@code HttpServerCodec} decoded some of a connection's bytes into {@code decoded}, not yet
+     * passed on: with a request's head among them, jmesh's handler follows the codec, if it does
+     * not already.
+     */
+    public static void http1Decoded(Object context, Object decoded) {
+        if (decoded instanceof List<?> messages) {
+            for (int i = 0; i < messages.size(); i++) {
+                if (messages.get(i) instanceof HttpRequest) {
+                    follow((ChannelHandlerContext) context, null);
+                    return;
+                }
+            }
         }
     }
 
@@ -28,7 +38,7 @@ public final class NettyServerHooks {
 
     private static void follow(ChannelHandlerContext codec, String protocol) {
         try {
-            ChannelPipeline pipeline = codec.pipeline();
+            ChannelPipeline pipeline = codec.pipeline(); // the codec's own, also for the decoder's context inside it
             if (pipeline.get(HANDLER_NAME) == null) {
                 pipeline.addAfter(codec.name(), HANDLER_NAME, new ServedRequestsHandler(protocol));
             }

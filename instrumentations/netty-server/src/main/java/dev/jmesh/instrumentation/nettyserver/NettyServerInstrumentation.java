@@ -1,7 +1,6 @@
 package dev.jmesh.instrumentation.nettyserver;
 
 import static dev.jmesh.instrumentation.api.Value.argument;
-import static dev.jmesh.instrumentation.api.Value.self;
 
 import dev.jmesh.instrumentation.api.Hook;
 import dev.jmesh.instrumentation.api.MeshInstrumentation;
@@ -14,11 +13,13 @@ import java.util.List;
 
 /**
  * Reports the requests a Netty HTTP server serves (Netty's own, Reactor Netty's, so Spring
- * WebFlux's), by a handler of jmesh's placed right after the server's HTTP codec when the codec
- * joins a pipeline: HTTP/1.x after {@code HttpServerCodec} (a {@code CombinedChannelDuplexHandler},
- * whose {@code handlerAdded} is where every codec of that kind joins), and HTTP/2 streams after
- * the server's {@code Http2StreamFrameToHttpObjectCodec} in each stream's child channel. Both
- * codecs hand the handler the same HTTP objects, so one handler serves both.
+ * WebFlux's), by a handler of jmesh's placed right after the server's HTTP codec: for HTTP/1.x
+ * after {@code HttpServerCodec}, when its decoder has decoded a connection's first request
+ * (before that request goes on; a connection that turns out to speak HTTP/2 from its first bytes
+ * never gets one); for HTTP/2, after the server's {@code Http2StreamFrameToHttpObjectCodec} when
+ * it joins a stream's child channel. Both codecs hand the handler the same HTTP objects, so one
+ * handler serves both. Both classes are codecs' own (netty-codec-http, netty-codec-http2), so an
+ * application without them is not looked at.
  */
 public final class NettyServerInstrumentation implements MeshInstrumentation {
 
@@ -33,9 +34,10 @@ public final class NettyServerInstrumentation implements MeshInstrumentation {
     @Override
     public List<TypeAdvice> types() {
         return List.of(
-                codecAdded("io.netty.channel.CombinedChannelDuplexHandler",
-                        Hook.on(HOOKS, "http1CodecAdded", void.class, Object.class, Object.class)
-                                .with(self(), argument(0))),
+                TypeAdvice.of("io.netty.handler.codec.http.HttpServerCodec$HttpServerRequestDecoder", MethodAdvice.of(
+                        MethodMatch.method("decode", "void", CONTEXT, "io.netty.buffer.ByteBuf", "java.util.List"),
+                        Step.exit(Hook.on(HOOKS, "http1Decoded", void.class, Object.class, Object.class)
+                                .with(argument(0), argument(2))))),
                 codecAdded("io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec",
                         Hook.on(HOOKS, "http2StreamCodecAdded", void.class, boolean.class, Object.class)
                                 .with(Value.field("isServer", boolean.class), argument(0))));

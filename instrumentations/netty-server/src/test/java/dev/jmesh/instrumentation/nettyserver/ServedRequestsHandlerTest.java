@@ -11,10 +11,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -45,7 +47,9 @@ class ServedRequestsHandlerTest {
         Mesh.install((Router) Proxy.newProxyInstance(Router.class.getClassLoader(), new Class<?>[] {Router.class},
                 (proxy, method, args) -> method.getName().equals("serve") ? served(args) : null));
         channel.pipeline().addLast("codec", new HttpServerCodec());
-        NettyServerHooks.http1CodecAdded(channel.pipeline().get("codec"), channel.pipeline().context("codec"));
+        // What the woven decoder does once it has decoded a request's head.
+        NettyServerHooks.http1Decoded(channel.pipeline().context("codec"),
+                List.of(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/")));
     }
 
     @AfterEach
@@ -68,6 +72,14 @@ class ServedRequestsHandlerTest {
                 told.add("end " + path + " " + status + " " + requestBodyBytes + " " + responseBodyBytes);
             }
         };
+    }
+
+    @Test
+    void theHandlerFollowsTheCodecOnce() {
+        NettyServerHooks.http1Decoded(channel.pipeline().context("codec"),
+                List.of(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/")));
+        assertEquals(List.of("codec", NettyServerHooks.HANDLER_NAME), channel.pipeline().names().subList(0, 2));
+        assertEquals(1, channel.pipeline().names().stream().filter(NettyServerHooks.HANDLER_NAME::equals).count());
     }
 
     @Test

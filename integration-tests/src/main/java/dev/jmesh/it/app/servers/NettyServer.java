@@ -3,6 +3,7 @@ package dev.jmesh.it.app.servers;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -23,15 +24,23 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
 
-/** A bare Netty server: {@code HttpServerCodec} and a handler of its own, bodies streamed both ways (no aggregator). */
-public final class NettyServer {
+/**
+ * A bare Netty server, HTTP/1.1: {@code HttpServerCodec} and a handler of its own (no
+ * aggregator, so the codec hands on a body in pieces); a handler failure answers 500 and closes.
+ */
+public final class NettyServer implements ServedServer {
 
-    private NettyServer() {}
+    private EventLoopGroup group;
+    private Channel server;
 
-    public static AutoCloseable start(int port) throws InterruptedException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+    @Override
+    public void start(int port) throws InterruptedException {
+        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -39,32 +48,31 @@ public final class NettyServer {
                     }
                 })
                 .bind("127.0.0.1", port).sync().channel();
-        return () -> {
-            server.close().sync();
-            group.shutdownGracefully().sync();
-        };
     }
 
-    /** One connection's requests, one at a time. */
+    @Override
+    public void stop() throws InterruptedException {
+        server.close().sync();
+        group.shutdownGracefully().sync();
+    }
+
+    /** One connection's requests, one at a time: the body read whole, then answered. */
     private static final class Routes extends ChannelInboundHandlerAdapter {
 
         private String path;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws IOException {
             try {
                 if (msg instanceof HttpRequest request) {
-                    path = request.uri();
-                    if (path.equals("/echo")) {
-                        ctx.write(chunkedHead(HttpResponseStatus.OK));
-                    }
+                    path = URI.create(request.uri()).getPath();
+                    body.reset();
                 }
                 if (msg instanceof HttpContent content) {
-                    if (path.equals("/echo") && content.content().isReadable()) {
-                        ctx.write(new DefaultHttpContent(content.content().retain()));
-                    }
+                    content.content().readBytes(body, content.content().readableBytes());
                     if (msg instanceof LastHttpContent) {
-                        respond(ctx);
+                        respond(ctx, Endpoints.reply(path, body.toByteArray()));
                     }
                 }
             } finally {
@@ -72,27 +80,26 @@ public final class NettyServer {
             }
         }
 
-        private void respond(ChannelHandlerContext ctx) {
-            if (path.equals("/echo")) {
-                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            } else if (path.startsWith("/bytes/")) {
-                ctx.write(chunkedHead(HttpResponseStatus.OK));
-                for (int left = Integer.parseInt(path.substring("/bytes/".length())); left > 0; left -= 1000) {
-                    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[Math.min(left, 1000)])));
-                }
-                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        private static void respond(ChannelHandlerContext ctx, Endpoints.Reply reply) throws IOException {
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()));
+            if (reply.streamed()) {
+                head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             } else {
-                int status = path.startsWith("/status/") ? Integer.parseInt(path.substring("/status/".length())) : 404;
-                HttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
-                response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-                ctx.writeAndFlush(response);
+                head.headers().set(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
             }
+            ctx.write(head);
+            for (byte[] piece : reply.pieces()) {
+                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(piece)));
+            }
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         }
 
-        private static HttpResponse chunkedHead(HttpResponseStatus status) {
-            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
-            head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            return head;
+        /** A failed handler: 500, and the connection closed after it. */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            HttpResponse failed = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.INTERNAL_SERVER_ERROR);
+            failed.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(failed).addListener(ChannelFutureListener.CLOSE);
         }
     }
 }

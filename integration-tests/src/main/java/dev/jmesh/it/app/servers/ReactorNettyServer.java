@@ -3,31 +3,41 @@ package dev.jmesh.it.app.servers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
 
-/** Reactor Netty's HTTP server, as Spring WebFlux runs it, with its router; HTTP/1.1, and HTTP/2 by upgrade. */
-public final class ReactorNettyServer {
+/** Reactor Netty's HTTP server, as Spring WebFlux runs it; HTTP/1.1, and HTTP/2 by upgrade ({@code h2c}). */
+public final class ReactorNettyServer implements ServedServer {
 
-    private ReactorNettyServer() {}
+    private DisposableServer server;
 
-    public static AutoCloseable start(int port) {
-        DisposableServer server = HttpServer.create().host("127.0.0.1").port(port)
+    @Override
+    public void start(int port) {
+        server = HttpServer.create().host("127.0.0.1").port(port)
                 .protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
-                .route(routes -> routes
-                        .post("/echo", (request, response) -> response.send(request.receive().retain()))
-                        .get("/status/{code}", (request, response) ->
-                                response.status(Integer.parseInt(request.param("code"))).send())
-                        .get("/bytes/{n}", (request, response) ->
-                                response.send(pieces(Integer.parseInt(request.param("n"))))))
+                .handle(ReactorNettyServer::serve)
                 .bindNow();
-        return server::disposeNow;
     }
 
-    /** {@code n} bytes in pieces of 1000: a streamed, chunked body. */
-    private static Flux<ByteBuf> pieces(int n) {
-        return Flux.range(0, (n + 999) / 1000)
-                .map(i -> Unpooled.wrappedBuffer(new byte[Math.min(1000, n - i * 1000)]));
+    private static Mono<Void> serve(HttpServerRequest request, HttpServerResponse response) {
+        return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
+                .flatMap(body -> {
+                    Endpoints.Reply reply = Endpoints.reply(request.fullPath(), body);
+                    response.status(reply.status());
+                    if (!reply.streamed()) {
+                        response.header("content-length", Integer.toString(reply.body().length));
+                    }
+                    return response.send(Flux.fromArray(reply.pieces()).map(Unpooled::wrappedBuffer)
+                            .cast(ByteBuf.class)).then();
+                });
+    }
+
+    @Override
+    public void stop() {
+        server.disposeNow();
     }
 }

@@ -1,6 +1,7 @@
 package dev.jmesh.it.app.servers;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,17 +10,22 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import org.apache.catalina.Context;
-import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.http2.Http2Protocol;
 
-/** Embedded Tomcat with one servlet, HTTP/1.1 and HTTP/2 by upgrade; {@code /async/...} is served by the same code from an asynchronous request. */
-public final class TomcatServer {
+/**
+ * Embedded Tomcat with one servlet, HTTP/1.1 and HTTP/2 by upgrade ({@code h2c}); under
+ * {@code /async} the same endpoints are answered from an asynchronous request, on another thread.
+ */
+public final class TomcatServer implements ServedServer {
 
-    private TomcatServer() {}
+    private static final String ASYNC = "/async";
 
-    public static AutoCloseable start(int port) throws IOException, LifecycleException {
-        Tomcat tomcat = new Tomcat();
+    private Tomcat tomcat;
+
+    @Override
+    public void start(int port) throws Exception {
+        tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
         tomcat.setPort(port);
         tomcat.getConnector().setProperty("address", "127.0.0.1");
@@ -28,25 +34,28 @@ public final class TomcatServer {
         Tomcat.addServlet(context, "served", new Served()).setAsyncSupported(true);
         context.addServletMappingDecoded("/*", "served");
         tomcat.start();
-        return () -> {
-            tomcat.stop();
-            tomcat.destroy();
-        };
+    }
+
+    @Override
+    public void stop() throws Exception {
+        tomcat.stop();
+        tomcat.destroy();
     }
 
     private static final class Served extends HttpServlet {
 
         @Override
-        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        protected void service(HttpServletRequest request, HttpServletResponse response)
+                throws IOException, ServletException {
             String path = request.getRequestURI();
-            if (!path.startsWith("/async/")) {
+            if (!path.startsWith(ASYNC + "/")) {
                 respond(path, request, response);
                 return;
             }
             AsyncContext async = request.startAsync();
             async.start(() -> {
                 try {
-                    respond(path.substring("/async".length()), request, response);
+                    respond(path.substring(ASYNC.length()), request, response);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 } finally {
@@ -57,19 +66,15 @@ public final class TomcatServer {
 
         private static void respond(String path, HttpServletRequest request, HttpServletResponse response)
                 throws IOException {
-            if (path.equals("/echo")) {
-                request.getInputStream().transferTo(response.getOutputStream());
-            } else if (path.startsWith("/status/")) {
-                response.setStatus(Integer.parseInt(path.substring("/status/".length())));
-            } else if (path.startsWith("/bytes/")) {
-                OutputStream body = response.getOutputStream();
-                byte[] piece = new byte[1000];
-                for (int left = Integer.parseInt(path.substring("/bytes/".length())); left > 0; left -= piece.length) {
-                    body.write(piece, 0, Math.min(left, piece.length));
-                    body.flush(); // committed without a length: chunked
-                }
-            } else {
-                response.setStatus(404);
+            Endpoints.Reply reply = Endpoints.reply(path, request.getInputStream().readAllBytes());
+            response.setStatus(reply.status());
+            if (!reply.streamed()) {
+                response.setContentLength(reply.body().length);
+            }
+            OutputStream body = response.getOutputStream();
+            for (byte[] piece : reply.pieces()) {
+                body.write(piece);
+                body.flush(); // committed without a length: chunked
             }
         }
     }
