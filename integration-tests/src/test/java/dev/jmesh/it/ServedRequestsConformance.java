@@ -101,7 +101,8 @@ abstract class ServedRequestsConformance {
 
             // A handler that throws: the server answers an error or closes the connection; counted either way.
             try {
-                send(HttpRequest.newBuilder(URI.create(base + "/fail")));
+                // A POST: the JDK's client sends an idempotent request again on a closed connection.
+                send(HttpRequest.newBuilder(URI.create(base + "/fail")).POST(HttpRequest.BodyPublishers.noBody()));
             } catch (IOException closedWithoutAnswer) {
                 // the JDK's server closes the connection
             }

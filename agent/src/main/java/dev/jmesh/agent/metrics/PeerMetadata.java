@@ -116,9 +116,9 @@ public record PeerMetadata(String workload, String namespace, String app, String
                 + ";cluster=" + cluster;
     }
 
-    /** Istio's canonical service: the app. */
+    /** Istio's canonical service: the app, else the workload. */
     String canonicalService() {
-        return app;
+        return app.equals(UNKNOWN_VALUE) ? workload : app;
     }
 
     /** Istio's canonical revision: the version, {@code latest} when unknown. */
