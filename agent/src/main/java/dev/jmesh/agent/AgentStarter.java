@@ -29,9 +29,11 @@ import dev.jmesh.instrumentation.jdkhttpserver.JdkServerExchanges;
 import dev.jmesh.instrumentation.jetty.JettyServerInstrumentation;
 import dev.jmesh.instrumentation.netty.NettyResolverInstrumentation;
 import dev.jmesh.instrumentation.netty.NettyTransportInstrumentation;
+import dev.jmesh.instrumentation.nettyserver.NettyServerInstrumentation;
 import dev.jmesh.instrumentation.okhttp.OkHttpInstrumentation;
 import dev.jmesh.instrumentation.socket.PlatformSocketDriver;
 import dev.jmesh.instrumentation.socket.SocketInstrumentation;
+import dev.jmesh.instrumentation.tomcat.TomcatInstrumentation;
 import dev.jmesh.instrumentation.urlconnection.HttpUrlConnectionDriver;
 import dev.jmesh.instrumentation.urlconnection.UrlConnectionInstrumentation;
 import dev.jmesh.policy.ConfigParser;
@@ -58,7 +60,8 @@ final class AgentStarter {
             List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation(), new OkHttpInstrumentation(),
                     new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation(),
                     new NettyTransportInstrumentation(), new NettyResolverInstrumentation(), new UnroutedClients(),
-                    new JdkHttpServerInstrumentation(), new JettyServerInstrumentation());
+                    new JdkHttpServerInstrumentation(), new JettyServerInstrumentation(), new TomcatInstrumentation(),
+                    new NettyServerInstrumentation());
 
     private AgentStarter() {}
 

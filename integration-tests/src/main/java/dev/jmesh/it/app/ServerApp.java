@@ -4,7 +4,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.jmesh.it.app.servers.Endpoints;
 import dev.jmesh.it.app.servers.JdkServer;
 import dev.jmesh.it.app.servers.JettyServer;
+import dev.jmesh.it.app.servers.NettyServer;
+import dev.jmesh.it.app.servers.ReactorNettyServer;
 import dev.jmesh.it.app.servers.ServedServer;
+import dev.jmesh.it.app.servers.TomcatServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +37,8 @@ import java.util.List;
  * ServerApp socket PORT NAME           blocking ServerSocket: greets each connection with "NAME", then echoes lines
  * ServerApp nio PORT NAME              ServerSocketChannel: the same
  * ServerApp SERVER PORT                one server library serving {@link Endpoints} on loopback, SERVER one of
- *                                      jdk, jetty (see {@link #served}); it stops and exits on "exit" on stdin
+ *                                      jdk, jetty, tomcat, netty, reactor-netty (see {@link #served}); it stops
+ *                                      and exits on "exit" on stdin
  * </pre>
  *
  * It prints {@code LISTENING} once bound, and runs until killed.
@@ -73,6 +77,9 @@ public final class ServerApp {
         return switch (kind) {
             case "jdk" -> new JdkServer();
             case "jetty" -> new JettyServer();
+            case "tomcat" -> new TomcatServer();
+            case "netty" -> new NettyServer();
+            case "reactor-netty" -> new ReactorNettyServer();
             default -> null;
         };
     }
