@@ -56,7 +56,7 @@ final class AgentStarter {
      * The clients' classes, and the servers' that report served requests, rewritten when they
      * load. Listed, not discovered: nothing scans the class path.
      */
-    private static final List<MeshInstrumentation> CLIENT_INSTRUMENTATIONS =
+    private static final List<MeshInstrumentation> LIBRARY_INSTRUMENTATIONS =
             List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation(), new OkHttpInstrumentation(),
                     new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation(),
                     new NettyTransportInstrumentation(), new NettyResolverInstrumentation(), new UnroutedClients(),
@@ -102,9 +102,9 @@ final class AgentStarter {
             sockets |= service.protocol() == Protocol.TCP || service.tls() != null;
         }
         if (!sockets) {
-            return CLIENT_INSTRUMENTATIONS;
+            return LIBRARY_INSTRUMENTATIONS;
         }
-        List<MeshInstrumentation> all = new ArrayList<>(CLIENT_INSTRUMENTATIONS);
+        List<MeshInstrumentation> all = new ArrayList<>(LIBRARY_INSTRUMENTATIONS);
         all.add(new SocketInstrumentation());
         return all;
     }
