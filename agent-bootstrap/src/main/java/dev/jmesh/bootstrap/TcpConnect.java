@@ -36,6 +36,14 @@ public interface TcpConnect {
     /** The attempt succeeded; {@code connection} (a socket or channel) is now open to its endpoint. */
     void connected(Object connection);
 
+    /**
+     * Where the bytes of the connection just {@link #connected} are counted as the application
+     * writes and reads them; {@code null}: not counted.
+     */
+    default ByteCount bytes() {
+        return null;
+    }
+
     /** The attempt is under way without blocking; its outcome comes through {@link Router#tcpConnectFinished}. */
     void pending(Object connection);
 

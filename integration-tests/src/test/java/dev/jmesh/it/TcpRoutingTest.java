@@ -257,6 +257,9 @@ class TcpRoutingTest {
             String labels = "reporter=\"source\",source_workload=\"tcp-caller\",destination_service=\"echo\",response_flags=\"-\"";
             assertEquals(4, MetricsTest.value(metrics, "istio_tcp_connections_opened_total{" + labels + "}"), metrics);
             assertEquals(4, MetricsTest.value(metrics, "istio_tcp_connections_closed_total{" + labels + "}"), metrics);
+            // Bytes as a sidecar counts them at the source: read by the application (sent to it), written by it.
+            assertEquals(4 * "two\n".length(), MetricsTest.value(metrics, "istio_tcp_sent_bytes_total{" + labels + "}"));
+            assertEquals(0, MetricsTest.value(metrics, "istio_tcp_received_bytes_total{" + labels + "}"));
             // round-robin sends every other connect to the dead endpoint first
             assertEquals(2, MetricsTest.value(metrics, "jmesh_tcp_connect_failures_total{destination_service=\"echo\"}"));
             assertEquals(4, MetricsTest.value(metrics,

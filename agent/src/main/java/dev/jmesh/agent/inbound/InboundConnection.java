@@ -1,5 +1,6 @@
 package dev.jmesh.agent.inbound;
 
+import dev.jmesh.bootstrap.ByteCount;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -113,10 +114,10 @@ final class InboundConnection implements Runnable {
             close(app);
             return;
         }
-        InboundEvents.ByteCounts bytes = port.opened(principal, app.getLocalPort());
+        ByteCount bytes = port.opened(principal, app.getLocalPort());
         Thread back = port.start("jmesh-inbound-out", () -> {
             try {
-                Pipes.copy(Pipes.counting(app.getInputStream(), bytes::sent), caller.getOutputStream());
+                Pipes.copy(ByteCount.counting(app.getInputStream(), bytes::sent), caller.getOutputStream());
             } catch (IOException e) {
                 // one side went away: the other copy ends too once both are closed
             } finally {
@@ -125,7 +126,7 @@ final class InboundConnection implements Runnable {
             }
         });
         try {
-            InputStream fromCaller = new BufferedInputStream(Pipes.counting(
+            InputStream fromCaller = new BufferedInputStream(ByteCount.counting(
                     new SequenceInputStream(prefix, caller.getInputStream()), bytes::received), 16 * 1024);
             new ClientCertHeader(fromCaller, app.getOutputStream(), clientCert).copy();
             app.shutdownOutput(); // the caller finished sending; the answer may still come

@@ -1,5 +1,7 @@
 package dev.jmesh.agent.inbound;
 
+import dev.jmesh.bootstrap.ByteCount;
+
 /** What an inbound port reports: connections joined to the application, their bytes, and refusals. */
 public interface InboundEvents {
 
@@ -12,19 +14,10 @@ public interface InboundEvents {
      * @param principal the caller's SPIFFE ID, or {@link #PLAINTEXT}
      * @return where the connection's bytes are counted, as they are copied
      */
-    ByteCounts opened(String principal);
+    ByteCount opened(String principal);
 
     void closed(String principal);
 
     /** A caller was turned away; {@code why} names it and the reason. */
     void refused(String why);
-
-    /** Bytes copied on one caller's connections, each way. */
-    interface ByteCounts {
-        /** Bytes read from the caller. */
-        void received(long bytes);
-
-        /** Bytes written to the caller. */
-        void sent(long bytes);
-    }
 }

@@ -1,6 +1,7 @@
 package dev.jmesh.agent.inbound;
 
 import dev.jmesh.agent.AgentLog;
+import dev.jmesh.bootstrap.ByteCount;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -91,7 +92,7 @@ public final class InboundPort implements AutoCloseable {
     }
 
     /** @param joinedFrom the local port of the agent's connection to the application */
-    InboundEvents.ByteCounts opened(String principal, int joinedFrom) {
+    ByteCount opened(String principal, int joinedFrom) {
         callers.joined(joinedFrom, principal);
         return events.opened(principal);
     }

@@ -1,10 +1,8 @@
 package dev.jmesh.agent.inbound;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.function.LongConsumer;
 
 /** Byte copying between the two sides of a terminated connection. */
 final class Pipes {
@@ -18,28 +16,5 @@ final class Pipes {
             out.write(buffer, 0, n);
             out.flush();
         }
-    }
-
-    /** {@code in}, telling {@code counted} how many bytes each read returned. */
-    static InputStream counting(InputStream in, LongConsumer counted) {
-        return new FilterInputStream(in) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0) {
-                    counted.accept(1);
-                }
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                int n = super.read(buffer, offset, length);
-                if (n > 0) {
-                    counted.accept(n);
-                }
-                return n;
-            }
-        };
     }
 }

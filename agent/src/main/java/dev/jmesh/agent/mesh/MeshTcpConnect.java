@@ -1,6 +1,7 @@
 package dev.jmesh.agent.mesh;
 
 import dev.jmesh.agent.routing.Endpoint;
+import dev.jmesh.bootstrap.ByteCount;
 import dev.jmesh.bootstrap.TcpConnect;
 import dev.jmesh.bootstrap.TlsOrigination;
 import dev.jmesh.policy.RetryPolicy;
@@ -135,6 +136,12 @@ final class MeshTcpConnect implements TcpConnect {
         service.metrics().recordTcpOpened(now - startNanos);
         openTo = endpoint;
         connections.opened(connection, this);
+    }
+
+    /** A balanced connection's bytes are its service's; a connection to one named endpoint is not counted. */
+    @Override
+    public ByteCount bytes() {
+        return fixed != null ? null : service.metrics().tcpBytes();
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.jmesh.agent.metrics;
 
 import dev.jmesh.agent.AgentLog;
 import dev.jmesh.agent.inbound.InboundEvents;
-import dev.jmesh.agent.inbound.InboundEvents.ByteCounts;
+import dev.jmesh.bootstrap.ByteCount;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,12 +27,10 @@ public final class InboundMetrics implements InboundEvents {
     }
 
     /** Connections from one caller identity, and their bytes. */
-    final class Series implements ByteCounts {
+    final class Series extends TcpBytes {
         final String labels;
         final LongAdder opened = new LongAdder();
         final LongAdder closed = new LongAdder();
-        final LongAdder received = new LongAdder();
-        final LongAdder sent = new LongAdder();
 
         Series(String principal) {
             boolean plaintext = principal.equals(PLAINTEXT);
@@ -41,20 +39,10 @@ public final class InboundMetrics implements InboundEvents {
             this.labels = IstioLabels.render("destination", source, plaintext ? null : principal, local,
                     plaintext ? null : mesh.principal(), local.workload(), null, "tcp", plaintext ? "none" : "mutual_tls");
         }
-
-        @Override
-        public void received(long bytes) {
-            received.add(bytes);
-        }
-
-        @Override
-        public void sent(long bytes) {
-            sent.add(bytes);
-        }
     }
 
     @Override
-    public ByteCounts opened(String principal) {
+    public ByteCount opened(String principal) {
         Series s = series.computeIfAbsent(principal, Series::new);
         s.opened.increment();
         return s;

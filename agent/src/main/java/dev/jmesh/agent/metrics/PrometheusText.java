@@ -71,15 +71,21 @@ public final class PrometheusText {
         for (InboundMetrics.Series in : inbound) {
             tcpLine(out, "istio_tcp_connections_closed_total", in.labels, in.closed.sum());
         }
-        out.append("# HELP istio_tcp_received_bytes_total Bytes received on TCP connections (at the destination:"
-                + " from callers).\n");
+        out.append("# HELP istio_tcp_received_bytes_total Bytes received from downstream on TCP connections: at the"
+                + " source, what the application wrote; at the destination, what callers sent.\n");
         out.append("# TYPE istio_tcp_received_bytes_total counter\n");
+        for (ServiceMetrics service : tcp) {
+            tcpLine(out, "istio_tcp_received_bytes_total", service.tcpLabels(), service.tcpBytes.received.sum());
+        }
         for (InboundMetrics.Series in : inbound) {
             tcpLine(out, "istio_tcp_received_bytes_total", in.labels, in.received.sum());
         }
-        out.append("# HELP istio_tcp_sent_bytes_total Bytes sent on TCP connections (at the destination: to"
-                + " callers).\n");
+        out.append("# HELP istio_tcp_sent_bytes_total Bytes sent downstream on TCP connections: at the source, what"
+                + " the application read; at the destination, what callers were sent.\n");
         out.append("# TYPE istio_tcp_sent_bytes_total counter\n");
+        for (ServiceMetrics service : tcp) {
+            tcpLine(out, "istio_tcp_sent_bytes_total", service.tcpLabels(), service.tcpBytes.sent.sum());
+        }
         for (InboundMetrics.Series in : inbound) {
             tcpLine(out, "istio_tcp_sent_bytes_total", in.labels, in.sent.sum());
         }

@@ -1,6 +1,7 @@
 package dev.jmesh.agent.metrics;
 
 import dev.jmesh.agent.accesslog.AccessLog;
+import dev.jmesh.bootstrap.ByteCount;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,6 +32,8 @@ public final class ServiceMetrics {
     final LongAdder tcpClosed = new LongAdder();
     final LongAdder tcpConnectFailures = new LongAdder();
     final Histogram tcpConnectDuration = Histogram.durations();
+    /** The application's tcp bytes, as Envoy counts them at the source: what it wrote is received, what it read sent. */
+    final TcpBytes tcpBytes = new TcpBytes();
     final LongAdder mirrorsSent = new LongAdder();
     final LongAdder mirrorsDropped = new LongAdder();
     final LongAdder mirrorsUnsupported = new LongAdder();
@@ -165,6 +168,11 @@ public final class ServiceMetrics {
     /** One connect attempt to an endpoint failed (refused, timed out, unreachable). */
     public void recordTcpConnectFailure() {
         tcpConnectFailures.increment();
+    }
+
+    /** Where the bytes of this service's tcp connections are counted. */
+    public ByteCount tcpBytes() {
+        return tcpBytes;
     }
 
     boolean hasTcpActivity() {

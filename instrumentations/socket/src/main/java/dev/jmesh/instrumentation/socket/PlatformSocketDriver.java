@@ -91,6 +91,7 @@ public final class PlatformSocketDriver implements SocketDriver {
                     if (attempt(jdk, original, endpoint, timeout, connect)) {
                         jdk.markConnected(socket);
                         connect.connected(socket);
+                        jdk.countBytes(socket, connect.bytes());
                         return;
                     }
                     break; // the failed connect closed the socket's own implementation
@@ -113,6 +114,7 @@ public final class PlatformSocketDriver implements SocketDriver {
                     if (connected != null) {
                         jdk.install(socket, connected, original, created);
                         connect.connected(socket);
+                        jdk.countBytes(socket, connect.bytes());
                         return;
                     }
                 } catch (RuntimeException | Error e) {

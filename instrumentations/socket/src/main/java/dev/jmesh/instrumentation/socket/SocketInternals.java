@@ -1,6 +1,9 @@
 package dev.jmesh.instrumentation.socket;
 
+import dev.jmesh.bootstrap.ByteCount;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -42,6 +45,8 @@ final class SocketInternals {
     private final MethodHandle setImpl;          // JDK 17–21, else null
     private final MethodHandle markConnected;    // postAccept() (JDK 17–21) or setConnected()
     private final MethodHandle newSocket;        // the protected Socket(SocketImpl)
+    private final VarHandle inStream;            // the socket's streams, made on first use; null: not counted
+    private final VarHandle outStream;
 
     private SocketInternals(MethodHandles.Lookup java) throws ReflectiveOperationException {
         impl = java.findVarHandle(Socket.class, "impl", SocketImpl.class);
@@ -58,6 +63,17 @@ final class SocketInternals {
         setOption = java.findVirtual(SocketImpl.class, "setOption",
                 MethodType.methodType(void.class, SocketOption.class, Object.class));
         newSocket = java.findConstructor(Socket.class, MethodType.methodType(void.class, SocketImpl.class));
+        VarHandle in;
+        VarHandle out;
+        try {
+            in = java.findVarHandle(Socket.class, "in", InputStream.class);
+            out = java.findVarHandle(Socket.class, "out", OutputStream.class);
+        } catch (NoSuchFieldException otherJdk) {
+            in = null;
+            out = null;
+        }
+        inStream = in;
+        outStream = out;
         MethodHandle connectedImpl;
         try {
             connectedImpl = java.findVirtual(Socket.class, "setConnectedImpl",
@@ -161,6 +177,26 @@ final class SocketInternals {
             throw e;
         } catch (Throwable t) {
             throw unchecked(t);
+        }
+    }
+
+    /**
+     * Counts the bytes the application moves through a connected socket: its own streams, made
+     * now, are wrapped in counting ones and put where the socket keeps them, so that every
+     * {@code getInputStream()} and {@code getOutputStream()} after this returns those. What the
+     * application reads is {@code sent} and what it writes {@code received}, as Envoy counts them.
+     */
+    void countBytes(Socket socket, ByteCount count) {
+        if (count == null || inStream == null) {
+            return;
+        }
+        try {
+            InputStream in = socket.getInputStream();
+            inStream.compareAndSet(socket, in, ByteCount.counting(in, count::sent));
+            OutputStream out = socket.getOutputStream();
+            outStream.compareAndSet(socket, out, ByteCount.counting(out, count::received));
+        } catch (IOException | RuntimeException e) {
+            // not counted: the connection is the application's all the same
         }
     }
 
