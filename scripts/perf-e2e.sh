@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # End-to-end performance harness: what a call costs direct, through the jmesh agent and through
-# a sidecar hop (HAProxy), against a real nginx on loopback; plus agent start-up and memory.
+# a sidecar hop (HAProxy), against a real nginx on loopback; what recording the requests the
+# application's own server answers costs (JDK HttpServer and Jetty, with and without the
+# agent); plus agent start-up and memory.
 #
-#   scripts/perf-e2e.sh            full run (~12 min on 2 cores), writes docs/perf/
+#   scripts/perf-e2e.sh            full run (~20 min on 2 cores), writes docs/perf/
 #   scripts/perf-e2e.sh --smoke    a minute or less, writes benchmarks/target/perf-smoke/
 #   scripts/perf-e2e.sh [--smoke] --out DIR      write the reports somewhere else
-#   scripts/perf-e2e.sh --e2e-only | --startup-only   one half only
+#   scripts/perf-e2e.sh --e2e-only | --served-only | --startup-only   one part only: the calls
+#                                  (e2e.md), the served requests (served.md), start-up and memory
 #   scripts/perf-e2e.sh --clients jdk,jdk-async,okhttp  also the diagnostic client that calls
 #                                  sendAsync(..).join() (default: jdk,okhttp)
 #   scripts/perf-e2e.sh ... -- --rounds 3 --warmup-ms 2000 --measure-ms 4000 --concurrency 1,8
@@ -21,6 +24,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 mode=full
+backends=yes
 out=""
 extra=()
 shown="scripts/perf-e2e.sh"
@@ -28,11 +32,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) mode=smoke; shown="$shown --smoke" ;;
     --out) out="$2"; shift ;;
-    --e2e-only) extra+=(--skip-startup); shown="$shown --e2e-only" ;;
-    --startup-only) extra+=(--skip-e2e); shown="$shown --startup-only" ;;
+    --e2e-only) extra+=(--skip-served --skip-startup); shown="$shown --e2e-only" ;;
+    --served-only) extra+=(--skip-e2e --skip-startup); shown="$shown --served-only"; backends=no ;;
+    --startup-only) extra+=(--skip-e2e --skip-served); shown="$shown --startup-only" ;;
     --clients) extra+=(--clients "$2"); shown="$shown --clients $2"; shift ;;
     --) shift; extra+=("$@"); shown="$shown -- $*"; break ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "perf-e2e: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -80,17 +85,20 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# 1. Servers: nginx and HAProxy from Debian's packages.
-"$root/scripts/install-perf-deps.sh"
+# 1. Servers: nginx and HAProxy from Debian's packages (the served requests need neither).
+if [ "$backends" = yes ]; then
+  "$root/scripts/install-perf-deps.sh"
+fi
 
 # 2. Build the agent and the harness, unless nothing they are built from changed.
 agent_jar="$root/agent/target/jmesh-agent.jar"
 classes="$root/benchmarks/target/classes"
 libs="$root/benchmarks/target/e2e-libs"
+served_libs="$root/benchmarks/target/served-libs"
 stamp="$root/benchmarks/target/perf-e2e.stamp"
 needs_build=no
 if [ ! -f "$stamp" ] || [ ! -f "$agent_jar" ] || [ ! -f "$classes/dev/jmesh/benchmarks/e2e/PerfE2E.class" ] \
-   || [ ! -d "$libs" ]; then
+   || [ ! -d "$libs" ] || [ ! -d "$served_libs" ]; then
   needs_build=yes
 elif [ -n "$(find pom.xml agent-bootstrap instrumentations agent benchmarks \
         \( -name target -prune \) -o \( -type f -newer "$stamp" -print \) 2>/dev/null | head -n 1)" ]; then
@@ -98,7 +106,8 @@ elif [ -n "$(find pom.xml agent-bootstrap instrumentations agent benchmarks \
 fi
 if [ "${PERF_SKIP_BUILD:-}" = 1 ]; then
   # The caller (the test suite, inside its own Maven build) has built both already.
-  if [ ! -f "$agent_jar" ] || [ ! -f "$classes/dev/jmesh/benchmarks/e2e/PerfE2E.class" ] || [ ! -d "$libs" ]; then
+  if [ ! -f "$agent_jar" ] || [ ! -f "$classes/dev/jmesh/benchmarks/e2e/PerfE2E.class" ] || [ ! -d "$libs" ] \
+     || [ ! -d "$served_libs" ]; then
     echo "perf-e2e: PERF_SKIP_BUILD=1 but the agent or the harness is not built" >&2
     exit 1
   fi
@@ -123,12 +132,14 @@ if [ ! -f "$otel_jar" ] && [[ " ${extra[*]:-} " != *" --skip-startup "* ]]; then
   fi
 fi
 
-# 4. Run. The orchestrator's class path is the client JVMs' one: the harness classes and OkHttp.
+# 4. Run. The orchestrator's class path is the client JVMs' one: the harness classes and OkHttp;
+# the served-requests server JVMs' is the harness classes and Jetty.
 client_cp="$classes:$(find "$libs" -name '*.jar' | sort | paste -sd: -)"
+served_cp="$classes:$(find "$served_libs" -name '*.jar' | sort | paste -sd: -)"
 mkdir -p "$out"
 "$java_bin" -Djava.awt.headless=true -cp "$client_cp" dev.jmesh.benchmarks.e2e.PerfE2E \
   --mode "$mode" --out "$out" --work "$work" --agent-jar "$agent_jar" --client-cp "$client_cp" \
-  --otel-agent "${otel_jar:-}" --command "$shown" ${extra[@]+"${extra[@]}"} &
+  --served-cp "$served_cp" --otel-agent "${otel_jar:-}" --command "$shown" ${extra[@]+"${extra[@]}"} &
 orchestrator=$!
 wait "$orchestrator"
 orchestrator=""

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The end-to-end performance harness, {@code scripts/perf-e2e.sh --smoke}, runs as a user runs
  * it: it installs nginx and HAProxy if needed, builds the harness, starts its servers, runs
- * client JVMs with and without the agent, and writes its reports, here into a temp dir. The
+ * client JVMs with and without the agent, a served-requests server JVM with and without it,
+ * and writes its reports, here into a temp dir. The
  * figures of so short a run mean nothing; that every part runs and reports numbers does.
  */
 class PerformanceHarnessSmokeTest {
@@ -85,6 +86,19 @@ class PerformanceHarnessSmokeTest {
         byte[] png = Files.readAllBytes(out.resolve("e2e-latency.png"));
         assertTrue(png.length > 10_000, "PNG of " + png.length + " bytes");
         assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(png, PNG_SIGNATURE.length));
+
+        // The run itself fails a served cell whose agent did not count every request.
+        String served = Files.readString(out.resolve("served.md"), StandardCharsets.UTF_8);
+        for (String setup : List.of("a no agent", "b agent")) {
+            List<String> rows = rows(served, setup);
+            assertEquals(1, rows.size(), () -> "rows for " + setup + " (Jetty, 1 thread):\n" + served);
+            List<String> cells = cells(rows.get(0));
+            // setup | server | threads | p50 | p90 | p99 | req/s | server CPU | client CPU | added p50 | p90 | p99 | req/s | server CPU
+            assertTrue(cells.get(1).startsWith("Jetty 12"), rows.get(0));
+            for (int i : setup.startsWith("a") ? new int[] {2, 3, 4, 5, 6, 7, 8} : new int[] {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}) {
+                assertTrue(NUMBER.matcher(cells.get(i)).matches(), () -> "not a number in column " + i + ": " + rows.get(0));
+            }
+        }
 
         String startup = Files.readString(out.resolve("startup-memory.md"), StandardCharsets.UTF_8);
         assertTrue(startup.contains("### Warm") && startup.contains("### Cold"), startup);

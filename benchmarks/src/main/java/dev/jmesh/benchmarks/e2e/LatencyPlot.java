@@ -42,7 +42,7 @@ final class LatencyPlot {
     private LatencyPlot() {
     }
 
-    static void write(Path file, Map<CellKey, Summary> summaries, List<String> clients, List<Integer> concurrencies,
+    static void write(Path file, Map<CellKey, Summary<CellKey>> summaries, List<String> clients, List<Integer> concurrencies,
                       int rounds, int warmupMs, int measureMs) throws IOException {
         System.setProperty("java.awt.headless", "true");
         int width = PANEL_W * clients.size();
@@ -71,7 +71,7 @@ final class LatencyPlot {
                     int y0 = TITLE_H + row * PANEL_H;
                     List<Curve> curves = new ArrayList<>();
                     for (Setup setup : Setup.values()) {
-                        Summary s = summaries.get(new CellKey(setup, clients.get(col), concurrencies.get(row)));
+                        Summary<CellKey> s = summaries.get(new CellKey(setup, clients.get(col), concurrencies.get(row)));
                         if (s != null && s.merged().count() > 0) {
                             curves.add(new Curve(setup, s));
                         }
@@ -87,7 +87,7 @@ final class LatencyPlot {
         }
     }
 
-    private record Curve(Setup setup, Summary summary) {
+    private record Curve(Setup setup, Summary<CellKey> summary) {
         double microsAt(double nines) {
             double q = 1 - Math.pow(10, -nines);
             return summary.merged().valueAt(q) / 1000.0;

@@ -13,13 +13,16 @@ import java.util.concurrent.locks.LockSupport;
  * {@code okhttp}. After {@code --warmup-ms} it measures for {@code --measure-ms}: every request
  * that starts and ends inside that window is recorded in a per-thread histogram. It has no
  * jmesh dependency; whether the URL's host is a mesh name or an address is the cell's business.
+ * With {@code --peer-pid PID} it also reads that process's CPU time (and its children's) from
+ * {@code /proc} at the start and the end of the measured window: the proxy's or the server's.
  *
  * <p>Prints one line on standard output:
  * <pre>E2E-RESULT label=.. client=.. concurrency=.. requests=.. total_requests=.. errors=.. seconds=.. rps=..
- *     mean_us=.. p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=.. cpu_us_per_req=.. gc=.. hist=..</pre>
+ *     mean_us=.. p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=.. cpu_us_per_req=.. peer_cpu_us_per_req=.. gc=.. hist=..</pre>
  * ({@code requests} were measured; {@code total_requests} counts warm-up too; latencies in
  * µs; {@code cpu_us_per_req} is this JVM's CPU time over the measured window divided by the
- * measured requests; {@code hist} is the {@link LatencyHistogram#encode() encoded} histogram),
+ * measured requests; {@code peer_cpu_us_per_req} the same for the peer, {@code NaN} without
+ * one; {@code hist} is the {@link LatencyHistogram#encode() encoded} histogram),
  * and exits 0, or exits 3 when any measured request failed.
  */
 public final class LoadClient {
@@ -35,6 +38,7 @@ public final class LoadClient {
         int concurrency = args.getInt("concurrency", 1);
         long warmupNanos = TimeUnit.MILLISECONDS.toNanos(args.getInt("warmup-ms", 5000));
         long measureNanos = TimeUnit.MILLISECONDS.toNanos(args.getInt("measure-ms", 10000));
+        long peerPid = Long.parseLong(args.get("peer-pid", "-1"));
 
         try (Caller caller = Caller.of(client, url, concurrency)) {
             String first = caller.fetchBody();
@@ -55,9 +59,11 @@ public final class LoadClient {
 
             sleepUntil(measureStart);
             long cpuStart = processCpuNanos();
+            long peerCpuStart = peerCpuNanos(peerPid);
             long gcStart = gcCount();
             sleepUntil(measureEnd);
             long cpuEnd = processCpuNanos();
+            long peerCpuEnd = peerCpuNanos(peerPid);
             long gcEnd = gcCount();
             for (Worker worker : workers) {
                 worker.join();
@@ -79,13 +85,16 @@ public final class LoadClient {
             }
             long requests = all.count();
             double seconds = measureNanos / 1e9;
+            double peerCpu = requests == 0 || peerCpuStart < 0 || peerCpuEnd < 0 ? Double.NaN
+                    : (peerCpuEnd - peerCpuStart) / 1e3 / requests;
             System.out.println(String.format(Locale.ROOT,
                     "E2E-RESULT label=%s client=%s concurrency=%d requests=%d total_requests=%d errors=%d seconds=%.3f rps=%.1f"
-                            + " mean_us=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f cpu_us_per_req=%.2f gc=%d hist=%s",
+                            + " mean_us=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f cpu_us_per_req=%.2f peer_cpu_us_per_req=%.2f"
+                            + " gc=%d hist=%s",
                     label, client, concurrency, requests, totalCalls, errors, seconds, requests / seconds,
                     all.mean() / 1e3, all.valueAt(0.50) / 1e3, all.valueAt(0.90) / 1e3, all.valueAt(0.99) / 1e3,
                     all.valueAt(0.999) / 1e3, all.valueAt(1.0) / 1e3,
-                    requests == 0 ? 0.0 : (cpuEnd - cpuStart) / 1e3 / requests, gcEnd - gcStart, all.encode()));
+                    requests == 0 ? 0.0 : (cpuEnd - cpuStart) / 1e3 / requests, peerCpu, gcEnd - gcStart, all.encode()));
             System.out.flush();
             if (errors > 0 || requests == 0) {
                 System.exit(3);
@@ -152,6 +161,10 @@ public final class LoadClient {
 
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long peerCpuNanos(long pid) {
+        return pid < 0 ? -1 : Processes.cpuNanos(pid);
     }
 
     private static long gcCount() {

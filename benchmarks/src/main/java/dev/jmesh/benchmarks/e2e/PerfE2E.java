@@ -2,6 +2,7 @@ package dev.jmesh.benchmarks.e2e;
 
 import dev.jmesh.benchmarks.e2e.Results.Cell;
 import dev.jmesh.benchmarks.e2e.Results.CellKey;
+import dev.jmesh.benchmarks.e2e.Results.ServedKey;
 import dev.jmesh.benchmarks.e2e.Results.Setup;
 import dev.jmesh.benchmarks.e2e.Results.Summary;
 import java.nio.charset.StandardCharsets;
@@ -12,30 +13,44 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The orchestrator of the end-to-end harness, started by {@code scripts/perf-e2e.sh}. It starts
  * nginx and HAProxy, runs every (setup, client, concurrency) cell in a fresh client JVM, round
- * after round with the setups alternating, then the start-up and memory probes, and writes
- * {@code e2e.md}, {@code e2e-latency.png} and {@code startup-memory.md} into {@code --out}.
+ * after round with the setups alternating, then the served-requests cells (the application's
+ * own server in a fresh JVM with and without the agent, loaded by a client JVM), then the
+ * start-up and memory probes, and writes {@code e2e.md}, {@code e2e-latency.png},
+ * {@code served.md} and {@code startup-memory.md} into {@code --out}.
  *
  * <pre>
  * --mode full|smoke     defaults for everything below (full: 5 rounds of 4 s + 6 s, 1 and 16 threads;
- *                       smoke: 1 round of 0.5 s + 1 s, 1 and 4 threads)
+ *                       smoke: 1 round of 0.5 s + 1 s, 1 and 4 threads, served cells: Jetty, 1 thread)
  * --out DIR             where the reports go
  * --work DIR            configs, logs and the pid list of the processes started (for the script's trap)
  * --agent-jar PATH      jmesh-agent.jar
  * --client-cp CP        class path of the client JVMs: these classes and OkHttp, no jmesh
+ * --served-cp CP        class path of the served-requests server JVMs: these classes and Jetty, no jmesh
  * --otel-agent PATH     opentelemetry-javaagent.jar, or absent: that reference is then "n/a"
  * --command TEXT        the command line to print in the reports
  * --rounds N --warmup-ms N --measure-ms N --concurrency 1,16 --startup-runs N --cold-runs N --memory-runs N
  * --clients jdk,okhttp  add jdk-async (sendAsync(..).join(), no agent involved) as a diagnostic
- * --skip-e2e / --skip-startup   run only one part
+ * --servers jdk,jetty   the served-requests cells' server libraries (smoke: jetty)
+ * --served-concurrency 1,16     their client threads (smoke: 1)
+ * --skip-e2e / --skip-served / --skip-startup   leave a part out
  * </pre>
  */
 public final class PerfE2E {
 
     static final List<String> CLIENT_JVM_OPTIONS = List.of("-Xms256m", "-Xmx256m");
+    /**
+     * The JDK's HttpServer writes a response's head and body apart: with Nagle's algorithm on,
+     * each body waits for the client's delayed ACK (40 ms), and a cell would time the kernel's
+     * timer. On the command line, not in the app: the agent's own admin endpoint is an
+     * HttpServer too and reads the server's properties before {@code main}.
+     */
+    static final List<String> SERVED_JVM_OPTIONS = Stream.concat(CLIENT_JVM_OPTIONS.stream(),
+            Stream.of("-Dsun.net.httpserver.nodelay=true")).toList();
 
     final Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
     final boolean smoke;
@@ -43,6 +58,7 @@ public final class PerfE2E {
     final Path work;
     final Path agentJar;
     final String clientCp;
+    final String servedCp;
     final Path otelAgent;
     final String command;
     final int rounds;
@@ -50,6 +66,8 @@ public final class PerfE2E {
     final int measureMs;
     final List<Integer> concurrencies;
     final List<String> clients;
+    final List<String> servedServers;
+    final List<Integer> servedConcurrencies;
     final int startupRuns;
     final int coldRuns;
     final int memoryRuns;
@@ -62,19 +80,27 @@ public final class PerfE2E {
         work = Path.of(args.get("work")).toAbsolutePath();
         agentJar = Path.of(args.get("agent-jar")).toAbsolutePath();
         clientCp = args.get("client-cp");
+        servedCp = args.get("served-cp", "");
         String otel = args.get("otel-agent", "");
         otelAgent = otel.isEmpty() || !Files.isRegularFile(Path.of(otel)) ? null : Path.of(otel).toAbsolutePath();
         command = args.get("command", "scripts/perf-e2e.sh" + (smoke ? " --smoke" : ""));
         rounds = args.getInt("rounds", smoke ? 1 : 5);
         warmupMs = args.getInt("warmup-ms", smoke ? 500 : 4000);
         measureMs = args.getInt("measure-ms", smoke ? 1000 : 6000);
-        concurrencies = Arrays.stream(args.get("concurrency", smoke ? "1,4" : "1,16").split(","))
-                .map(String::trim).map(Integer::parseInt).toList();
-        clients = Arrays.stream(args.get("clients", "jdk,okhttp").split(",")).map(String::trim).toList();
+        concurrencies = list(args.get("concurrency", smoke ? "1,4" : "1,16")).stream().map(Integer::parseInt).toList();
+        clients = list(args.get("clients", "jdk,okhttp"));
+        // One short served cell pair in a smoke run: enough to keep the part from rotting.
+        servedServers = list(args.get("servers", smoke ? "jetty" : "jdk,jetty"));
+        servedConcurrencies = list(args.get("served-concurrency", smoke ? "1" : "1,16")).stream()
+                .map(Integer::parseInt).toList();
         startupRuns = args.getInt("startup-runs", smoke ? 2 : 9);
         coldRuns = args.getInt("cold-runs", smoke ? 1 : 5);
         memoryRuns = args.getInt("memory-runs", smoke ? 1 : 3);
         processes = new Processes(work);
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).toList();
     }
 
     public static void main(String[] argv) throws Exception {
@@ -83,14 +109,21 @@ public final class PerfE2E {
         Files.createDirectories(harness.out);
         Files.createDirectories(harness.work);
         Machine machine = Machine.describe(harness.javaBin);
-        try (Servers servers = Servers.start(harness.processes)) {
+        boolean e2e = !args.flag("skip-e2e");
+        boolean startup = !args.flag("skip-startup");
+        // The served cells need neither nginx nor HAProxy.
+        try (Servers servers = e2e || startup ? Servers.start(harness.processes) : null) {
             harness.servers = servers;
-            System.out.println("perf-e2e: nginx " + servers.nginxAddress() + ", HAProxy " + servers.haproxyAddress()
-                    + ", work dir " + harness.work);
-            if (!args.flag("skip-e2e")) {
+            System.out.println("perf-e2e: " + (servers == null ? ""
+                    : "nginx " + servers.nginxAddress() + ", HAProxy " + servers.haproxyAddress() + ", ")
+                    + "work dir " + harness.work);
+            if (e2e) {
                 harness.runE2e(machine);
             }
-            if (!args.flag("skip-startup")) {
+            if (!args.flag("skip-served")) {
+                harness.runServed(machine);
+            }
+            if (startup) {
                 harness.runStartupAndMemory(machine);
             }
         }
@@ -105,13 +138,13 @@ public final class PerfE2E {
         System.out.printf(Locale.ROOT, "perf-e2e: %d round(s) x %d cells, %.1f s + %.1f s each (about %d s)%n",
                 rounds, cellsPerRound, warmupMs / 1000.0, measureMs / 1000.0,
                 rounds * cellsPerRound * (warmupMs + measureMs + 700) / 1000);
-        List<Cell> cells = new ArrayList<>();
+        List<Cell<CellKey>> cells = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             for (String client : clients) {
                 for (int concurrency : concurrencies) {
                     for (Setup setup : Setup.values()) {
                         CellKey key = new CellKey(setup, client, concurrency);
-                        Cell cell = runCell(key, round, policy);
+                        Cell<CellKey> cell = runCell(key, round, policy);
                         cells.add(cell);
                         System.out.printf(Locale.ROOT,
                                 "  round %d/%d  %-6s %2d thread(s)  %-14s p50 %7.1f µs  p99 %8.1f µs  %9.0f req/s  cpu %6.1f µs/req%n",
@@ -121,45 +154,116 @@ public final class PerfE2E {
                 }
             }
         }
-        Map<CellKey, Summary> summaries = Results.summarize(cells);
+        Map<CellKey, Summary<CellKey>> summaries = Results.summarize(cells);
         Reports.writeE2e(this, machine, cells, summaries, out.resolve("e2e.md"));
         LatencyPlot.write(out.resolve("e2e-latency.png"), summaries, clients, concurrencies, rounds, warmupMs, measureMs);
         System.out.println("perf-e2e: wrote " + out.resolve("e2e.md") + " and " + out.resolve("e2e-latency.png"));
     }
 
-    private Cell runCell(CellKey key, int round, Path policy) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaBin.toString());
-        cmd.addAll(CLIENT_JVM_OPTIONS);
+    private Cell<CellKey> runCell(CellKey key, int round, Path policy) throws Exception {
+        List<String> agent = List.of();
         String url = switch (key.setup()) {
             case A -> "http://" + servers.nginxAddress() + "/";
             case B -> {
-                cmd.add("-javaagent:" + agentJar + "=config=" + policy);
+                agent = List.of("-javaagent:" + agentJar + "=config=" + policy);
                 yield "http://backend/";
             }
             case C -> "http://" + servers.haproxyAddress() + "/";
         };
-        cmd.addAll(List.of("-cp", clientCp, LoadClient.class.getName(), "--url", url, "--client", key.client(),
-                "--concurrency", String.valueOf(key.concurrency()), "--warmup-ms", String.valueOf(warmupMs),
-                "--measure-ms", String.valueOf(measureMs), "--label", key.setup().id));
-        long proxyCpuBefore = key.setup() == Setup.C ? Processes.cpuNanos(servers.haproxy()) : -1;
+        long peer = key.setup() == Setup.C ? servers.haproxy().pid() : -1;
+        return load(key, round, agent, url, key.client(), key.concurrency(), key.setup().id, peer);
+    }
+
+    /**
+     * Runs one {@link LoadClient} JVM to completion: {@code jvmOptions} are the agent's, if any;
+     * {@code peerPid} is the process whose CPU it also measures, or -1.
+     */
+    private <K> Cell<K> load(K key, int round, List<String> jvmOptions, String url, String client, int concurrency,
+                             String label, long peerPid) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin.toString());
+        cmd.addAll(CLIENT_JVM_OPTIONS);
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", clientCp, LoadClient.class.getName(), "--url", url, "--client", client,
+                "--concurrency", String.valueOf(concurrency), "--warmup-ms", String.valueOf(warmupMs),
+                "--measure-ms", String.valueOf(measureMs), "--label", label, "--peer-pid", String.valueOf(peerPid)));
         long[] machineBefore = Processes.machineCpuTicks();
         Processes.Run run = processes.run(cmd, (warmupMs + measureMs) / 1000 + 120);
         long[] machineAfter = Processes.machineCpuTicks();
-        long proxyCpuAfter = key.setup() == Setup.C ? Processes.cpuNanos(servers.haproxy()) : -1;
         long machineAll = machineAfter[0] - machineBefore[0];
         double stealPct = machineAll > 0 ? 100.0 * (machineAfter[1] - machineBefore[1]) / machineAll : Double.NaN;
         if (run.exitCode() != 0) {
             throw new IllegalStateException("client JVM for " + key + " exited with " + run.exitCode()
                     + "; stdout " + run.stdout() + "; stderr " + run.stderr());
         }
-        String line = run.line("E2E-RESULT ");
-        double proxyCpu = Double.NaN;
-        if (proxyCpuBefore >= 0 && proxyCpuAfter >= 0) {
-            long total = Long.parseLong(Results.fields(line).get("total_requests"));
-            proxyCpu = (proxyCpuAfter - proxyCpuBefore) / 1e3 / Math.max(1, total);
+        return Cell.parse(key, round, run.line("E2E-RESULT "), stealPct);
+    }
+
+    // ---------------------------------------------------------------- served requests
+
+    private void runServed(Machine machine) throws Exception {
+        if (servedCp.isEmpty()) {
+            throw new IllegalArgumentException("missing option --served-cp (the served cells' class path)");
         }
-        return Cell.parse(key, round, line, proxyCpu, stealPct);
+        int cellsPerRound = servedServers.size() * servedConcurrencies.size() * 2;
+        System.out.printf(Locale.ROOT, "perf-e2e: served requests, %d round(s) x %d cells, %.1f s + %.1f s each (about %d s)%n",
+                rounds, cellsPerRound, warmupMs / 1000.0, measureMs / 1000.0,
+                rounds * cellsPerRound * (warmupMs + measureMs + 1500) / 1000);
+        List<Cell<ServedKey>> cells = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (String server : servedServers) {
+                for (int concurrency : servedConcurrencies) {
+                    for (boolean agent : new boolean[] {false, true}) {
+                        ServedKey key = new ServedKey(server, agent, concurrency);
+                        Cell<ServedKey> cell = runServedCell(key, round);
+                        cells.add(cell);
+                        System.out.printf(Locale.ROOT,
+                                "  round %d/%d  %-6s %2d thread(s)  %-10s p50 %7.1f µs  p99 %8.1f µs  %9.0f req/s  server cpu %6.1f µs/req%n",
+                                round, rounds, server, concurrency, key.label(), cell.p50(), cell.p99(), cell.rps(),
+                                cell.peerCpuPerRequest());
+                    }
+                }
+            }
+        }
+        Reports.writeServed(this, machine, cells, Results.summarize(cells), out.resolve("served.md"));
+        System.out.println("perf-e2e: wrote " + out.resolve("served.md"));
+    }
+
+    /**
+     * A fresh server JVM for the cell, the load client against it, and with the agent the
+     * agent's own count of what it served: a cell whose requests were not all recorded is not
+     * measuring the recording.
+     */
+    private Cell<ServedKey> runServedCell(ServedKey key, int round) throws Exception {
+        int port = Servers.freePort();
+        int adminPort = Servers.freePort();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin.toString());
+        cmd.addAll(SERVED_JVM_OPTIONS);
+        if (key.agent()) {
+            Path policy = work.resolve("mesh-served.yaml");
+            Files.writeString(policy, "workload: served\nadmin: { port: " + adminPort + " }\n", StandardCharsets.UTF_8);
+            cmd.add("-javaagent:" + agentJar + "=config=" + policy);
+        }
+        cmd.addAll(List.of("-cp", servedCp, ServedApp.class.getName(), key.server(), String.valueOf(port)));
+        String name = "served-" + key.server();
+        Process server = processes.startServer(name, cmd);
+        try {
+            Servers.awaitListening(name, server, port, work.resolve(name + ".out"));
+            Cell<ServedKey> cell = load(key, round, List.of(), "http://" + Servers.HOST + ":" + port + "/", "jdk",
+                    key.concurrency(), key.server() + "-" + key.label().charAt(0), server.pid());
+            if (key.agent()) {
+                long counted = DestinationCount.awaitAtLeast(adminPort, cell.totalRequests());
+                if (counted < cell.totalRequests()) {
+                    throw new IllegalStateException("served cell " + key + ", round " + round + ": the agent counted "
+                            + counted + " served requests (istio_requests_total{reporter=\"destination\"}), the load client "
+                            + "made " + cell.totalRequests() + "; the cell did not measure recording every request");
+                }
+            }
+            return cell;
+        } finally {
+            processes.stop(server);
+        }
     }
 
     // ---------------------------------------------------------------- start-up and memory

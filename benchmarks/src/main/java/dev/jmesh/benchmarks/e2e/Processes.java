@@ -40,10 +40,11 @@ final class Processes {
 
     /** Starts a long-running process; its output goes to {@code WORK/NAME.out}. */
     Process startServer(String name, List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".out").toFile())
-                .start();
+                .redirectOutput(work.resolve(name + ".out").toFile());
+        isolate(builder, Map.of());
+        Process process = builder.start();
         track(process);
         return process;
     }
@@ -77,12 +78,7 @@ final class Processes {
     Run run(List<String> command, Map<String, String> environment, long timeoutSeconds)
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
-        // The agents' weave cache lives in the work directory, which the script removes.
-        builder.environment().put("JMESH_CACHE", work.resolve("weave-cache").toString());
-        builder.environment().putAll(environment);
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        builder.environment().remove("JDK_JAVA_OPTIONS");
-        builder.environment().remove("JMESH_CONFIG");
+        isolate(builder, environment);
         Path err = Files.createTempFile(work, "stderr", ".txt");
         builder.redirectError(err.toFile());
         long spawnMicros = epochMicros();
@@ -123,6 +119,16 @@ final class Processes {
         }
     }
 
+    /** Keeps the caller's JVM options and agent config out of a process, whatever it runs. */
+    private void isolate(ProcessBuilder builder, Map<String, String> environment) {
+        // The agents' weave cache lives in the work directory, which the script removes.
+        builder.environment().put("JMESH_CACHE", work.resolve("weave-cache").toString());
+        builder.environment().putAll(environment);
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().remove("JDK_JAVA_OPTIONS");
+        builder.environment().remove("JMESH_CONFIG");
+    }
+
     /** Stops a server: SIGTERM, then SIGKILL for it and its children after 5 s. */
     void stop(Process process) {
         if (process == null) {
@@ -160,9 +166,9 @@ final class Processes {
     }
 
     /** User plus system CPU time of a process and its children (nginx's worker), in ns; -1 if unknown. */
-    static long cpuNanos(Process process) {
-        long ticks = cpuTicks(process.pid());
-        for (ProcessHandle child : process.descendants().toList()) {
+    static long cpuNanos(long pid) {
+        long ticks = cpuTicks(pid);
+        for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
             ticks += Math.max(0, cpuTicks(child.pid()));
         }
         return ticks < 0 ? -1 : ticks * (1_000_000_000L / clockTicksPerSecond());

@@ -38,39 +38,53 @@ final class Results {
     record CellKey(Setup setup, String client, int concurrency) {
     }
 
-    /** One client JVM's run of one cell in one round. */
-    record Cell(CellKey key, int round, long requests, long errors, double rps, double mean, double p50, double p90, double p99,
-                double p999, double max, double cpuPerRequest, double proxyCpuPerRequest, long gcs,
-                double stealPct, LatencyHistogram histogram) {
+    /**
+     * A served-requests cell: the application's own {@code server} ({@code jdk}, {@code jetty})
+     * in a JVM of its own, with the agent or without, loaded by the JDK client with no agent.
+     */
+    record ServedKey(String server, boolean agent, int concurrency) {
+        String label() {
+            return agent ? "b agent" : "a no agent";
+        }
+    }
 
-        static Cell parse(CellKey key, int round, String line, double proxyCpuPerRequest, double stealPct) {
+    /**
+     * One client JVM's run of one cell in one round; {@code K} says which cell. The peer is the
+     * process whose CPU the load client watched besides its own: HAProxy in setup c, the server
+     * JVM in a served cell, none (NaN) otherwise.
+     */
+    record Cell<K>(K key, int round, long requests, long totalRequests, long errors, double rps, double mean, double p50,
+                   double p90, double p99, double p999, double max, double cpuPerRequest, double peerCpuPerRequest, long gcs,
+                   double stealPct, LatencyHistogram histogram) {
+
+        static <K> Cell<K> parse(K key, int round, String line, double stealPct) {
             Map<String, String> f = fields(line);
-            return new Cell(key, round, Long.parseLong(f.get("requests")), Long.parseLong(f.get("errors")),
-                    d(f, "rps"), d(f, "mean_us"), d(f, "p50_us"), d(f, "p90_us"), d(f, "p99_us"), d(f, "p999_us"), d(f, "max_us"),
-                    d(f, "cpu_us_per_req"), proxyCpuPerRequest, Long.parseLong(f.get("gc")), stealPct,
-                    LatencyHistogram.decode(f.get("hist")));
+            return new Cell<>(key, round, Long.parseLong(f.get("requests")), Long.parseLong(f.get("total_requests")),
+                    Long.parseLong(f.get("errors")), d(f, "rps"), d(f, "mean_us"), d(f, "p50_us"), d(f, "p90_us"),
+                    d(f, "p99_us"), d(f, "p999_us"), d(f, "max_us"), d(f, "cpu_us_per_req"), d(f, "peer_cpu_us_per_req"),
+                    Long.parseLong(f.get("gc")), stealPct, LatencyHistogram.decode(f.get("hist")));
         }
     }
 
     /** The median over rounds of each metric of a cell, and its histograms merged. */
-    record Summary(CellKey key, int rounds, double mean, double p50, double p90, double p99, double rps, double cpuPerRequest,
-                   double proxyCpuPerRequest, LatencyHistogram merged) {
+    record Summary<K>(K key, int rounds, double mean, double p50, double p90, double p99, double rps, double cpuPerRequest,
+                      double peerCpuPerRequest, LatencyHistogram merged) {
 
-        static Summary of(CellKey key, List<Cell> cells) {
+        static <K> Summary<K> of(K key, List<Cell<K>> cells) {
             LatencyHistogram merged = new LatencyHistogram();
             cells.forEach(c -> merged.add(c.histogram()));
-            return new Summary(key, cells.size(), median(cells, Cell::mean), median(cells, Cell::p50), median(cells, Cell::p90),
-                    median(cells, Cell::p99), median(cells, Cell::rps), median(cells, Cell::cpuPerRequest),
-                    median(cells, Cell::proxyCpuPerRequest), merged);
+            return new Summary<>(key, cells.size(), median(cells, Cell::mean), median(cells, Cell::p50),
+                    median(cells, Cell::p90), median(cells, Cell::p99), median(cells, Cell::rps),
+                    median(cells, Cell::cpuPerRequest), median(cells, Cell::peerCpuPerRequest), merged);
         }
     }
 
-    static Map<CellKey, Summary> summarize(Collection<Cell> cells) {
-        Map<CellKey, List<Cell>> byKey = new HashMap<>();
-        for (Cell cell : cells) {
+    static <K> Map<K, Summary<K>> summarize(Collection<Cell<K>> cells) {
+        Map<K, List<Cell<K>>> byKey = new HashMap<>();
+        for (Cell<K> cell : cells) {
             byKey.computeIfAbsent(cell.key(), k -> new ArrayList<>()).add(cell);
         }
-        Map<CellKey, Summary> out = new HashMap<>();
+        Map<K, Summary<K>> out = new HashMap<>();
         byKey.forEach((key, list) -> out.put(key, Summary.of(key, list)));
         return out;
     }

@@ -137,7 +137,7 @@ final class Servers implements AutoCloseable {
         processes.stop(nginx);
     }
 
-    private static void awaitListening(String name, Process process, int port, Path output)
+    static void awaitListening(String name, Process process, int port, Path output)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
