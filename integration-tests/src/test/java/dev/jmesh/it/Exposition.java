@@ -25,8 +25,9 @@ final class Exposition {
         double sum = 0;
         boolean found = false;
         for (String line : exposition.lines().toList()) {
-            if (line.startsWith(name + "{") && labels(line.substring(name.length() + 1, line.lastIndexOf('}')))
-                    .entrySet().containsAll(wanted.entrySet())) {
+            boolean labelled = line.startsWith(name + "{");
+            if ((labelled || line.startsWith(name + " ")) && (!labelled || labels(line.substring(name.length() + 1,
+                    line.lastIndexOf('}'))).entrySet().containsAll(wanted.entrySet()))) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 found = true;
             }

@@ -87,6 +87,7 @@ class IstioDashboardsTest {
         int ordersPort = FreePort.pick();
         int catalogPort = FreePort.pick();
         int[] admin = {FreePort.pick(), FreePort.pick(), FreePort.pick(), FreePort.pick()};
+        LineServer db = LineServer.named("db");
         Path orders = Policy.write(dir, """
                 workload: orders
                 version: v1
@@ -127,7 +128,7 @@ class IstioDashboardsTest {
         for (int i = 0; i < ROUNDS; i++) {
             calls.addAll(List.of("http://orders/bytes/100", "http://orders/status/503", "http://catalog/bytes/50"));
         }
-        try (LineServer db = LineServer.named("db");
+        try (db;
              AppJvm ordersApp = AppJvm.on(Jdk.JDK17).withAgent(orders).classPath(AppJvm.classPath("jetty-server"))
                      .run(ServerApp.class.getName(), List.of("jetty", Integer.toString(ordersPort)));
              AppJvm catalogApp = AppJvm.on(Jdk.JDK17).withAgent(catalog).classPath(AppJvm.classPath())
