@@ -1,12 +1,12 @@
 package dev.jmesh.agent.metrics;
 
-import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A Prometheus histogram over Istio's default buckets: durations in milliseconds
  * ({@code istio_request_duration_milliseconds}) or sizes in bytes ({@code istio_request_bytes}).
- * Recording is a short scan and two striped adds: lock-free, no allocation, no contention
+ * Values are recorded in whole units (nanoseconds, bytes) and scaled when exposed, so recording
+ * is a short scan of longs and two striped adds: lock-free, no allocation, no contention
  * between threads.
  */
 public final class Histogram {
@@ -18,12 +18,21 @@ public final class Histogram {
     private static final double[] SIZE_BOUNDS = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
         1000000000};
 
+    /** The bounds as exposed, and in recorded units. */
     private final double[] bounds;
+    private final long[] unitBounds;
+    /** Recorded units per exposed unit: 1,000,000 nanoseconds a millisecond, 1 byte a byte. */
+    private final double unitsPerExposed;
     private final LongAdder[] buckets;
-    private final DoubleAdder sum = new DoubleAdder();
+    private final LongAdder sum = new LongAdder();
 
-    private Histogram(double[] bounds) {
+    private Histogram(double[] bounds, double unitsPerExposed) {
         this.bounds = bounds;
+        this.unitsPerExposed = unitsPerExposed;
+        this.unitBounds = new long[bounds.length];
+        for (int i = 0; i < bounds.length; i++) {
+            unitBounds[i] = (long) (bounds[i] * unitsPerExposed);
+        }
         this.buckets = new LongAdder[bounds.length + 1];
         for (int i = 0; i < buckets.length; i++) {
             buckets[i] = new LongAdder();
@@ -32,27 +41,25 @@ public final class Histogram {
 
     /** Durations, recorded in nanoseconds, exposed in milliseconds. */
     public static Histogram durations() {
-        return new Histogram(DURATION_BOUNDS);
+        return new Histogram(DURATION_BOUNDS, 1e6);
     }
 
     /** Sizes in bytes. */
     public static Histogram sizes() {
-        return new Histogram(SIZE_BOUNDS);
+        return new Histogram(SIZE_BOUNDS, 1);
     }
 
-    public void recordNanos(long nanos) {
-        record(nanos / 1e6);
-    }
-
-    public void record(double value) {
+    /** One value, in recorded units (nanoseconds for durations). */
+    public void record(long value) {
         int i = 0;
-        while (i < bounds.length && value > bounds[i]) {
+        while (i < unitBounds.length && value > unitBounds[i]) {
             i++;
         }
         buckets[i].increment();
         sum.add(value);
     }
 
+    /** The bounds as exposed ({@code le}). */
     double[] bounds() {
         return bounds;
     }
@@ -68,7 +75,8 @@ public final class Histogram {
         return counts;
     }
 
+    /** The sum of the values, in exposed units. */
     double sum() {
-        return sum.sum();
+        return sum.sum() / unitsPerExposed;
     }
 }

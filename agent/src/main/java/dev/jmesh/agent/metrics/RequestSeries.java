@@ -20,7 +20,7 @@ final class RequestSeries {
     /** Sizes are body bytes; an unknown size (-1) counts as 0, so every histogram counts every request. */
     void record(long nanos, long requestBodyBytes, long responseBodyBytes) {
         count.increment();
-        duration.recordNanos(nanos);
+        duration.record(nanos);
         requestBytes.record(Math.max(0, requestBodyBytes));
         responseBytes.record(Math.max(0, responseBodyBytes));
     }

@@ -158,7 +158,7 @@ public final class ServiceMetrics {
     /** A tcp connection was opened; connecting took {@code nanos}, failed attempts included. */
     public void recordTcpOpened(long nanos) {
         tcpOpened.increment();
-        tcpConnectDuration.recordNanos(nanos);
+        tcpConnectDuration.record(nanos);
     }
 
     public void recordTcpClosed() {
