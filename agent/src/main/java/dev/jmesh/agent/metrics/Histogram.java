@@ -56,7 +56,9 @@ public final class Histogram {
             i++;
         }
         buckets[i].increment();
-        sum.add(value);
+        if (value != 0) {
+            sum.add(value); // most requests have no body: one striped add fewer
+        }
     }
 
     /** The bounds as exposed ({@code le}). */
@@ -73,6 +75,15 @@ public final class Histogram {
             counts[i] = running;
         }
         return counts;
+    }
+
+    /** How many values were recorded. */
+    long count() {
+        long count = 0;
+        for (LongAdder bucket : buckets) {
+            count += bucket.sum();
+        }
+        return count;
     }
 
     /** The sum of the values, in exposed units. */

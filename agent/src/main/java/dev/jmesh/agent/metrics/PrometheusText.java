@@ -25,7 +25,7 @@ public final class PrometheusText {
         for (RequestCounts counts : requests) {
             for (RequestSeries s : counts.series()) {
                 out.append("istio_requests_total{").append(seriesLabels(counts, s)).append("} ")
-                        .append(s.count.sum()).append('\n');
+                        .append(s.count()).append('\n');
             }
         }
         out.append("# HELP istio_request_duration_milliseconds Duration of requests: at the source the whole call,"

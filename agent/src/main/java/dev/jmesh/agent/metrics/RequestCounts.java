@@ -61,7 +61,7 @@ public final class RequestCounts {
     long total() {
         long total = 0;
         for (RequestSeries s : series()) {
-            total += s.count.sum();
+            total += s.count();
         }
         return total;
     }

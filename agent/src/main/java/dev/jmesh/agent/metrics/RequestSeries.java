@@ -1,13 +1,14 @@
 package dev.jmesh.agent.metrics;
 
-import java.util.concurrent.atomic.LongAdder;
-
-/** One label set of {@code istio_requests_total}, with its duration and size histograms. */
+/**
+ * One label set of {@code istio_requests_total}, with its duration and size histograms. The
+ * count is the duration histogram's: one striped add fewer per request, and the two can never
+ * disagree.
+ */
 final class RequestSeries {
 
     final int responseCode;
     final ResponseFlags flags;
-    final LongAdder count = new LongAdder();
     final Histogram duration = Histogram.durations();
     final Histogram requestBytes = Histogram.sizes();
     final Histogram responseBytes = Histogram.sizes();
@@ -18,8 +19,11 @@ final class RequestSeries {
     }
 
     /** Sizes are body bytes; an unknown size (-1) counts as 0, so every histogram counts every request. */
+    long count() {
+        return duration.count();
+    }
+
     void record(long nanos, long requestBodyBytes, long responseBodyBytes) {
-        count.increment();
         duration.record(nanos);
         requestBytes.record(Math.max(0, requestBodyBytes));
         responseBytes.record(Math.max(0, responseBodyBytes));
