@@ -18,12 +18,12 @@ public final class ServedMetrics {
     private static final int MAX_PRINCIPALS = 64;
 
     private final MeshMetrics mesh;
-    private final PeerCounts plaintext;
+    /** Made at the first served request: a workload that serves nothing renders no labels at start. */
+    private volatile PeerCounts plaintext;
     private final ConcurrentHashMap<String, PeerCounts> authenticated = new ConcurrentHashMap<>();
 
     ServedMetrics(MeshMetrics mesh) {
         this.mesh = mesh;
-        this.plaintext = new PeerCounts(header -> labels(null, header));
     }
 
     /**
@@ -34,7 +34,7 @@ public final class ServedMetrics {
      */
     public RequestCounts requests(String principal, String peerHeader) {
         if (principal == null) {
-            return plaintext.of(peerHeader);
+            return plaintext().of(peerHeader);
         }
         PeerCounts peers = authenticated.get(principal);
         if (peers == null) {
@@ -42,6 +42,20 @@ public final class ServedMetrics {
             peers = authenticated.computeIfAbsent(bounded, p -> new PeerCounts(header -> labels(p, header)));
         }
         return peers.of(peerHeader);
+    }
+
+    private PeerCounts plaintext() {
+        PeerCounts peers = plaintext;
+        if (peers == null) {
+            synchronized (this) {
+                peers = plaintext;
+                if (peers == null) {
+                    peers = new PeerCounts(header -> labels(null, header));
+                    plaintext = peers;
+                }
+            }
+        }
+        return peers;
     }
 
     private String labels(String principal, String header) {
@@ -58,7 +72,8 @@ public final class ServedMetrics {
 
     /** Every label set that counted a request, in label order. */
     List<RequestCounts> requestCounts() {
-        List<RequestCounts> all = new ArrayList<>(plaintext.all());
+        PeerCounts unauthenticated = plaintext;
+        List<RequestCounts> all = new ArrayList<>(unauthenticated == null ? List.of() : unauthenticated.all());
         authenticated.values().forEach(peers -> all.addAll(peers.all()));
         all.sort(Comparator.comparing(c -> c.labels));
         return all;
