@@ -124,7 +124,7 @@ class IstioDashboardsTest {
                     protocol: tcp
                     endpoints: [ %s ]
                 """.formatted(admin[3], db.address()));
-        List<String> calls = new ArrayList<>(List.of("jdk-sync", "--pace", "10", "--hold"));
+        List<String> calls = new ArrayList<>(List.of("jdk-sync", "--pace", "5", "--hold"));
         for (int i = 0; i < ROUNDS; i++) {
             calls.addAll(List.of("http://orders/bytes/100", "http://orders/status/503", "http://catalog/bytes/50"));
         }

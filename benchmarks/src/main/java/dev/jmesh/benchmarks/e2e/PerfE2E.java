@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * --mode full|smoke     defaults for everything below (full: 5 rounds of 4 s + 6 s, 1 and 16 threads;
- *                       smoke: 1 round of 0.5 s + 1 s, 1 and 4 threads, served cells: Jetty, 1 thread)
+ *                       smoke: 1 round of 0.5 s + 1 s, 1 thread, served cells: Jetty, 1 thread)
  * --out DIR             where the reports go
  * --work DIR            configs, logs and the pid list of the processes started (for the script's trap)
  * --agent-jar PATH      jmesh-agent.jar
@@ -87,7 +87,7 @@ public final class PerfE2E {
         rounds = args.getInt("rounds", smoke ? 1 : 5);
         warmupMs = args.getInt("warmup-ms", smoke ? 500 : 4000);
         measureMs = args.getInt("measure-ms", smoke ? 1000 : 6000);
-        concurrencies = list(args.get("concurrency", smoke ? "1,4" : "1,16")).stream().map(Integer::parseInt).toList();
+        concurrencies = list(args.get("concurrency", smoke ? "1" : "1,16")).stream().map(Integer::parseInt).toList();
         clients = list(args.get("clients", "jdk,okhttp"));
         // One short served cell pair in a smoke run: enough to keep the part from rotting.
         servedServers = list(args.get("servers", smoke ? "jetty" : "jdk,jetty"));
