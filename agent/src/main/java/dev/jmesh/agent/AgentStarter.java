@@ -61,7 +61,7 @@ final class AgentStarter {
                     new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation(),
                     new NettyTransportInstrumentation(), new NettyResolverInstrumentation(), new UnroutedClients(),
                     new JdkHttpServerInstrumentation(), new JettyServerInstrumentation(), new TomcatInstrumentation(),
-                    new NettyServerInstrumentation());
+                    new NettyServerInstrumentation(), new UncountedServers());
 
     private AgentStarter() {}
 

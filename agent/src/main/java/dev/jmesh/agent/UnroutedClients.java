@@ -21,7 +21,12 @@ final class UnroutedClients implements MeshInstrumentation {
     }
 
     @Override
-    public List<String> notRoutedClassNames() {
+    public List<String> unsupportedClassNames() {
         return List.of("org.eclipse.jetty.client.HttpClient");
+    }
+
+    @Override
+    public String unsupportedMeaning() {
+        return "is a client jmesh does not route yet; its calls to mesh names pass through unrouted";
     }
 }

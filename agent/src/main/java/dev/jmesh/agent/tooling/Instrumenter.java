@@ -61,7 +61,7 @@ public final class Instrumenter implements ClassFileTransformer {
                         .shapes().add(type);
                 targetNames.add(type.className());
             }
-            for (String name : each.notRoutedClassNames()) {
+            for (String name : each.unsupportedClassNames()) {
                 notRouted.put(name.replace('.', '/'), each);
                 targetNames.add(name);
             }
@@ -161,8 +161,9 @@ public final class Instrumenter implements ClassFileTransformer {
 
     private void sayNotRouted(String className, ProtectionDomain domain) {
         if (saidNotRouted.add(className)) {
-            AgentLog.line(notRouted.get(className).name() + ": " + className.replace('/', '.') + from(domain)
-                    + " is a client jmesh does not route yet; its calls to mesh names pass through unrouted");
+            MeshInstrumentation family = notRouted.get(className);
+            AgentLog.line(family.name() + ": " + className.replace('/', '.') + from(domain) + " "
+                    + family.unsupportedMeaning());
         }
     }
 

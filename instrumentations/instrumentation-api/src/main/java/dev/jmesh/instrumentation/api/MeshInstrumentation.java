@@ -30,11 +30,16 @@ public interface MeshInstrumentation {
     }
 
     /**
-     * Classes of the library's family that jmesh does not route (yet), by binary name: the first
-     * time one loads, one line names it and its jar, so that no client is skipped silently. They
-     * load unchanged.
+     * Classes of the library's family that jmesh does not support (yet), by binary name: the
+     * first time one loads, one line names it and its jar and says what that means
+     * ({@link #unsupportedMeaning}), so that no library is skipped silently. They load unchanged.
      */
-    default List<String> notRoutedClassNames() {
+    default List<String> unsupportedClassNames() {
         return List.of();
+    }
+
+    /** What the line naming an unsupported class says of it, after its name and jar. */
+    default String unsupportedMeaning() {
+        return "is not supported by jmesh yet";
     }
 }
