@@ -3,8 +3,8 @@ package dev.jmesh.bootstrap;
 /**
  * One request the application's own HTTP server is serving, as a server adapter reports it to
  * the mesh: the destination side of a call. The adapter adds {@link #responseHeader} to the
- * response before it is committed, and calls {@link #end} once, when the response is complete
- * or the exchange failed. Never throws.
+ * response before it is committed, and calls {@link #end} when the response is complete
+ * or the exchange failed; a server that reports an end twice is counted once. Never throws.
  */
 public interface ServedRequest {
 

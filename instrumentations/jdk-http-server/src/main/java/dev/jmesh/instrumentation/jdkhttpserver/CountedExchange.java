@@ -5,7 +5,6 @@ import dev.jmesh.bootstrap.ServedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One served exchange whose body streams count the bytes the application reads and writes
@@ -16,7 +15,6 @@ final class CountedExchange {
 
     private final HttpExchange exchange;
     private final ServedRequest served;
-    private final AtomicBoolean ended = new AtomicBoolean();
     // Touched by the one thread that serves the exchange at a time.
     private long read;
     private long written;
@@ -34,11 +32,9 @@ final class CountedExchange {
         return counted;
     }
 
-    /** Ends the served request once, with the status sent (0 when none was). */
+    /** Ends the served request with the status sent (0 when none was); the core counts only the first end. */
     void end() {
-        if (ended.compareAndSet(false, true)) {
-            served.end(Math.max(exchange.getResponseCode(), 0), read, written);
-        }
+        served.end(Math.max(exchange.getResponseCode(), 0), read, written);
     }
 
     private final class RequestBody extends InputStream {
