@@ -31,6 +31,8 @@ final class Backend implements AutoCloseable {
     private final AtomicLong firstHitNanos = new AtomicLong();
     private volatile int status = 200;
     private volatile long delayMillis;
+    /** Every this-many-th request is answered 503; 0 for none. */
+    private volatile int failEvery;
 
     private Backend(String name) throws Exception {
         this.name = name;
@@ -61,7 +63,8 @@ final class Backend implements AutoCloseable {
                 if (delayMillis > 0) {
                     Thread.sleep(delayMillis);
                 }
-                response.setStatus(status);
+                int every = failEvery;
+                response.setStatus(every > 0 && hits.get() % every == 0 ? 503 : status);
                 String body = "backend=" + name
                         + " protocol=" + request.getConnectionMetaData().getProtocol()
                         + " host=" + request.getHttpURI().getAuthority();
@@ -116,6 +119,12 @@ final class Backend implements AutoCloseable {
     /** Answers every request with this status from now on. */
     Backend answering(int httpStatus) {
         this.status = httpStatus;
+        return this;
+    }
+
+    /** Answers every {@code n}-th request from now on 503 (n = 5: 20 % of calls). */
+    Backend failingEvery(int n) {
+        this.failEvery = n;
         return this;
     }
 

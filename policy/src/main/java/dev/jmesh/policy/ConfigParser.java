@@ -11,6 +11,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -56,6 +57,19 @@ public final class ConfigParser {
      */
     public static ParseResult parsePushed(String yamlText, String sourceName) {
         return parse(yamlText, sourceName, PolicyReader::readPushed);
+    }
+
+    /**
+     * Parses a control plane's rollouts file ({@code rollouts:} only); errors at line and
+     * column, as for a policy file.
+     */
+    public static RolloutsResult parseRollouts(String yamlText, String sourceName) {
+        Objects.requireNonNull(yamlText, "yamlText");
+        Problems problems = new Problems(sourceName == null ? STRING_SOURCE : sourceName);
+        Node root = compose(yamlText, problems);
+        List<RolloutConfig> rollouts = root == null ? List.of() : new RolloutReader(problems).read(root);
+        List<ConfigProblem> errors = problems.errors();
+        return new RolloutsResult(errors.isEmpty() ? rollouts : null, errors);
     }
 
     private static ParseResult parse(String yamlText, String sourceName, BiFunction<PolicyReader, Node, MeshConfig> schema) {

@@ -46,6 +46,13 @@ final class Problems {
         return errors.size();
     }
 
+    /** The errors so far, in file order. */
+    List<ConfigProblem> errors() {
+        List<ConfigProblem> sorted = new ArrayList<>(errors);
+        sorted.sort(FILE_ORDER);
+        return sorted;
+    }
+
     ParseResult result(MeshConfig config) {
         List<ConfigProblem> sortedErrors = new ArrayList<>(errors);
         List<ConfigProblem> sortedWarnings = new ArrayList<>(warnings);

@@ -31,6 +31,7 @@ public final class ControlLink implements ControlLinkClient.Listener {
     private final MeshRouter router;
     private final MeshMetrics metrics;
     private final SnapshotCache cache;
+    private final SubsetReports reports;
     private volatile MeshConfig effective;
     private volatile String lastNack;
     private volatile ControlLinkClient client;
@@ -42,6 +43,7 @@ public final class ControlLink implements ControlLinkClient.Listener {
         this.router = router;
         this.metrics = metrics;
         this.effective = local;
+        this.reports = new SubsetReports(metrics);
         this.cache = control.cacheDir() == null ? null : new SnapshotCache(control.cacheDir(), local.workload());
     }
 
@@ -128,6 +130,11 @@ public final class ControlLink implements ControlLinkClient.Listener {
             }
         }
         return null;
+    }
+
+    @Override
+    public String report() {
+        return reports.next();
     }
 
     @Override

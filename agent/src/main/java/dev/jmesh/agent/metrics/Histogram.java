@@ -77,6 +77,22 @@ public final class Histogram {
         return counts;
     }
 
+    /** The bounds as exposed, then {@code +Inf}. */
+    double[] boundsWithInfinity() {
+        double[] all = java.util.Arrays.copyOf(bounds, bounds.length + 1);
+        all[bounds.length] = Double.POSITIVE_INFINITY;
+        return all;
+    }
+
+    /** Values per bucket (not cumulative), the last one above every bound. */
+    long[] counts() {
+        long[] counts = new long[buckets.length];
+        for (int i = 0; i < buckets.length; i++) {
+            counts[i] = buckets[i].sum();
+        }
+        return counts;
+    }
+
     /** How many values were recorded. */
     long count() {
         long count = 0;

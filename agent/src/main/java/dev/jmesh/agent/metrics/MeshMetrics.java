@@ -86,6 +86,30 @@ public final class MeshMetrics {
         return services.values();
     }
 
+    /** Sees one series of calls routed to a subset: its code and flags, and its duration histogram. */
+    public interface SubsetSeriesVisitor {
+        /**
+         * @param boundsMillis the duration buckets' upper bounds in milliseconds, the last {@code +Inf}
+         * @param counts       calls per bucket (not cumulative), so far
+         */
+        void series(String service, String subset, int responseCode, ResponseFlags flags, double[] boundsMillis,
+                    long[] counts);
+    }
+
+    /** Every series of calls routed to a subset, so far: what the control link reports for rollouts. */
+    public void visitSubsetSeries(SubsetSeriesVisitor visitor) {
+        for (ServiceMetrics service : services.values()) {
+            for (ServiceMetrics subset : service.subsets()) {
+                for (RequestCounts counts : subset.requestCounts()) {
+                    for (RequestSeries series : counts.series()) {
+                        visitor.series(service.service(), subset.subset(), series.responseCode, series.flags,
+                                series.duration.boundsWithInfinity(), series.duration.counts());
+                    }
+                }
+            }
+        }
+    }
+
     public void configApplied(long version) {
         configVersion.set(version);
     }

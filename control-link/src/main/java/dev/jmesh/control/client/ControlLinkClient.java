@@ -35,6 +35,15 @@ public final class ControlLinkClient implements AutoCloseable {
          */
         String apply(String version, String yaml);
 
+        /**
+         * The REPORT to send now: one {@link dev.jmesh.control.protocol.SubsetSummary} line per
+         * subset called since the last one (empty: nothing to say). Called when the server's
+         * report interval is up.
+         */
+        default String report() {
+            return "";
+        }
+
         /** The link connected to {@code server} ({@code connected}), or lost it ({@code detail} says why). */
         default void linkChanged(boolean connected, String server, String detail) {}
     }
@@ -149,6 +158,8 @@ public final class ControlLinkClient implements AutoCloseable {
         buffer.flip();
         long lastRead = System.nanoTime();
         long lastPing = 0;
+        long reportNanos = 0;
+        long lastReport = 0;
         boolean welcomed = false;
         while (!closed) {
             Message message = buffer.hasRemaining() ? decoder.next(buffer) : null;
@@ -165,6 +176,10 @@ public final class ControlLinkClient implements AutoCloseable {
                     return welcomed;
                 }
                 long now = System.nanoTime();
+                if (welcomed && reportNanos > 0 && now - lastReport >= reportNanos) {
+                    report();
+                    lastReport = now;
+                }
                 if (n > 0) {
                     lastRead = now;
                     continue;
@@ -187,13 +202,17 @@ public final class ControlLinkClient implements AutoCloseable {
                 if (message instanceof Message.Error error) {
                     throw new IOException("refused: " + error.reason());
                 }
-                if (!(message instanceof Message.Welcome)) {
+                if (!(message instanceof Message.Welcome welcome)) {
                     throw new ProtocolException("expected WELCOME, got " + message.getClass().getSimpleName());
                 }
                 welcomed = true;
                 server = target;
                 connected = true;
-                s.setSoTimeout((int) options.pingInterval().toMillis());
+                reportNanos = TimeUnit.MILLISECONDS.toNanos(welcome.reportMillis());
+                lastReport = System.nanoTime();
+                // Woken at least once per report interval, to send it even when the server is quiet.
+                s.setSoTimeout((int) (reportNanos > 0 ? Math.min(options.pingInterval().toMillis(), welcome.reportMillis())
+                        : options.pingInterval().toMillis()));
                 options.log().accept("control: connected to " + target);
                 safely(() -> listener.linkChanged(true, target, null));
                 continue;
@@ -220,6 +239,20 @@ public final class ControlLinkClient implements AutoCloseable {
             }
         }
         return welcomed;
+    }
+
+    /** Sends what the listener reports, if anything; a report the listener cannot make is skipped. */
+    private void report() throws IOException {
+        String summaries;
+        try {
+            summaries = listener.report();
+        } catch (RuntimeException | LinkageError e) {
+            options.log().accept("control: cannot make a report: " + e);
+            return;
+        }
+        if (summaries != null && !summaries.isEmpty()) {
+            send(new Message.Report(summaries));
+        }
     }
 
     private static String clip(String error) {

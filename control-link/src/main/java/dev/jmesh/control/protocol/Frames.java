@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * byte 0    'J' (0x4A)
- * byte 1    message type (1 HELLO .. 9 ERROR)
+ * byte 1    message type (1 HELLO .. 12 REPLY)
  * byte 2-5  body length, unsigned big-endian, at most the type's limit ({@link #MAX_BODY} for
- *           SNAPSHOT, NACK and ERROR, {@link #MAX_SMALL_BODY} for the others)
+ *           SNAPSHOT, NACK, ERROR and REPLY, {@link #MAX_REPORT_BODY} for REPORT,
+ *           {@link #MAX_SMALL_BODY} for the others)
  * body      UTF-8: zero or more "key=value\n" header lines, one "\n", then the payload
  * </pre>
  *
@@ -31,6 +32,10 @@ public final class Frames {
     public static final int HEADER_BYTES = 6;
     /** Largest body of a SNAPSHOT, NACK or ERROR. */
     public static final int MAX_BODY = 1 << 20;
+    /** Largest body of a REPORT. */
+    public static final int MAX_REPORT_BODY = 64 * 1024;
+    /** Most subsets one REPORT speaks of. */
+    public static final int MAX_REPORT_LINES = 128;
     /** Largest body of every other message. */
     public static final int MAX_SMALL_BODY = 8 * 1024;
     /** The protocol version a HELLO names. */
@@ -45,6 +50,9 @@ public final class Frames {
     static final byte PONG = 7;
     static final byte GOODBYE = 8;
     static final byte ERROR = 9;
+    static final byte REPORT = 10;
+    static final byte COMMAND = 11;
+    static final byte REPLY = 12;
 
     private static final int MAX_HEADER_LINES = 8;
     private static final int MAX_VALUE = 4096;
@@ -54,6 +62,7 @@ public final class Frames {
     public static final Pattern WORKLOAD = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{0,64}");
     private static final Pattern PORT = Pattern.compile("0|[1-9][0-9]{0,4}");
+    private static final Pattern MILLIS = Pattern.compile("0|[1-9][0-9]{0,8}");
 
     private Frames() {}
 
@@ -75,6 +84,7 @@ public final class Frames {
             type = WELCOME;
             header(body, "server", w.server());
             header(body, "version", w.version());
+            header(body, "report", Long.toString(w.reportMillis()));
         } else if (message instanceof Message.Snapshot s) {
             type = SNAPSHOT;
             header(body, "version", s.version());
@@ -92,6 +102,17 @@ public final class Frames {
             type = PONG;
         } else if (message instanceof Message.Goodbye) {
             type = GOODBYE;
+        } else if (message instanceof Message.Report r) {
+            type = REPORT;
+            payload = r.summaries();
+        } else if (message instanceof Message.Command c) {
+            type = COMMAND;
+            header(body, "token", c.token());
+            payload = c.command();
+        } else if (message instanceof Message.Reply r) {
+            type = REPLY;
+            header(body, "ok", Boolean.toString(r.ok()));
+            payload = r.text();
         } else {
             type = ERROR;
             payload = ((Message.Error) message).reason();
@@ -123,7 +144,7 @@ public final class Frames {
             throw new ProtocolException("not a jmesh control frame (first byte 0x"
                     + Integer.toHexString(magic & 0xff) + ")");
         }
-        if (type < HELLO || type > ERROR) {
+        if (type < HELLO || type > REPLY) {
             throw new ProtocolException("unknown message type " + (type & 0xff));
         }
         if (length < 0 || length > maxBody(type)) {
@@ -134,7 +155,8 @@ public final class Frames {
     }
 
     static int maxBody(byte type) {
-        return type == SNAPSHOT || type == NACK || type == ERROR ? MAX_BODY : MAX_SMALL_BODY;
+        return type == SNAPSHOT || type == NACK || type == ERROR || type == REPLY ? MAX_BODY
+                : type == REPORT ? MAX_REPORT_BODY : MAX_SMALL_BODY;
     }
 
     /** Decodes the body of a frame whose header was checked. */
@@ -188,8 +210,12 @@ public final class Frames {
                         version(headers.getOrDefault("version", "")), Integer.parseInt(inbound));
             }
             case WELCOME -> {
-                expect(headers, payload, "WELCOME", Set.of("server", "version"), Set.of(), false);
-                yield new Message.Welcome(headers.get("server"), version(headers.get("version")));
+                expect(headers, payload, "WELCOME", Set.of("server", "version"), Set.of("report"), false);
+                String report = headers.getOrDefault("report", "0");
+                if (!MILLIS.matcher(report).matches()) {
+                    throw new ProtocolException("bad report interval '" + clip(report) + "'");
+                }
+                yield new Message.Welcome(headers.get("server"), version(headers.get("version")), Long.parseLong(report));
             }
             case SNAPSHOT -> {
                 expect(headers, payload, "SNAPSHOT", Set.of("version"), Set.of(), true);
@@ -222,6 +248,22 @@ public final class Frames {
             case ERROR -> {
                 expect(headers, payload, "ERROR", Set.of(), Set.of(), true);
                 yield new Message.Error(payload);
+            }
+            case REPORT -> {
+                expect(headers, payload, "REPORT", Set.of(), Set.of(), true);
+                yield new Message.Report(payload);
+            }
+            case COMMAND -> {
+                expect(headers, payload, "COMMAND", Set.of(), Set.of("token"), true);
+                yield new Message.Command(headers.getOrDefault("token", ""), payload);
+            }
+            case REPLY -> {
+                expect(headers, payload, "REPLY", Set.of("ok"), Set.of(), true);
+                String ok = headers.get("ok");
+                if (!ok.equals("true") && !ok.equals("false")) {
+                    throw new ProtocolException("bad ok '" + clip(ok) + "'");
+                }
+                yield new Message.Reply(Boolean.parseBoolean(ok), payload);
             }
             default -> throw new ProtocolException("unknown message type " + (type & 0xff));
         };

@@ -17,8 +17,11 @@ public sealed interface Message {
         }
     }
 
-    /** Server to agent, the answer to a good HELLO: which replica, and its current snapshot version. */
-    record Welcome(String server, String version) implements Message {
+    /**
+     * Server to agent, the answer to a good HELLO: which replica, its current snapshot version,
+     * and how often the agent is to send a {@link Report} (0: never).
+     */
+    record Welcome(String server, String version, long reportMillis) implements Message {
         public Welcome {
             Objects.requireNonNull(server, "server");
             Objects.requireNonNull(version, "version");
@@ -56,6 +59,31 @@ public sealed interface Message {
 
     /** Agent to server: shutting down cleanly; deregister me now. */
     record Goodbye() implements Message {}
+
+    /**
+     * Agent to server, every WELCOME's report interval: what its calls to each subset did since
+     * its last report, one {@link SubsetSummary} line each (at most {@link Frames#MAX_REPORT_LINES}).
+     */
+    record Report(String summaries) implements Message {
+        public Report {
+            Objects.requireNonNull(summaries, "summaries");
+        }
+    }
+
+    /** An operator's command line to a replica, instead of HELLO: e.g. {@code rollouts}, {@code abort orders}. */
+    record Command(String token, String command) implements Message {
+        public Command {
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(command, "command");
+        }
+    }
+
+    /** Server to operator: the answer to a {@link Command}; the server closes the connection after it. */
+    record Reply(boolean ok, String text) implements Message {
+        public Reply {
+            Objects.requireNonNull(text, "text");
+        }
+    }
 
     /** Server to agent, before closing the link: why (bad token, protocol error). */
     record Error(String reason) implements Message {

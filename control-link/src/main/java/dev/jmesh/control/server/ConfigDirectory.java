@@ -20,15 +20,20 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import dev.jmesh.policy.RolloutConfig;
 import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * The policy files of {@code --config DIR}: every {@code *.yaml} and {@code *.yml} directly in
  * it (names starting with '.' ignored, so editors' and atomic writers' temporary files are not
  * read half-written), read in name order. Each holds {@code services:} in the policy file's
- * schema; together they are the services every agent gets.
+ * schema, and together they are the services every agent gets; or {@code rollouts:}, the
+ * rollouts of those services (see {@link #rollouts}).
  *
  * <p>Each file is checked with the agent's own parser ({@link PolicyFile}): a file with any error
  * is refused whole and its last good content is kept. Its errors and warnings are logged at
@@ -39,7 +44,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 final class ConfigDirectory implements AutoCloseable {
 
     private final Path dir;
-    private final Consumer<Map<String, Node>> onChange;
+    private final Consumer<Contents> onChange;
     private final Consumer<String> log;
     private final Map<Path, Read> reads = new HashMap<>();
     private final Thread thread;
@@ -47,15 +52,18 @@ final class ConfigDirectory implements AutoCloseable {
     private WatchService watch;
     private Map<Path, String> fingerprint = Map.of();
     private String lastProblem;
-    private Set<String> lastDuplicates = Set.of();
+    private Set<String> lastNotices = Set.of();
+
+    /** What the directory serves: every service's policy (a mapping node) by name, and the rollouts. */
+    record Contents(Map<String, Node> services, List<RolloutConfig> rollouts) {}
 
     /**
-     * A file's text as last read (null if it could not be), its check, and the services served
-     * for it: its last good ones, null if it never passed.
+     * A file's text as last read (null if it could not be), its check, and what is served for
+     * it: its last good check, null if it never passed.
      */
-    private record Read(String text, PolicyFile.Checked checked, Map<String, NodeTuple> served) {}
+    private record Read(String text, PolicyFile.Checked checked, PolicyFile.Checked served) {}
 
-    ConfigDirectory(Path dir, Consumer<Map<String, Node>> onChange, Consumer<String> log) {
+    ConfigDirectory(Path dir, Consumer<Contents> onChange, Consumer<String> log) {
         this.dir = dir;
         this.onChange = onChange;
         this.log = log;
@@ -64,7 +72,7 @@ final class ConfigDirectory implements AutoCloseable {
     }
 
     /** Loads the directory once (calling {@code onChange}), then watches it. */
-    Map<String, Node> start() throws IOException {
+    Contents start() throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("config directory not found: " + dir);
         }
@@ -77,9 +85,9 @@ final class ConfigDirectory implements AutoCloseable {
             watch = null;
         }
         fingerprint = fingerprint();
-        Map<String, Node> services = load();
+        Contents contents = load();
         thread.start();
-        return services;
+        return contents;
     }
 
     private void run() {
@@ -148,24 +156,116 @@ final class ConfigDirectory implements AutoCloseable {
         return prints;
     }
 
-    /** Every file's services, merged in file-name order; a name defined twice keeps its first definition. */
-    Map<String, Node> load() throws IOException {
+    /**
+     * Every file's services, merged in file-name order (a name defined twice keeps its first
+     * definition), and the rollouts that fit them.
+     */
+    Contents load() throws IOException {
         List<Path> files = files();
         reads.keySet().retainAll(files);
         Map<Path, Map<String, NodeTuple>> served = new LinkedHashMap<>();
+        Map<Path, List<RolloutConfig>> rollouts = new LinkedHashMap<>();
         for (Path file : files) {
-            served.put(file, read(file));
+            PolicyFile.Checked checked = read(file);
+            served.put(file, checked == null ? Map.of() : checked.services());
+            rollouts.put(file, checked == null ? List.of() : checked.rollouts());
         }
-        Map<String, Node> services = new LinkedHashMap<>();
-        Set<String> duplicates = new HashSet<>();
-        merge(served, line -> {
-            duplicates.add(line);
-            if (!lastDuplicates.contains(line)) { // once, not at every re-read
+        Set<String> notices = new HashSet<>();
+        Consumer<String> notice = line -> {
+            notices.add(line);
+            if (!lastNotices.contains(line)) { // once, not at every re-read
                 log.accept(line);
             }
-        }).forEach((name, tuple) -> services.put(name, tuple.getValueNode()));
-        lastDuplicates = duplicates;
-        return services;
+        };
+        Map<String, NodeTuple> merged = merge(served, notice);
+        Map<String, Node> services = new LinkedHashMap<>();
+        merged.forEach((name, tuple) -> services.put(name, tuple.getValueNode()));
+        List<RolloutConfig> accepted = rollouts(rollouts, merged, notice);
+        lastNotices = notices;
+        return new Contents(services, accepted);
+    }
+
+    /**
+     * The rollouts that fit the services, in file order. Each refused one is told to {@code
+     * refused} at its line and column: a service no file defines, a subset its service does not
+     * have, a second rollout of one service (the first stays).
+     */
+    static List<RolloutConfig> rollouts(Map<Path, List<RolloutConfig>> byFile, Map<String, NodeTuple> services,
+                                        Consumer<String> refused) {
+        List<RolloutConfig> accepted = new ArrayList<>();
+        Map<String, Path> declaredIn = new HashMap<>();
+        byFile.forEach((file, rollouts) -> rollouts.forEach(rollout -> {
+            String service = rollout.service();
+            Path first = declaredIn.get(service);
+            if (first != null) {
+                refused.accept(at(file, rollout.at().service()) + "a rollout of '" + service + "' is already declared in "
+                        + first.getFileName() + "; this one is refused");
+                return;
+            }
+            NodeTuple policy = services.get(service);
+            if (policy == null) {
+                refused.accept(at(file, rollout.at().service()) + "unknown service '" + service
+                        + "': no policy file of this directory defines it; the rollout is refused");
+                return;
+            }
+            Set<String> subsets = subsets(policy.getValueNode());
+            for (String subset : List.of(rollout.from(), rollout.to())) {
+                if (!subsets.contains(subset)) {
+                    refused.accept(at(file, subset.equals(rollout.from()) ? rollout.at().from() : rollout.at().to())
+                            + "unknown subset '" + subset + "' of service '" + service + "' (it has: "
+                            + (subsets.isEmpty() ? "none" : String.join(", ", subsets)) + "); the rollout is refused");
+                    return;
+                }
+            }
+            if (routeNames(policy.getValueNode()).contains(Snapshots.ROLLOUT_ROUTE)) {
+                refused.accept(at(file, rollout.at().service()) + "service '" + service + "' has a route named '"
+                        + Snapshots.ROLLOUT_ROUTE + "', the name the rollout's own route takes; the rollout is refused");
+                return;
+            }
+            declaredIn.put(service, file);
+            accepted.add(rollout);
+        }));
+        return accepted;
+    }
+
+    private static String at(Path file, RolloutConfig.Position position) {
+        return file + ":" + position.line() + ":" + position.column() + ": ";
+    }
+
+    /** The names of a service policy's {@code subsets}, in file order. */
+    private static Set<String> subsets(Node policy) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        if (value(policy, "subsets") instanceof MappingNode subsets) {
+            for (NodeTuple t : subsets.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode key) {
+                    names.add(key.getValue());
+                }
+            }
+        }
+        return names;
+    }
+
+    private static Set<String> routeNames(Node policy) {
+        Set<String> names = new HashSet<>();
+        if (value(policy, "routes") instanceof SequenceNode routes) {
+            for (Node route : routes.getValue()) {
+                if (value(route, "name") instanceof ScalarNode name) {
+                    names.add(name.getValue());
+                }
+            }
+        }
+        return names;
+    }
+
+    private static Node value(Node mapping, String key) {
+        if (mapping instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                    return t.getValueNode();
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -189,24 +289,24 @@ final class ConfigDirectory implements AutoCloseable {
     }
 
     /**
-     * The services to serve for {@code file}: what it holds now if it passes the check,
-     * otherwise its last good content (none if it never passed). Problems are logged when they
+     * What to serve for {@code file}: what it holds now if it passes the check, otherwise its
+     * last good content (null if it never passed). Problems are logged when they
      * change, so each once; an unchanged file is not checked again.
      */
-    private Map<String, NodeTuple> read(Path file) {
+    private PolicyFile.Checked read(Path file) {
         Read last = reads.get(file);
         String text = null;
         PolicyFile.Checked checked;
         try {
             text = PolicyFile.text(file);
             if (last != null && text.equals(last.text())) {
-                return last.served() == null ? Map.of() : last.served();
+                return last.served();
             }
             checked = PolicyFile.check(file.toString(), text);
         } catch (IOException e) {
             checked = PolicyFile.unreadable(file, e);
         }
-        Map<String, NodeTuple> served = checked.ok() ? checked.services() : last == null ? null : last.served();
+        PolicyFile.Checked served = checked.ok() ? checked : last == null ? null : last.served();
         List<String> report = checked.report();
         if (last == null || !report.equals(last.checked().report())) {
             report.forEach(log);
@@ -216,7 +316,7 @@ final class ConfigDirectory implements AutoCloseable {
             }
         }
         reads.put(file, new Read(text, checked, served));
-        return served == null ? Map.of() : served;
+        return served;
     }
 
     @Override

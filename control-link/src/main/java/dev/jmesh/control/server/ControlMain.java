@@ -17,15 +17,18 @@ import java.util.regex.Pattern;
 
 /**
  * {@code java -jar jmesh-control.jar --listen 127.0.0.1:15010 --config DIR [--zookeeper HOST:PORT]
- * [--token-file FILE] [--session-timeout 10s] [--ping-interval 5s] [--dead-after 15s]}, or
- * {@code java -jar jmesh-control.jar check DIR} (see {@link CheckCommand}).
+ * [--token-file FILE] [--session-timeout 10s] [--ping-interval 5s] [--dead-after 15s]
+ * [--report-interval 5s] [--metrics HOST:PORT]}, or {@code java -jar jmesh-control.jar check DIR}
+ * (see {@link CheckCommand}), or {@code java -jar jmesh-control.jar rollouts [start|abort SERVICE]}
+ * (see {@link RolloutsCommand}).
  */
 public final class ControlMain {
 
     static final String USAGE = "usage: java -jar jmesh-control.jar --listen HOST:PORT --config DIR"
             + " [--zookeeper HOST:PORT[,HOST:PORT...]] [--token-file FILE] [--session-timeout 10s]"
-            + " [--ping-interval 5s] [--dead-after 15s]\n"
-            + "   or: java -jar jmesh-control.jar check DIR";
+            + " [--ping-interval 5s] [--dead-after 15s] [--report-interval 5s] [--metrics HOST:PORT]\n"
+            + "   or: java -jar jmesh-control.jar check DIR\n"
+            + "   or: " + RolloutsCommand.USAGE;
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s)");
 
     private ControlMain() {}
@@ -33,6 +36,10 @@ public final class ControlMain {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("check")) {
             System.exit(CheckCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("rollouts")) {
+            System.exit(RolloutsCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
             return;
         }
         // ZooKeeper's client logs through SLF4J: warnings and errors only.
@@ -45,6 +52,8 @@ public final class ControlMain {
         Duration sessionTimeout = Duration.ofSeconds(10);
         Duration ping = Duration.ofSeconds(5);
         Duration deadAfter = Duration.ofSeconds(15);
+        Duration report = Duration.ofSeconds(5);
+        String metrics = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -64,6 +73,8 @@ public final class ControlMain {
                     case "--session-timeout" -> sessionTimeout = duration(arg, value);
                     case "--ping-interval" -> ping = duration(arg, value);
                     case "--dead-after" -> deadAfter = duration(arg, value);
+                    case "--report-interval" -> report = duration(arg, value);
+                    case "--metrics" -> metrics = value;
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             }
@@ -87,17 +98,32 @@ public final class ControlMain {
                 : new ZooKeeperRegistry(zookeeper, sessionTimeout, ControlMain::log);
         ControlPlane plane;
         try {
-            plane = ControlPlane.start(address(listen), Path.of(configDir), registry, token, ping, deadAfter,
-                    ControlMain::log);
+            plane = ControlPlane.start(address(listen), Path.of(configDir), registry,
+                    new ControlPlane.Options(token, ping, deadAfter, report, zookeeper, sessionTimeout), ControlMain::log);
         } catch (IOException | IllegalArgumentException e) {
             registry.close();
             fail(e.getMessage());
             return;
         }
+        MetricsEndpoint endpoint = null;
+        if (metrics != null) {
+            try {
+                endpoint = MetricsEndpoint.start(address(metrics), plane);
+            } catch (IOException | IllegalArgumentException e) {
+                plane.close();
+                fail("--metrics " + metrics + ": " + e.getMessage());
+                return;
+            }
+        }
         log("listening on " + listen.substring(0, listen.lastIndexOf(':')) + ":" + plane.port() + ", config " + configDir
-                + ", registry " + registry.describe() + (token == null ? ", no token" : ", token required"));
+                + ", registry " + registry.describe() + (token == null ? ", no token" : ", token required")
+                + (endpoint == null ? "" : ", metrics on http://" + metrics + "/metrics"));
+        MetricsEndpoint started = endpoint;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (started != null) {
+                started.close();
+            }
             plane.close(); // closing the ZooKeeper session removes this replica's endpoints at once
             stopped.countDown();
         }, "jmesh-control-stop"));

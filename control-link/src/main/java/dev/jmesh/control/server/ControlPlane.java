@@ -1,6 +1,8 @@
 package dev.jmesh.control.server;
 
 import dev.jmesh.control.registry.Registry;
+import dev.jmesh.control.rollout.Rollouts;
+import dev.jmesh.control.rollout.Split;
 import dev.jmesh.policy.ConfigParser;
 import dev.jmesh.policy.ConfigProblem;
 import dev.jmesh.policy.ParseResult;
@@ -17,8 +19,9 @@ import java.util.function.Consumer;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * One control-plane replica: the config directory and the registry feed one composed snapshot,
- * rebuilt on one thread whenever either changes, and the link server pushes it to every agent.
+ * One control-plane replica: the config directory, the registry and the rollouts' splits feed
+ * one composed snapshot, rebuilt on one thread whenever any changes, and the link server pushes
+ * it to every agent. The agents' reports go to the rollouts, which judge them.
  *
  * <p>Each file is checked with the agent's parser where it is written ({@link PolicyFile}); each
  * composed snapshot is parsed again, as the agents will, and one that fails is not published:
@@ -30,6 +33,7 @@ public final class ControlPlane implements AutoCloseable {
     private final ConfigDirectory config;
     private final Registry registry;
     private final LinkServer links;
+    private final Rollouts rollouts;
     private final Consumer<String> log;
     private final ExecutorService composer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "jmesh-control-snapshots");
@@ -38,20 +42,34 @@ public final class ControlPlane implements AutoCloseable {
     });
     private volatile Map<String, Node> configured = Map.of();
     private volatile Map<String, List<String>> registered = Map.of();
+    private volatile Map<String, Split> splits = Map.of();
     private volatile String version = "";
     // Guarded by recompose()'s lock.
     private String refused = "";
     private List<String> waiting = List.of();
 
+    /** How a replica runs: the link's timing, and where rollouts keep their state. */
+    public record Options(String token, Duration ping, Duration deadAfter, Duration report, String zookeeper,
+                          Duration sessionTimeout) {
+
+        /** The link's defaults (PING after 5 s, dead after 15 s, reports every 5 s), state in a file. */
+        public static Options defaults() {
+            return new Options(null, Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(5), null,
+                    Duration.ofSeconds(10));
+        }
+    }
+
     /**
      * Starts a replica.
      *
-     * @param token the bearer token agents must present, or null for none
+     * @param options its token (or null for none), timing, and ZooKeeper (or null: a state file in {@code configDir})
      */
-    public static ControlPlane start(InetSocketAddress listen, Path configDir, Registry registry, String token,
-                                     Duration ping, Duration deadAfter, Consumer<String> log) throws IOException {
-        ControlPlane plane = new ControlPlane(listen, configDir, registry, token, ping, deadAfter, log);
-        plane.configured = plane.config.start();
+    public static ControlPlane start(InetSocketAddress listen, Path configDir, Registry registry, Options options,
+                                     Consumer<String> log) throws IOException {
+        ControlPlane plane = new ControlPlane(listen, configDir, registry, options, log);
+        ConfigDirectory.Contents contents = plane.config.start();
+        plane.configured = contents.services();
+        plane.rollouts.configure(contents.rollouts());
         plane.recompose();
         registry.watch(view -> {
             plane.registered = view;
@@ -61,21 +79,34 @@ public final class ControlPlane implements AutoCloseable {
         return plane;
     }
 
-    private ControlPlane(InetSocketAddress listen, Path configDir, Registry registry, String token, Duration ping,
-                         Duration deadAfter, Consumer<String> log) throws IOException {
+    private ControlPlane(InetSocketAddress listen, Path configDir, Registry registry, Options options,
+                         Consumer<String> log) throws IOException {
         this.registry = registry;
         this.log = log;
-        this.links = new LinkServer(listen, registry, token, ping, deadAfter, log);
-        this.config = new ConfigDirectory(configDir, services -> {
-            configured = services;
+        Rollouts[] self = new Rollouts[1];
+        this.links = new LinkServer(listen, registry, options.token(), options.ping(), options.deadAfter(),
+                options.report(), summaries -> self[0].report(summaries), line -> self[0].command(line), log);
+        this.rollouts = Rollouts.start(options.zookeeper(), options.sessionTimeout(), configDir,
+                // Unique per process: a restarted replica's sums start again from zero.
+                links.name() + "@" + System.currentTimeMillis(), TICK, log, next -> {
+                    splits = next;
+                    composer.execute(this::recompose);
+                });
+        self[0] = rollouts;
+        this.config = new ConfigDirectory(configDir, contents -> {
+            configured = contents.services();
+            rollouts.configure(contents.rollouts());
             composer.execute(this::recompose);
         }, log);
     }
 
+    /** How often rollouts are looked at: a failed step is rolled back within this of the report that shows it. */
+    private static final Duration TICK = Duration.ofMillis(250);
+
     /** Synchronized: start() composes the first snapshot on its own thread, the composer the next ones. */
     private synchronized void recompose() {
         try {
-            Snapshots.Snapshot snapshot = Snapshots.compose(configured, registered);
+            Snapshots.Snapshot snapshot = Snapshots.compose(configured, registered, splits);
             if (!snapshot.waiting().equals(waiting)) {
                 for (String service : snapshot.waiting()) {
                     if (!waiting.contains(service)) {
@@ -133,10 +164,16 @@ public final class ControlPlane implements AutoCloseable {
         return links.nacks.get();
     }
 
+    /** The rollouts' metrics, Prometheus' text format. */
+    public String rolloutMetrics() {
+        return rollouts.metrics();
+    }
+
     @Override
     public void close() {
         config.close();
         links.close();
+        rollouts.close();
         composer.shutdown();
         try {
             composer.awaitTermination(1, TimeUnit.SECONDS);

@@ -4,7 +4,9 @@ import dev.jmesh.control.protocol.FrameDecoder;
 import dev.jmesh.control.protocol.Frames;
 import dev.jmesh.control.protocol.Message;
 import dev.jmesh.control.protocol.ProtocolException;
+import dev.jmesh.control.protocol.SubsetSummary;
 import dev.jmesh.control.registry.Registry;
+import dev.jmesh.control.rollout.Rollouts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -19,10 +21,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.List;
 
 /**
  * The server end of every agent link: one non-blocking selector thread for all of them. A new
@@ -43,24 +48,38 @@ final class LinkServer implements AutoCloseable {
     private final long deadNanos;
     private final String serverName;
     private final Consumer<String> log;
+    private final long reportMillis;
+    private final Consumer<List<SubsetSummary>> reports;
+    private final Function<String, Rollouts.Answer> commands;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private final Thread thread;
+    /** Operators' answers, made off the selector, for it to send. */
+    private final ConcurrentLinkedQueue<Answered> answers = new ConcurrentLinkedQueue<>();
     private volatile Published published;
     private volatile boolean publishPending;
     private volatile boolean closed;
     final AtomicLong acks = new AtomicLong();
     final AtomicLong nacks = new AtomicLong();
 
+    private record Answered(Link link, byte[] frame) {}
+
     /** A snapshot with its frame, encoded once. */
     private record Published(String version, byte[] frame) {}
 
     /**
-     * @param token the bearer token agents must present, or null for none
+     * @param token    the bearer token agents and operators must present, or null for none
+     * @param report   how often agents send a REPORT
+     * @param reports  where the agents' reports go
+     * @param commands what answers an operator's COMMAND
      */
     LinkServer(InetSocketAddress listen, Registry registry, String token, Duration ping, Duration deadAfter,
+               Duration report, Consumer<List<SubsetSummary>> reports, Function<String, Rollouts.Answer> commands,
                Consumer<String> log) throws IOException {
         this.registry = registry;
+        this.reportMillis = report.toMillis();
+        this.reports = reports;
+        this.commands = commands;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.pingNanos = ping.toNanos();
         this.deadNanos = deadAfter.toNanos();
@@ -119,6 +138,7 @@ final class LinkServer implements AutoCloseable {
         String sent = "";
         Registry.Registration registration;
         boolean closeAfterFlush;
+        boolean badReport;
 
         Link(SocketChannel channel, SelectionKey key, String peer) {
             this.channel = channel;
@@ -162,11 +182,20 @@ final class LinkServer implements AutoCloseable {
                         drop(link, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                     }
                 }
+                for (Answered a; (a = answers.poll()) != null; ) {
+                    if (links.contains(a.link())) {
+                        try {
+                            enqueue(a.link(), a.frame());
+                        } catch (IOException e) {
+                            drop(a.link(), null);
+                        }
+                    }
+                }
                 if (publishPending) {
                     publishPending = false;
                     Published p = published;
                     for (Link link : new ArrayList<>(links)) {
-                        if (link.workload != null) {
+                        if (link.workload != null && !link.closeAfterFlush) {
                             offerSnapshot(link, p);
                         }
                     }
@@ -224,6 +253,10 @@ final class LinkServer implements AutoCloseable {
 
     private void handle(Link link, Message message) throws IOException {
         if (link.workload == null) {
+            if (message instanceof Message.Command command) {
+                answer(link, command);
+                return;
+            }
             if (!(message instanceof Message.Hello hello)) {
                 refuse(link, "protocol error: the first message must be HELLO");
                 return;
@@ -244,13 +277,22 @@ final class LinkServer implements AutoCloseable {
                 log.accept("registered " + hello.workload() + " " + link.endpoint);
             }
             Published p = published;
-            enqueue(link, Frames.encode(new Message.Welcome(serverName, p == null ? "" : p.version())));
+            enqueue(link, Frames.encode(new Message.Welcome(serverName, p == null ? "" : p.version(), reportMillis)));
             if (p != null) {
                 offerSnapshot(link, p);
             }
             return;
         }
-        if (message instanceof Message.Ack ack) {
+        if (message instanceof Message.Report report) {
+            try {
+                reports.accept(SubsetSummary.parseAll(report.summaries()));
+            } catch (ProtocolException e) {
+                if (!link.badReport) { // once per link: the link and its snapshots are fine
+                    log.accept("REPORT from " + link.who() + " refused: " + e.getMessage());
+                    link.badReport = true;
+                }
+            }
+        } else if (message instanceof Message.Ack ack) {
             acks.incrementAndGet();
         } else if (message instanceof Message.Nack nack) {
             nacks.incrementAndGet();
@@ -263,6 +305,35 @@ final class LinkServer implements AutoCloseable {
         } else if (!(message instanceof Message.Pong)) {
             refuse(link, "protocol error: unexpected " + message.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * An operator's command, answered on this connection, which then closes. It runs off the
+     * selector (a command may wait for the store), and the answer is handed back through it.
+     */
+    private void answer(Link link, Message.Command command) throws IOException {
+        if (token != null && !MessageDigest.isEqual(token, command.token().getBytes(StandardCharsets.UTF_8))) {
+            log.accept("refused a command from " + link.peer + ": " + (command.token().isEmpty() ? "no token" : "wrong token"));
+            refuse(link, "unauthorized: " + (command.token().isEmpty() ? "this server requires a token (--token-file)"
+                    : "wrong token"));
+            return;
+        }
+        link.workload = "operator";
+        link.closeAfterFlush = true;
+        link.lastRead = Long.MAX_VALUE / 2; // not dropped as silent while the command runs
+        Thread worker = new Thread(() -> {
+            Rollouts.Answer answer;
+            try {
+                answer = commands.apply(command.command());
+            } catch (RuntimeException e) {
+                answer = new Rollouts.Answer(false, "failed: " + e + "\n");
+            }
+            byte[] frame = Frames.encode(new Message.Reply(answer.ok(), answer.text()));
+            answers.add(new Answered(link, frame));
+            selector.wakeup();
+        }, "jmesh-control-command");
+        worker.setDaemon(true);
+        worker.start();
     }
 
     private void offerSnapshot(Link link, Published p) throws IOException {
@@ -335,7 +406,7 @@ final class LinkServer implements AutoCloseable {
                     drop(link, null);
                 } else if (now - link.lastRead > deadNanos) {
                     drop(link, "no message for " + (now - link.lastRead) / 1_000_000 + " ms");
-                } else if (link.workload != null && now - link.lastWrite > pingNanos && link.queue.isEmpty()) {
+                } else if (link.workload != null && !link.closeAfterFlush && now - link.lastWrite > pingNanos && link.queue.isEmpty()) {
                     enqueue(link, Frames.encode(new Message.Ping()));
                 }
             } catch (IOException e) {

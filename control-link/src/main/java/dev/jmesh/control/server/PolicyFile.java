@@ -3,6 +3,8 @@ package dev.jmesh.control.server;
 import dev.jmesh.policy.ConfigParser;
 import dev.jmesh.policy.ConfigProblem;
 import dev.jmesh.policy.ParseResult;
+import dev.jmesh.policy.RolloutConfig;
+import dev.jmesh.policy.RolloutsResult;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -51,10 +53,13 @@ final class PolicyFile {
      *
      * @param services each service's name with its key and its policy as written, in file order;
      *                 null when the file is refused (there are errors)
+     * @param rollouts the rollouts of a rollouts file, in file order (none for a policy file)
      */
-    record Checked(Map<String, NodeTuple> services, List<ConfigProblem> errors, List<ConfigProblem> warnings) {
+    record Checked(Map<String, NodeTuple> services, List<RolloutConfig> rollouts, List<ConfigProblem> errors,
+                   List<ConfigProblem> warnings) {
 
         Checked {
+            rollouts = List.copyOf(rollouts);
             errors = List.copyOf(errors);
             warnings = List.copyOf(warnings);
             if (errors.isEmpty() == (services == null)) {
@@ -103,8 +108,16 @@ final class PolicyFile {
         return failed(file.toString(), "cannot read: " + reason);
     }
 
-    /** Checks a file's text; {@code source} names it in problems. */
+    /**
+     * Checks a file's text; {@code source} names it in problems. A file whose top level has
+     * {@code rollouts:} is a rollouts file, read with the rollouts schema; any other is a policy file.
+     */
     static Checked check(String source, String text) {
+        if (isRollouts(text)) {
+            RolloutsResult rollouts = ConfigParser.parseRollouts(text, source);
+            return new Checked(rollouts.ok() ? Map.of() : null, rollouts.ok() ? rollouts.rollouts() : List.of(),
+                    rollouts.errors(), List.of());
+        }
         ParseResult parsed = ConfigParser.parsePushed(text, source);
         List<ConfigProblem> errors = parsed.errors();
         Map<String, NodeTuple> services = null;
@@ -116,7 +129,17 @@ final class PolicyFile {
             errors = errors.stream().filter(e -> !isMissingEndpoints(e, composed)).toList();
             services = composed;
         }
-        return new Checked(errors.isEmpty() ? services : null, errors, parsed.warnings());
+        return new Checked(errors.isEmpty() ? services : null, List.of(), errors, parsed.warnings());
+    }
+
+    private static boolean isRollouts(String text) {
+        try {
+            return new Yaml(loaderOptions()).compose(new StringReader(text)) instanceof MappingNode top
+                    && top.getValue().stream().anyMatch(t -> t.getKeyNode() instanceof ScalarNode key
+                    && key.getValue().equals("rollouts"));
+        } catch (YAMLException e) {
+            return false; // the policy parser says where the syntax is wrong
+        }
     }
 
     /**
@@ -173,6 +196,6 @@ final class PolicyFile {
     }
 
     private static Checked failed(String source, String message) {
-        return new Checked(null, List.of(new ConfigProblem(source, 0, 0, message)), List.of());
+        return new Checked(null, List.of(), List.of(new ConfigProblem(source, 0, 0, message)), List.of());
     }
 }

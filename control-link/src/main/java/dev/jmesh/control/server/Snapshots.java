@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.jmesh.control.rollout.Split;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -34,6 +35,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class Snapshots {
 
+    /** The name of the route a rollout adds after a service's own routes. */
+    static final String ROLLOUT_ROUTE = "rollout";
+
     private Snapshots() {}
 
     /**
@@ -43,9 +47,19 @@ final class Snapshots {
      */
     record Snapshot(String version, String yaml, List<String> waiting) {}
 
-    /** @param configured each configured service's policy (a mapping node), by name */
-    static Snapshot compose(Map<String, Node> configured, Map<String, List<String>> registered) {
+    /**
+     * @param configured each configured service's policy (a mapping node), by name
+     * @param splits     the rollouts' splits, by service: each becomes a last route of its
+     *                   service, taking what no route of the service's own takes
+     */
+    static Snapshot compose(Map<String, Node> configured, Map<String, List<String>> registered,
+                            Map<String, Split> splits) {
         Map<String, Node> services = new LinkedHashMap<>(configured);
+        splits.forEach((service, split) -> {
+            if (services.get(service) instanceof MappingNode policy) {
+                services.put(service, withRollout(policy.getValue(), split));
+            }
+        });
         registered.forEach((workload, endpoints) -> services.put(workload,
                 withEndpoints(services.get(workload) instanceof MappingNode policy ? policy.getValue() : List.of(),
                         endpoints)));
@@ -65,6 +79,42 @@ final class Snapshots {
         StringWriter yaml = new StringWriter();
         new Yaml(options).serialize(doc, yaml);
         return new Snapshot(hash(yaml.toString()), yaml.toString(), List.copyOf(waiting));
+    }
+
+    /** The policy with a last route, {@link #ROLLOUT_ROUTE}, that splits as the rollout says now. */
+    private static Node withRollout(List<NodeTuple> policy, Split split) {
+        List<NodeTuple> route = new ArrayList<>();
+        route.add(new NodeTuple(plain("name"), plain(ROLLOUT_ROUTE)));
+        if (split.weight() == 0 || split.weight() == 100) {
+            route.add(new NodeTuple(plain("to"), plain(split.weight() == 0 ? split.from() : split.to())));
+        } else {
+            route.add(new NodeTuple(plain("split"), new MappingNode(Tag.MAP, List.of(
+                    new NodeTuple(plain(split.from()), integer(100 - split.weight())),
+                    new NodeTuple(plain(split.to()), integer(split.weight()))), DumperOptions.FlowStyle.FLOW)));
+        }
+        Node added = new MappingNode(Tag.MAP, route, DumperOptions.FlowStyle.FLOW);
+        List<NodeTuple> service = new ArrayList<>();
+        boolean had = false;
+        for (NodeTuple t : policy) {
+            if (t.getKeyNode() instanceof ScalarNode key && key.getValue().equals("routes")
+                    && t.getValueNode() instanceof SequenceNode routes) {
+                List<Node> all = new ArrayList<>(routes.getValue());
+                all.add(added);
+                service.add(new NodeTuple(t.getKeyNode(), new SequenceNode(Tag.SEQ, all, DumperOptions.FlowStyle.BLOCK)));
+                had = true;
+            } else {
+                service.add(t);
+            }
+        }
+        if (!had) {
+            service.add(new NodeTuple(plain("routes"), new SequenceNode(Tag.SEQ, List.of(added),
+                    DumperOptions.FlowStyle.BLOCK)));
+        }
+        return new MappingNode(Tag.MAP, service, DumperOptions.FlowStyle.BLOCK);
+    }
+
+    private static ScalarNode integer(int value) {
+        return new ScalarNode(Tag.INT, Integer.toString(value), null, null, DumperOptions.ScalarStyle.PLAIN);
     }
 
     /** The policy with {@code endpoints} (where it was, or last) the registered ones. */

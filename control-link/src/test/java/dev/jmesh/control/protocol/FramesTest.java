@@ -20,15 +20,19 @@ class FramesTest {
     static final List<Message> SAMPLES = List.of(
             new Message.Hello("orders-api", "s3cr3t-token", "7965b2590d65ab63", 8080),
             new Message.Hello("a", "", "", 0),
-            new Message.Welcome("127.0.0.1:15010", "7965b2590d65ab63"),
-            new Message.Welcome("10.0.0.2:15010", ""),
+            new Message.Welcome("127.0.0.1:15010", "7965b2590d65ab63", 5000),
+            new Message.Welcome("10.0.0.2:15010", "", 0),
             new Message.Snapshot("7965b2590d65ab63", "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n"),
             new Message.Ack("7965b2590d65ab63"),
             new Message.Nack("7965b2590d65ab63", "snapshot 7965b2590d65ab63:4:15: unknown balancer 'x'\nsecond line é"),
             new Message.Ping(),
             new Message.Pong(),
             new Message.Goodbye(),
-            new Message.Error("unauthorized: wrong token"));
+            new Message.Error("unauthorized: wrong token"),
+            new Message.Report("orders canary requests=10 5xx=1 connect=0 timeout=0 reset=0 overflow=0 le=5:9,+Inf:1\n"),
+            new Message.Report(""),
+            new Message.Command("s3cr3t", "abort orders"),
+            new Message.Reply(false, "no rollout of 'billing'\n"));
 
     @Test
     void everyMessageRoundTrips() throws Exception {

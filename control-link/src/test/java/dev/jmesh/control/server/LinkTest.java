@@ -60,8 +60,9 @@ class LinkTest {
     }
 
     ControlPlane plane(String token) throws IOException {
-        ControlPlane plane = ControlPlane.start(new InetSocketAddress("127.0.0.1", 0), dir, new InMemoryRegistry(), token,
-                Duration.ofSeconds(5), Duration.ofSeconds(15), serverLog::add);
+        ControlPlane plane = ControlPlane.start(new InetSocketAddress("127.0.0.1", 0), dir, new InMemoryRegistry(),
+                new ControlPlane.Options(token, Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(5), null,
+                        Duration.ofSeconds(10)), serverLog::add);
         toClose.add(plane);
         return plane;
     }
@@ -219,7 +220,7 @@ class LinkTest {
                         java.net.Socket s = silent.accept();
                         accepted.add(s); // kept open, never read again: a hung replica
                         s.getOutputStream().write(dev.jmesh.control.protocol.Frames.encode(
-                                new dev.jmesh.control.protocol.Message.Welcome("silent:1", "")));
+                                new dev.jmesh.control.protocol.Message.Welcome("silent:1", "", 0)));
                     } catch (IOException e) {
                         return;
                     }
@@ -245,8 +246,9 @@ class LinkTest {
     /** Keepalive, server side: an agent that says HELLO and then nothing is dropped and deregistered. */
     @Test
     void aSilentAgentIsDroppedAndDeregistered() throws Exception {
-        ControlPlane plane = ControlPlane.start(new InetSocketAddress("127.0.0.1", 0), dir, new InMemoryRegistry(), null,
-                Duration.ofMillis(100), Duration.ofMillis(400), serverLog::add);
+        ControlPlane plane = ControlPlane.start(new InetSocketAddress("127.0.0.1", 0), dir, new InMemoryRegistry(),
+                new ControlPlane.Options(null, Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(5), null,
+                        Duration.ofSeconds(10)), serverLog::add);
         toClose.add(plane);
         Recorder watcher = new Recorder();
         web(plane, watcher);

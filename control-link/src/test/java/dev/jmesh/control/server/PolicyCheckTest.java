@@ -51,8 +51,8 @@ class PolicyCheckTest {
     }
 
     ControlPlane plane() throws Exception {
-        ControlPlane plane = ControlPlane.start(new InetSocketAddress("127.0.0.1", 0), dir, registry, null,
-                Duration.ofSeconds(5), Duration.ofSeconds(15), serverLog::add);
+        ControlPlane plane = ControlPlane.start(new InetSocketAddress("127.0.0.1", 0), dir, registry,
+                ControlPlane.Options.defaults(), serverLog::add);
         toClose.add(plane);
         return plane;
     }
