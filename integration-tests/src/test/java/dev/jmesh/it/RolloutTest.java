@@ -27,26 +27,32 @@ class RolloutTest {
     @TempDir
     Path dir;
 
-    private Path configDir(Backend stable, Backend canary, String steps) throws Exception {
+    /**
+     * The config directory: {@code orders}, its subsets by version, and its rollout. With
+     * {@code stable} and {@code canary} its endpoints are listed there; without, they come from
+     * the registry.
+     */
+    private Path configDir(Backend stable, Backend canary, String steps, String interval) throws Exception {
         Path config = Files.createDirectories(dir.resolve("control"));
         Files.writeString(config.resolve("orders.yaml"), """
                 services:
                   orders:
-                    endpoints:
-                      - { address: %s, labels: { version: v1 } }
-                      - { address: %s, labels: { version: v2 } }
-                    subsets: { stable: { version: v1 }, canary: { version: v2 } }
+                %s    subsets: { stable: { version: v1 }, canary: { version: v2 } }
                     retries: { attempts: 1 }
-                """.formatted(stable.address(), canary.address()));
+                """.formatted(stable == null ? "" : """
+                            endpoints:
+                              - { address: %s, labels: { version: v1 } }
+                              - { address: %s, labels: { version: v2 } }
+                        """.formatted(stable.address(), canary.address())));
         Files.writeString(config.resolve("rollouts.yaml"), """
                 rollouts:
                   orders:
                     from: stable
                     to: canary
                     steps: %s
-                    interval: 5s
+                    interval: %s
                     analysis: { minRequests: 20, maxErrorRate: 5%%, maxP99: 1s }
-                """.formatted(steps));
+                """.formatted(steps, interval));
         return config;
     }
 
@@ -76,7 +82,8 @@ class RolloutTest {
      * The split the backends saw over the next {@code calls} calls: asserted to be {@code weight}
      * % to the canary, give or take the one call in flight at each end of the count.
      */
-    private static void assertSplit(Backend stable, Backend canary, int weight, int calls) throws InterruptedException {
+    private static void assertSplit(int adminPort, Backend stable, Backend canary, int weight, int calls)
+            throws Exception {
         int s0 = stable.hits();
         int c0 = canary.hits();
         long deadline = System.nanoTime() + 20_000_000_000L;
@@ -86,6 +93,9 @@ class RolloutTest {
         int n = stable.hits() + canary.hits() - s0 - c0;
         int toCanary = canary.hits() - c0;
         assertTrue(n >= calls, "only " + n + " calls in 20 s");
+        assertTrue(Http.get("http://127.0.0.1:" + adminPort + "/routes").body().lines()
+                .anyMatch(line -> line.startsWith("orders\trollout\t") && line.contains("canary " + weight + "%")),
+                "the step ended while its calls were counted");
         assertTrue(Math.abs(toCanary - weight * n / 100.0) <= 2, "at " + weight + "%: " + toCanary + " of " + n
                 + " calls reached the canary");
     }
@@ -107,7 +117,8 @@ class RolloutTest {
     @Test
     void aHealthyCanaryIsPromotedStepByStepAndAKilledLeaderIsSucceededAtTheSameStep() throws Exception {
         try (Backend stable = Backend.start("stable"); Backend canary = Backend.start("canary")) {
-            Path config = configDir(stable, canary, "[ 10, 50, 100 ]");
+            // Steps long enough to count 200 calls in each on a loaded machine.
+            Path config = configDir(stable, canary, "[ 10, 50, 100 ]", "8s");
             int zkPort = FreePort.pick();
             int[] control = {FreePort.pick(), FreePort.pick()};
             int[] metrics = {FreePort.pick(), FreePort.pick()};
@@ -122,9 +133,9 @@ class RolloutTest {
                     }
                     try (AppJvm app = caller(adminPort, control)) {
                         awaitApplied(app, adminPort, 10);
-                        assertSplit(stable, canary, 10, 300);
+                        assertSplit(adminPort, stable, canary, 10, 200);
                         awaitApplied(app, adminPort, 50);
-                        assertSplit(stable, canary, 50, 300);
+                        assertSplit(adminPort, stable, canary, 50, 200);
 
                         // Kill the replica that leads, mid-step; the other takes over from ZooKeeper.
                         int leader = awaitPage(metrics[0], "/metrics", p -> p.contains("jmesh_rollout_leader")).contains(
@@ -134,7 +145,7 @@ class RolloutTest {
                         awaitPage(metrics[survivor], "/metrics", p -> p.contains("jmesh_rollout_leader 1"));
 
                         awaitApplied(app, adminPort, 100);
-                        assertSplit(stable, canary, 100, 300);
+                        assertSplit(adminPort, stable, canary, 100, 200);
                         awaitPage(metrics[survivor], "/metrics", p -> "promoted".equals(phase(p)));
                         String shown = rollouts(control[survivor]);
                         // Each step once, in order: started at 1, advanced to 2 and 3, promoted; holds allowed.
@@ -162,16 +173,34 @@ class RolloutTest {
         return m.find() ? m.group(1) : null;
     }
 
+    /** A workload {@code orders} of {@code version} whose server is {@code backend}: its agent registers it. */
+    private AppJvm orders(Backend backend, String version, int controlPort) throws Exception {
+        Path policy = Policy.write(dir, """
+                workload: orders
+                version: %s
+                inbound: { port: %d }
+                control: { servers: [ "127.0.0.1:%d" ] }
+                """.formatted(version, backend.port(), controlPort));
+        AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath("okhttp4"))
+                .run(CALLER, List.of("jdk-sync", "--await-stdin"));
+        app.awaitLine("READY"::equals);
+        return app;
+    }
+
     @Test
     void aFailingCanaryIsRolledBackWithinAStepAndARestartedLoneReplicaKeepsTheDecision() throws Exception {
         try (Backend stable = Backend.start("stable"); Backend canary = Backend.start("canary")) {
-            Path config = configDir(stable, canary, "[ 10, 50, 100 ]");
+            // This time the subsets are the endpoints two agents of orders registered, v1 and v2.
+            Path config = configDir(null, null, "[ 10, 50, 100 ]", "5s");
             int control = FreePort.pick();
             int metrics = FreePort.pick();
             int adminPort = FreePort.pick();
             String[] options = {"--report-interval", "1s", "--metrics", "127.0.0.1:" + metrics};
             AppJvm replica = ControlPlanes.replica(config, control, options);
-            try (AppJvm app = caller(adminPort, control)) {
+            try (AppJvm v1 = orders(stable, "v1", control); AppJvm v2 = orders(canary, "v2", control);
+                 AppJvm app = caller(adminPort, control)) {
+                awaitPage(app, adminPort, "/clusters", page -> page.contains("orders\t" + stable.address())
+                        && page.contains("orders\t" + canary.address()));
                 awaitApplied(app, adminPort, 50);
                 // The canary starts failing 20 % of its calls.
                 int callsBefore = app.stdoutLines().size();
@@ -198,6 +227,9 @@ class RolloutTest {
 
                 // Without ZooKeeper the state is a file of the config directory: a restart keeps the rollback.
                 replica.kill();
+                // The agent, its link lost, keeps the split it was given.
+                awaitPage(app, adminPort, "/metrics", page -> page.contains("jmesh_control_link_connected 0"));
+                awaitApplied(app, adminPort, 0);
                 replica = ControlPlanes.replica(config, control, options);
                 String again = rollouts(control);
                 assertTrue(again.contains("rolled-back") && again.contains("rolled back from 50% to 0%: error rate"), again);

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -67,7 +68,12 @@ public final class ControlLink implements ControlLinkClient.Listener {
                 throw new UncheckedIOException(control.tokenFile() + ": " + e.getMessage(), e);
             }
         };
-        LinkOptions options = LinkOptions.defaults(control.servers(), local.workload(), token, inbound, AgentLog::line);
+        // The endpoint registered for the inbound port carries this workload's version and zone,
+        // so that subsets (and rollouts) can select it.
+        String appVersion = local.telemetry().version();
+        LinkOptions options = LinkOptions.defaults(control.servers(), local.workload(), token, inbound, AgentLog::line)
+                .withEndpoint(appVersion == null ? Map.of() : Map.of("version", appVersion),
+                        local.zone() == null ? "" : local.zone());
         link.client = new ControlLinkClient(options, link, version).start();
         return link;
     }

@@ -150,7 +150,8 @@ public final class ControlLinkClient implements AutoCloseable {
             options.log().accept("control: cannot read the token: " + e.getMessage() + "; connecting without one");
             token = "";
         }
-        send(new Message.Hello(options.workload(), token == null ? "" : token, version, options.inboundPort()));
+        send(new Message.Hello(options.workload(), token == null ? "" : token, version, options.inboundPort(),
+                options.labels(), options.zone()));
 
         InputStream in = s.getInputStream();
         FrameDecoder decoder = new FrameDecoder();

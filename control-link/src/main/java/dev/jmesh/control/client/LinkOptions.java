@@ -2,6 +2,7 @@ package dev.jmesh.control.client;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -19,10 +20,13 @@ import java.util.function.Supplier;
  * @param backoffBase    first reconnect delay bound; doubled per failure, full jitter
  * @param backoffMax     largest reconnect delay bound
  * @param log            where the link's few lines go
+ * @param labels         the labels the registered endpoint carries (e.g. {@code version}), for subsets
+ * @param zone           the registered endpoint's zone, "" for none
  */
 public record LinkOptions(List<String> servers, String workload, Supplier<String> token, int inboundPort,
                           Duration pingInterval, Duration deadAfter, Duration connectTimeout,
-                          Duration backoffBase, Duration backoffMax, Consumer<String> log) {
+                          Duration backoffBase, Duration backoffMax, Consumer<String> log, Map<String, String> labels,
+                          String zone) {
 
     public LinkOptions {
         servers = List.copyOf(servers);
@@ -32,12 +36,20 @@ public record LinkOptions(List<String> servers, String workload, Supplier<String
         Objects.requireNonNull(workload, "workload");
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(log, "log");
+        labels = Map.copyOf(labels);
+        Objects.requireNonNull(zone, "zone");
     }
 
     /** Defaults: PING after 5 s of silence, dead after 15 s, connect within 2 s, backoff 100 ms .. 5 s. */
     public static LinkOptions defaults(List<String> servers, String workload, Supplier<String> token, int inboundPort,
                                        Consumer<String> log) {
         return new LinkOptions(servers, workload, token, inboundPort, Duration.ofSeconds(5), Duration.ofSeconds(15),
-                Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(5), log);
+                Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(5), log, Map.of(), "");
+    }
+
+    /** These options, the registered endpoint carrying {@code labels} and {@code zone}. */
+    public LinkOptions withEndpoint(Map<String, String> labels, String zone) {
+        return new LinkOptions(servers, workload, token, inboundPort, pingInterval, deadAfter, connectTimeout,
+                backoffBase, backoffMax, log, labels, zone);
     }
 }

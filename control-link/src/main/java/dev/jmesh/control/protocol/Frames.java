@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -62,6 +63,10 @@ public final class Frames {
     public static final Pattern WORKLOAD = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{0,64}");
     private static final Pattern PORT = Pattern.compile("0|[1-9][0-9]{0,4}");
+    private static final int MAX_LABELS = 16;
+    /** Kubernetes' rules for label names (without a prefix) and non-empty values. */
+    private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+    private static final Pattern LABEL_VALUE = LABEL_NAME;
     private static final Pattern MILLIS = Pattern.compile("0|[1-9][0-9]{0,8}");
 
     private Frames() {}
@@ -80,6 +85,14 @@ public final class Frames {
             header(body, "token", h.token());
             header(body, "version", h.version());
             header(body, "inbound", Integer.toString(h.inboundPort()));
+            if (!h.labels().isEmpty()) {
+                StringBuilder labels = new StringBuilder();
+                h.labels().forEach((k, v) -> labels.append(labels.length() == 0 ? "" : ",").append(k).append('=').append(v));
+                header(body, "labels", labels.toString());
+            }
+            if (!h.zone().isEmpty()) {
+                header(body, "zone", h.zone());
+            }
         } else if (message instanceof Message.Welcome w) {
             type = WELCOME;
             header(body, "server", w.server());
@@ -197,7 +210,8 @@ public final class Frames {
         String payload = text.substring(at);
         return switch (type) {
             case HELLO -> {
-                expect(headers, payload, "HELLO", Set.of("protocol", "workload"), Set.of("token", "version", "inbound"), false);
+                expect(headers, payload, "HELLO", Set.of("protocol", "workload"),
+                        Set.of("token", "version", "inbound", "labels", "zone"), false);
                 if (!PROTOCOL.equals(headers.get("protocol"))) {
                     throw new ProtocolException("unsupported protocol version '" + clip(headers.get("protocol"))
                             + "' (this server speaks " + PROTOCOL + ")");
@@ -206,8 +220,13 @@ public final class Frames {
                 if (!PORT.matcher(inbound).matches() || Integer.parseInt(inbound) > 65535) {
                     throw new ProtocolException("bad inbound port '" + clip(inbound) + "'");
                 }
+                String zone = headers.getOrDefault("zone", "");
+                if (!zone.isEmpty() && !LABEL_VALUE.matcher(zone).matches()) {
+                    throw new ProtocolException("bad zone '" + clip(zone) + "'");
+                }
                 yield new Message.Hello(workload(headers.get("workload")), headers.getOrDefault("token", ""),
-                        version(headers.getOrDefault("version", "")), Integer.parseInt(inbound));
+                        version(headers.getOrDefault("version", "")), Integer.parseInt(inbound),
+                        labels(headers.getOrDefault("labels", "")), zone);
             }
             case WELCOME -> {
                 expect(headers, payload, "WELCOME", Set.of("server", "version"), Set.of("report"), false);
@@ -291,6 +310,28 @@ public final class Frames {
             throw new ProtocolException("bad workload name '" + clip(value) + "'");
         }
         return value;
+    }
+
+    /** {@code name=value,...}: Kubernetes' label rules for each, at most {@link #MAX_LABELS}. */
+    private static Map<String, String> labels(String value) throws ProtocolException {
+        Map<String, String> labels = new TreeMap<>();
+        if (value.isEmpty()) {
+            return labels;
+        }
+        String[] pairs = value.split(",", -1);
+        if (pairs.length > MAX_LABELS) {
+            throw new ProtocolException("more than " + MAX_LABELS + " labels");
+        }
+        for (String pair : pairs) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String label = eq < 0 ? "" : pair.substring(eq + 1);
+            if (!LABEL_NAME.matcher(name).matches() || !LABEL_VALUE.matcher(label).matches()
+                    || labels.put(name, label) != null) {
+                throw new ProtocolException("bad label '" + clip(pair) + "'");
+            }
+        }
+        return labels;
     }
 
     private static String version(String value) throws ProtocolException {

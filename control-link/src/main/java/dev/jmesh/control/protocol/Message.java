@@ -1,6 +1,9 @@
 package dev.jmesh.control.protocol;
 
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The messages of the control link (see {@code docs/CONTROL-PROTOCOL.md}). Each is one frame;
@@ -8,12 +11,24 @@ import java.util.Objects;
  */
 public sealed interface Message {
 
-    /** Agent to server, first frame of a link: who it is and what it has. */
-    record Hello(String workload, String token, String version, int inboundPort) implements Message {
+    /**
+     * Agent to server, first frame of a link: who it is and what it has, and what its
+     * registered endpoint is to carry: labels (e.g. {@code version}) that subsets select on,
+     * and a zone ("" for none).
+     */
+    record Hello(String workload, String token, String version, int inboundPort, Map<String, String> labels,
+                 String zone) implements Message {
         public Hello {
             Objects.requireNonNull(workload, "workload");
             Objects.requireNonNull(token, "token");
             Objects.requireNonNull(version, "version");
+            labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+            Objects.requireNonNull(zone, "zone");
+        }
+
+        /** Without labels or a zone. */
+        public Hello(String workload, String token, String version, int inboundPort) {
+            this(workload, token, version, inboundPort, Map.of(), "");
         }
     }
 

@@ -13,12 +13,12 @@ import java.util.function.Consumer;
 public final class InMemoryRegistry implements Registry {
 
     private final List<Entry> entries = new ArrayList<>();
-    private final List<Consumer<Map<String, List<String>>>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Map<String, List<RegisteredEndpoint>>>> listeners = new CopyOnWriteArrayList<>();
 
-    private record Entry(String workload, String endpoint, Object id) {}
+    private record Entry(String workload, RegisteredEndpoint endpoint, Object id) {}
 
     @Override
-    public Registration register(String workload, String endpoint) {
+    public Registration register(String workload, RegisteredEndpoint endpoint) {
         Entry entry = new Entry(workload, endpoint, new Object());
         synchronized (this) {
             entries.add(entry);
@@ -36,23 +36,23 @@ public final class InMemoryRegistry implements Registry {
     }
 
     @Override
-    public void watch(Consumer<Map<String, List<String>>> listener) {
+    public void watch(Consumer<Map<String, List<RegisteredEndpoint>>> listener) {
         listeners.add(listener);
         listener.accept(view());
     }
 
-    private synchronized Map<String, List<String>> view() {
-        Map<String, TreeSet<String>> byWorkload = new TreeMap<>();
+    private synchronized Map<String, List<RegisteredEndpoint>> view() {
+        Map<String, TreeSet<RegisteredEndpoint>> byWorkload = new TreeMap<>();
         for (Entry e : entries) {
             byWorkload.computeIfAbsent(e.workload(), w -> new TreeSet<>()).add(e.endpoint());
         }
-        Map<String, List<String>> view = new TreeMap<>();
+        Map<String, List<RegisteredEndpoint>> view = new TreeMap<>();
         byWorkload.forEach((w, endpoints) -> view.put(w, List.copyOf(endpoints)));
         return view;
     }
 
     private void publish() {
-        Map<String, List<String>> view = view();
+        Map<String, List<RegisteredEndpoint>> view = view();
         listeners.forEach(l -> l.accept(view));
     }
 

@@ -16,17 +16,15 @@ public interface Registry extends AutoCloseable {
         void close();
     }
 
-    /**
-     * Registers {@code endpoint} ({@code host:port}) for {@code workload}. Returns at once; the
-     * write may complete later.
-     */
-    Registration register(String workload, String endpoint);
+    /** Registers {@code endpoint} for {@code workload}. Returns at once; the write may complete later. */
+    Registration register(String workload, RegisteredEndpoint endpoint);
 
     /**
-     * Calls {@code listener} with every workload's endpoints (sorted, distinct; workloads
-     * without endpoints left out) now and after each change, from one thread at a time.
+     * Calls {@code listener} with every workload's endpoints (in address order, one per
+     * address; workloads without endpoints left out) now and after each change, from one
+     * thread at a time.
      */
-    void watch(Consumer<Map<String, List<String>>> listener);
+    void watch(Consumer<Map<String, List<RegisteredEndpoint>>> listener);
 
     /** What it is, for the start line, e.g. {@code zookeeper 127.0.0.1:2181}. */
     String describe();

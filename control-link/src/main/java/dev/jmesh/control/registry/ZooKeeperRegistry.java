@@ -3,6 +3,7 @@ package dev.jmesh.control.registry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +28,8 @@ import org.apache.zookeeper.ZooKeeper;
  * The registry in ZooKeeper, shared by every replica:
  *
  * <pre>
- * /jmesh/endpoints/&lt;workload&gt;/&lt;host:port&gt;#&lt;sequence&gt;   ephemeral, one per agent link
+ * /jmesh/endpoints/&lt;workload&gt;/&lt;host:port&gt;#&lt;sequence&gt;   ephemeral, one per agent link; its
+ *                                                  data the endpoint's zone and labels
  * </pre>
  *
  * The replica holding an agent's link writes the node with its own session: the node goes
@@ -54,20 +56,22 @@ public final class ZooKeeperRegistry implements Registry {
     private final Map<Node, String> nodes = new ConcurrentHashMap<>(); // registration -> its path, "" until written
     /** Nodes of ended registrations that could not be deleted yet (ZooKeeper unreachable): deleted on reconnect. */
     private final Set<String> undeleted = ConcurrentHashMap.newKeySet();
-    private final List<Consumer<Map<String, List<String>>>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Map<String, List<RegisteredEndpoint>>>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     /** One watcher object: ZooKeeper keeps a watcher once per path, however often it is added again. */
     private final Watcher treeWatcher = event -> scheduleRefresh();
     private volatile ZooKeeper zk;
     private volatile boolean closed;
-    private Map<String, List<String>> last; // worker thread only
+    private Map<String, List<RegisteredEndpoint>> last; // worker thread only
+    /** Each node's endpoint, read once: a node's data never changes, its name is never reused. */
+    private Map<String, RegisteredEndpoint> read = new HashMap<>(); // worker thread only
 
     private final class Node implements Registration {
         final String workload;
-        final String endpoint;
+        final RegisteredEndpoint endpoint;
         final AtomicBoolean done = new AtomicBoolean();
 
-        Node(String workload, String endpoint) {
+        Node(String workload, RegisteredEndpoint endpoint) {
             this.workload = workload;
             this.endpoint = endpoint;
         }
@@ -166,14 +170,14 @@ public final class ZooKeeperRegistry implements Registry {
     }
 
     @Override
-    public Registration register(String workload, String endpoint) {
+    public Registration register(String workload, RegisteredEndpoint endpoint) {
         Node node = new Node(workload, endpoint);
         nodes.put(node, "");
         submit(() -> {
             try {
                 create(node);
             } catch (KeeperException e) {
-                log.accept("zookeeper: cannot register " + workload + " " + endpoint + " yet: " + e.getMessage()
+                log.accept("zookeeper: cannot register " + workload + " " + endpoint.address() + " yet: " + e.getMessage()
                         + "; retried on reconnect");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -193,8 +197,8 @@ public final class ZooKeeperRegistry implements Registry {
         } catch (KeeperException.NodeExistsException ignored) {
             // another agent of this workload made it
         }
-        String path = zk.create(parent + "/" + node.endpoint + "#", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                CreateMode.EPHEMERAL_SEQUENTIAL);
+        String path = zk.create(parent + "/" + node.endpoint.address() + "#", node.endpoint.data(),
+                ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL);
         nodes.put(node, path);
     }
 
@@ -225,14 +229,26 @@ public final class ZooKeeperRegistry implements Registry {
     }
 
     private void refresh() {
-        Map<String, List<String>> view = new TreeMap<>();
+        Map<String, List<RegisteredEndpoint>> view = new TreeMap<>();
+        Map<String, RegisteredEndpoint> seen = new HashMap<>();
         try {
             for (String workload : zk.getChildren(ROOT, false)) {
-                Set<String> endpoints = new TreeSet<>();
+                Set<RegisteredEndpoint> endpoints = new TreeSet<>(); // one per address: the first node read
                 try {
                     for (String child : zk.getChildren(ROOT + "/" + workload, false)) {
                         int hash = child.lastIndexOf('#');
-                        endpoints.add(hash < 0 ? child : child.substring(0, hash));
+                        String address = hash < 0 ? child : child.substring(0, hash);
+                        String path = ROOT + "/" + workload + "/" + child;
+                        RegisteredEndpoint endpoint = read.get(path);
+                        try {
+                            if (endpoint == null) {
+                                endpoint = RegisteredEndpoint.read(address, zk.getData(path, false, null));
+                            }
+                            seen.put(path, endpoint);
+                            endpoints.add(endpoint);
+                        } catch (KeeperException.NoNodeException gone) {
+                            // its link closed between the listing and the read
+                        }
                     }
                 } catch (KeeperException.NoNodeException ignored) {
                     continue;
@@ -248,15 +264,16 @@ public final class ZooKeeperRegistry implements Registry {
             Thread.currentThread().interrupt();
             return;
         }
+        read = seen;
         if (!view.equals(last)) {
             last = view;
-            Map<String, List<String>> published = Map.copyOf(view);
+            Map<String, List<RegisteredEndpoint>> published = Map.copyOf(view);
             listeners.forEach(l -> l.accept(new TreeMap<>(published)));
         }
     }
 
     @Override
-    public void watch(Consumer<Map<String, List<String>>> listener) {
+    public void watch(Consumer<Map<String, List<RegisteredEndpoint>>> listener) {
         listeners.add(listener);
         submit(() -> {
             if (last != null) {

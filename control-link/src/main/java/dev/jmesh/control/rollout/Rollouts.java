@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -212,7 +213,7 @@ public final class Rollouts implements AutoCloseable {
 
     private record CommandResult(boolean ok, String text) {}
 
-    private CommandResult onTicker(java.util.concurrent.Callable<CommandResult> action) {
+    private CommandResult onTicker(Callable<CommandResult> action) {
         try {
             return ticker.submit(action).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.jmesh.control.rollout;
 
+import dev.jmesh.control.protocol.ProtocolException;
 import dev.jmesh.control.protocol.SubsetSummary;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ final class Totals {
                 try {
                     SubsetSummary s = SubsetSummary.parse(line);
                     totals.put(s.key(), s);
-                } catch (dev.jmesh.control.protocol.ProtocolException e) {
+                } catch (ProtocolException e) {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
             }

@@ -1,5 +1,6 @@
 package dev.jmesh.control.server;
 
+import dev.jmesh.policy.RolloutConfig;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
@@ -14,13 +15,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import dev.jmesh.policy.RolloutConfig;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -234,7 +235,7 @@ final class ConfigDirectory implements AutoCloseable {
 
     /** The names of a service policy's {@code subsets}, in file order. */
     private static Set<String> subsets(Node policy) {
-        Set<String> names = new java.util.LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
         if (value(policy, "subsets") instanceof MappingNode subsets) {
             for (NodeTuple t : subsets.getValue()) {
                 if (t.getKeyNode() instanceof ScalarNode key) {

@@ -1,5 +1,6 @@
 package dev.jmesh.control.server;
 
+import dev.jmesh.control.registry.RegisteredEndpoint;
 import dev.jmesh.control.registry.Registry;
 import dev.jmesh.control.rollout.Rollouts;
 import dev.jmesh.control.rollout.Split;
@@ -41,7 +42,7 @@ public final class ControlPlane implements AutoCloseable {
         return t;
     });
     private volatile Map<String, Node> configured = Map.of();
-    private volatile Map<String, List<String>> registered = Map.of();
+    private volatile Map<String, List<RegisteredEndpoint>> registered = Map.of();
     private volatile Map<String, Split> splits = Map.of();
     private volatile String version = "";
     // Guarded by recompose()'s lock.

@@ -5,6 +5,7 @@ import dev.jmesh.control.protocol.Frames;
 import dev.jmesh.control.protocol.Message;
 import dev.jmesh.control.protocol.ProtocolException;
 import dev.jmesh.control.protocol.SubsetSummary;
+import dev.jmesh.control.registry.RegisteredEndpoint;
 import dev.jmesh.control.registry.Registry;
 import dev.jmesh.control.rollout.Rollouts;
 import java.io.IOException;
@@ -20,14 +21,14 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.Iterator;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.List;
 
 /**
  * The server end of every agent link: one non-blocking selector thread for all of them. A new
@@ -273,8 +274,11 @@ final class LinkServer implements AutoCloseable {
             if (hello.inboundPort() > 0) {
                 String host = link.peer.substring(0, link.peer.lastIndexOf(':'));
                 link.endpoint = host + ":" + hello.inboundPort();
-                link.registration = registry.register(hello.workload(), link.endpoint);
-                log.accept("registered " + hello.workload() + " " + link.endpoint);
+                link.registration = registry.register(hello.workload(),
+                        new RegisteredEndpoint(link.endpoint, hello.labels(), hello.zone()));
+                log.accept("registered " + hello.workload() + " " + link.endpoint
+                        + (hello.labels().isEmpty() ? "" : " " + hello.labels())
+                        + (hello.zone().isEmpty() ? "" : " zone " + hello.zone()));
             }
             Published p = published;
             enqueue(link, Frames.encode(new Message.Welcome(serverName, p == null ? "" : p.version(), reportMillis)));

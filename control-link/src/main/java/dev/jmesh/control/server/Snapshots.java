@@ -1,5 +1,7 @@
 package dev.jmesh.control.server;
 
+import dev.jmesh.control.registry.RegisteredEndpoint;
+import dev.jmesh.control.rollout.Split;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.jmesh.control.rollout.Split;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -21,7 +22,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 /**
  * Composes the document every agent is pushed: the config directory's services, plus one
  * service per registered workload, named by the workload, whose endpoints are the registered
- * ones. When the config directory also defines that name, its policy (balancer, retries...) is
+ * ones, with the labels and zone their agents registered them with. When the config directory also defines that name, its policy (balancer, retries...) is
  * kept and only its {@code endpoints} are replaced by the registered ones. A configured service
  * without endpoints of its own waits for its workload to register: until then it is left out,
  * as a workload whose last endpoint went away is.
@@ -52,7 +53,7 @@ final class Snapshots {
      * @param splits     the rollouts' splits, by service: each becomes a last route of its
      *                   service, taking what no route of the service's own takes
      */
-    static Snapshot compose(Map<String, Node> configured, Map<String, List<String>> registered,
+    static Snapshot compose(Map<String, Node> configured, Map<String, List<RegisteredEndpoint>> registered,
                             Map<String, Split> splits) {
         Map<String, Node> services = new LinkedHashMap<>(configured);
         splits.forEach((service, split) -> {
@@ -118,8 +119,8 @@ final class Snapshots {
     }
 
     /** The policy with {@code endpoints} (where it was, or last) the registered ones. */
-    private static Node withEndpoints(List<NodeTuple> policy, List<String> endpoints) {
-        List<Node> items = endpoints.stream().<Node>map(Snapshots::plain).toList();
+    private static Node withEndpoints(List<NodeTuple> policy, List<RegisteredEndpoint> endpoints) {
+        List<Node> items = endpoints.stream().map(Snapshots::endpoint).toList();
         NodeTuple tuple = new NodeTuple(plain("endpoints"),
                 new SequenceNode(Tag.SEQ, items, DumperOptions.FlowStyle.BLOCK));
         List<NodeTuple> service = new ArrayList<>();
@@ -133,6 +134,24 @@ final class Snapshots {
             service.add(tuple);
         }
         return new MappingNode(Tag.MAP, service, DumperOptions.FlowStyle.BLOCK);
+    }
+
+    /** {@code host:port}, or {@code { address: host:port, labels: {...}, zone: z }} when it has labels or a zone. */
+    private static Node endpoint(RegisteredEndpoint endpoint) {
+        if (endpoint.plain()) {
+            return plain(endpoint.address());
+        }
+        List<NodeTuple> fields = new ArrayList<>();
+        fields.add(new NodeTuple(plain("address"), plain(endpoint.address())));
+        if (!endpoint.labels().isEmpty()) {
+            List<NodeTuple> labels = new ArrayList<>();
+            endpoint.labels().forEach((k, v) -> labels.add(new NodeTuple(plain(k), plain(v))));
+            fields.add(new NodeTuple(plain("labels"), new MappingNode(Tag.MAP, labels, DumperOptions.FlowStyle.FLOW)));
+        }
+        if (!endpoint.zone().isEmpty()) {
+            fields.add(new NodeTuple(plain("zone"), plain(endpoint.zone())));
+        }
+        return new MappingNode(Tag.MAP, fields, DumperOptions.FlowStyle.FLOW);
     }
 
     private static boolean hasEndpoints(Node policy) {

@@ -20,6 +20,7 @@ class FramesTest {
     static final List<Message> SAMPLES = List.of(
             new Message.Hello("orders-api", "s3cr3t-token", "7965b2590d65ab63", 8080),
             new Message.Hello("a", "", "", 0),
+            new Message.Hello("orders", "", "", 8080, java.util.Map.of("version", "v2", "track", "canary"), "eu-1a"),
             new Message.Welcome("127.0.0.1:15010", "7965b2590d65ab63", 5000),
             new Message.Welcome("10.0.0.2:15010", "", 0),
             new Message.Snapshot("7965b2590d65ab63", "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n"),

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -144,6 +145,31 @@ class LinkTest {
     }
 
     @Test
+    void registeredLabelsMakeSubsetsAndARolloutSplitsThem() throws Exception {
+        Files.writeString(dir.resolve("orders.yaml"), """
+                services:
+                  orders:
+                    subsets: { stable: { version: v1 }, canary: { version: v2 } }
+                """);
+        Files.writeString(dir.resolve("rollouts.yaml"), "rollouts:\n"
+                + RolloutCheckTest.rollout("orders", "stable", "canary", "[ 10, 100 ]"));
+        ControlPlane plane = plane(null);
+        Recorder watcher = new Recorder();
+        client(List.of("127.0.0.1:" + plane.port()), "watcher", "", 0, watcher, "");
+        for (String version : List.of("v1", "v2")) {
+            LinkOptions options = LinkOptions.defaults(List.of("127.0.0.1:" + plane.port()), "orders", () -> "",
+                    version.equals("v1") ? 8081 : 8082, new Recorder().log::add).withEndpoint(Map.of("version", version), "a");
+            toClose.add(new ControlLinkClient(options, new Recorder(), "").start());
+        }
+        await(() -> watcher.last().contains("{address: '127.0.0.1:8081', labels: {version: v1}, zone: a}")
+                && watcher.last().contains("{address: '127.0.0.1:8082', labels: {version: v2}, zone: a}")
+                && watcher.last().contains("{name: rollout, split: {stable: 90, canary: 10}}"),
+                "registered with labels, split");
+        assertTrue(serverLog.stream().anyMatch(l -> l.equals("registered orders 127.0.0.1:8082 {version=v2} zone a")),
+                serverLog.toString());
+    }
+
+    @Test
     void aClientWithTheCurrentVersionIsNotSentItAgain() throws Exception {
         Files.writeString(dir.resolve("a.yaml"), ORDERS_V1);
         ControlPlane plane = plane(null);
@@ -231,7 +257,7 @@ class LinkTest {
             Recorder r = new Recorder();
             LinkOptions options = new LinkOptions(List.of("127.0.0.1:" + silent.getLocalPort()), "web", () -> "", 0,
                     Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2), Duration.ofMillis(10),
-                    Duration.ofMillis(50), r.log::add);
+                    Duration.ofMillis(50), r.log::add, Map.of(), "");
             ControlLinkClient client = new ControlLinkClient(options, r, "").start();
             toClose.add(client);
             await(() -> r.log.stream().anyMatch(l -> l.contains("lost link") && l.contains("no message for")),

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jmesh.control.client.ControlLinkClient;
 import dev.jmesh.control.client.LinkOptions;
 import dev.jmesh.control.registry.InMemoryRegistry;
+import dev.jmesh.control.registry.RegisteredEndpoint;
 import dev.jmesh.control.registry.Registry;
 import dev.jmesh.policy.ConfigParser;
 import dev.jmesh.policy.ParseResult;
@@ -160,7 +161,7 @@ class PolicyCheckTest {
         await(() -> plane.acks() == 1, "a snapshot without orders pushed");
         assertFalse(web.last().contains("orders"), web.last());
 
-        Registry.Registration orders = registry.register("orders", "10.0.0.5:8080");
+        Registry.Registration orders = registry.register("orders", RegisteredEndpoint.of("10.0.0.5:8080"));
         await(() -> web.last().contains("orders:"), "the registered endpoint pushed");
         assertTrue(web.last().contains("balancer: random") && web.last().contains("10.0.0.5:8080"), web.last());
         orders.close();
@@ -178,13 +179,13 @@ class PolicyCheckTest {
         String good = plane.version();
 
         // The registry is shared through ZooKeeper: what is in it is not this replica's to trust.
-        Registry.Registration bad = registry.register("billing", "10.0.0.9:99999");
+        Registry.Registration bad = registry.register("billing", RegisteredEndpoint.of("10.0.0.9:99999"));
         await(() -> serverLog.stream().anyMatch(l -> l.contains("fails the agents' parser, not published; agents keep"
                 + " snapshot " + good)), "the snapshot refused");
         await(() -> serverLog.stream().anyMatch(l -> l.startsWith("  snapshot ") && l.contains("99999")
                 && l.endsWith("(at '- 10.0.0.9:99999')")), "its error logged with the line it is about");
         // The same composition again (the registry told its view again): not logged again.
-        Registry.Registration again = registry.register("billing", "10.0.0.9:99999");
+        Registry.Registration again = registry.register("billing", RegisteredEndpoint.of("10.0.0.9:99999"));
         again.close();
         bad.close();
         write("orders.yaml", "services:\n  orders:\n    endpoints: [ 10.0.0.3:80 ]\n");
