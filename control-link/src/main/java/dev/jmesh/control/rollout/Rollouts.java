@@ -40,13 +40,14 @@ public final class Rollouts implements AutoCloseable {
         return t;
     });
     private volatile List<RolloutConfig> configured = List.of();
-    /** This replica's agents' reports, summed. */
-    private Map<String, SubsetSummary> local = Map.of(); // guarded by this
-    /** The leader's sums at the start of each running step's window, by service. */
-    private final Map<String, Window> windows = new HashMap<>(); // tick thread only
+    /** This replica's agents' reports, summed; its own lock, so a link thread never waits for a tick's store I/O. */
+    private final Object reportsLock = new Object();
+    private Map<String, SubsetSummary> local = Map.of(); // guarded by reportsLock
+    /** The leader's sums at the start of each running step's window, by service. Ticks hold {@code this}. */
+    private final Map<String, Window> windows = new HashMap<>();
     private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
-    private Map<String, Split> splits = Map.of(); // tick thread only
-    private String lastProblem; // tick thread only
+    private Map<String, Split> splits = Map.of();
+    private String lastProblem;
     private volatile View view = new View(false, Map.of());
 
     /** What one step is judged against: every replica's sums when its window opened. */
@@ -80,7 +81,7 @@ public final class Rollouts implements AutoCloseable {
         return rollouts;
     }
 
-    /** For tests: one store, an injected clock, ticked by the caller. */
+    /** For tests: one store, an injected clock, ticked by the caller (and once, on its own thread, per {@link #configure}). */
     static Rollouts of(RolloutStore store, LongSupplier clock, Consumer<String> log, Consumer<Map<String, Split>> onSplits) {
         return new Rollouts(store, clock, log, onSplits);
     }
@@ -92,15 +93,19 @@ public final class Rollouts implements AutoCloseable {
     }
 
     /** One agent's report: added to this replica's sums. */
-    public synchronized void report(List<SubsetSummary> summaries) {
-        local = Totals.add(local, summaries);
+    public void report(List<SubsetSummary> summaries) {
+        synchronized (reportsLock) {
+            local = Totals.add(local, summaries);
+        }
     }
 
-    private synchronized Map<String, SubsetSummary> local() {
-        return local;
+    private Map<String, SubsetSummary> local() {
+        synchronized (reportsLock) {
+            return local;
+        }
     }
 
-    private void tickSafely() {
+    private synchronized void tickSafely() {
         try {
             tick();
             lastProblem = null;
@@ -114,7 +119,7 @@ public final class Rollouts implements AutoCloseable {
     }
 
     /** Publishes this replica's sums, then judges (when leading) and pushes every rollout's split. */
-    void tick() throws RolloutStore.StoreException {
+    synchronized void tick() throws RolloutStore.StoreException {
         long now = clock.getAsLong();
         store.publish(local());
         Map<String, RolloutStore.Stored> states = store.states();
@@ -222,7 +227,7 @@ public final class Rollouts implements AutoCloseable {
     }
 
     /** Starts again or aborts, with a compare-and-set like a step, so it never races the leader silently. */
-    private CommandResult change(String verb, String service) throws RolloutStore.StoreException {
+    private synchronized CommandResult change(String verb, String service) throws RolloutStore.StoreException {
         RolloutConfig rollout = configured.stream().filter(r -> r.service().equals(service)).findFirst().orElse(null);
         if (rollout == null) {
             return new CommandResult(false, "no rollout of '" + service + "' is declared\n");
@@ -289,59 +294,64 @@ public final class Rollouts implements AutoCloseable {
     public String metrics() {
         View v = view;
         StringBuilder out = new StringBuilder();
-        out.append("# HELP jmesh_rollout_leader 1 when this replica advances rollouts.\n# TYPE jmesh_rollout_leader gauge\n")
-                .append("jmesh_rollout_leader ").append(v.leading() ? 1 : 0).append('\n');
-        out.append("# HELP jmesh_rollout_weight Percent of a service's traffic each subset of its rollout gets.\n")
-                .append("# TYPE jmesh_rollout_weight gauge\n");
+        family(out, "jmesh_rollout_leader", "gauge", "1 when this replica advances rollouts.");
+        sample(out, "jmesh_rollout_leader", "", v.leading() ? 1 : 0);
+        family(out, "jmesh_rollout_weight", "gauge", "Percent of a service's traffic each subset of its rollout gets.");
         v.rollouts().forEach((service, r) -> {
             if (r.state() != null) {
                 int weight = r.state().weight(r.config());
-                out.append("jmesh_rollout_weight{service=\"").append(service).append("\",subset=\"").append(r.config().to())
-                        .append("\"} ").append(weight).append('\n');
-                out.append("jmesh_rollout_weight{service=\"").append(service).append("\",subset=\"")
-                        .append(r.config().from()).append("\"} ").append(100 - weight).append('\n');
+                sample(out, "jmesh_rollout_weight", labels(service, "subset", r.config().to()), weight);
+                sample(out, "jmesh_rollout_weight", labels(service, "subset", r.config().from()), 100 - weight);
             }
         });
-        out.append("# HELP jmesh_rollout_step The step a rollout is at, 1 up.\n# TYPE jmesh_rollout_step gauge\n");
+        family(out, "jmesh_rollout_step", "gauge", "The step a rollout is at, 1 up.");
         v.rollouts().forEach((service, r) -> {
             if (r.state() != null) {
-                out.append("jmesh_rollout_step{service=\"").append(service).append("\"} ").append(r.state().step() + 1)
-                        .append('\n');
+                sample(out, "jmesh_rollout_step", labels(service, null, null), r.state().step() + 1);
             }
         });
-        out.append("# HELP jmesh_rollout_phase 1 for the phase a rollout is in.\n# TYPE jmesh_rollout_phase gauge\n");
+        family(out, "jmesh_rollout_phase", "gauge", "1 for the phase a rollout is in.");
         v.rollouts().forEach((service, r) -> {
             for (RolloutState.Phase phase : RolloutState.Phase.values()) {
-                out.append("jmesh_rollout_phase{service=\"").append(service).append("\",phase=\"").append(phase.word())
-                        .append("\"} ").append(r.state() != null && r.state().phase() == phase ? 1 : 0).append('\n');
+                sample(out, "jmesh_rollout_phase", labels(service, "phase", phase.word()),
+                        r.state() != null && r.state().phase() == phase ? 1 : 0);
             }
         });
-        out.append("# HELP jmesh_rollout_decisions_total Decisions this replica took.\n")
-                .append("# TYPE jmesh_rollout_decisions_total counter\n");
+        family(out, "jmesh_rollout_decisions_total", "counter", "Decisions this replica took.");
         new TreeMap<>(decisions).forEach((key, count) -> {
             String[] parts = key.split("\u0000");
-            out.append("jmesh_rollout_decisions_total{service=\"").append(parts[0]).append("\",decision=\"")
-                    .append(parts[1]).append("\"} ").append(count.sum()).append('\n');
+            sample(out, "jmesh_rollout_decisions_total", labels(parts[0], "decision", parts[1]), count.sum());
         });
         if (v.leading()) {
-            out.append("# HELP jmesh_rollout_step_requests Calls to a subset in the current step, every agent.\n")
-                    .append("# TYPE jmesh_rollout_step_requests gauge\n");
+            // One group per family, as the text format requires.
+            family(out, "jmesh_rollout_step_requests", "gauge", "Calls to a subset in the current step, every agent.");
             v.rollouts().forEach((service, r) -> {
                 for (SubsetSummary s : List.of(r.to(), r.from())) {
-                    out.append("jmesh_rollout_step_requests{service=\"").append(service).append("\",subset=\"")
-                            .append(s.subset()).append("\"} ").append(s.requests()).append('\n');
+                    sample(out, "jmesh_rollout_step_requests", labels(service, "subset", s.subset()), s.requests());
                 }
             });
-            out.append("# HELP jmesh_rollout_step_failed Failed calls to a subset in the current step, every agent.\n")
-                    .append("# TYPE jmesh_rollout_step_failed gauge\n");
+            family(out, "jmesh_rollout_step_failed", "gauge", "Failed calls to a subset in the current step, every agent.");
             v.rollouts().forEach((service, r) -> {
                 for (SubsetSummary s : List.of(r.to(), r.from())) {
-                    out.append("jmesh_rollout_step_failed{service=\"").append(service).append("\",subset=\"")
-                            .append(s.subset()).append("\"} ").append(s.failed()).append('\n');
+                    sample(out, "jmesh_rollout_step_failed", labels(service, "subset", s.subset()), s.failed());
                 }
             });
         }
         return out.toString();
+    }
+
+    private static void family(StringBuilder out, String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ')
+                .append(type).append('\n');
+    }
+
+    private static void sample(StringBuilder out, String name, String labels, long value) {
+        out.append(name).append(labels.isEmpty() ? "" : "{" + labels + "}").append(' ').append(value).append('\n');
+    }
+
+    /** Names are the mesh's (no quotes or backslashes to escape). */
+    private static String labels(String service, String name, String value) {
+        return "service=\"" + service + "\"" + (name == null ? "" : "," + name + "=\"" + value + "\"");
     }
 
     @Override
