@@ -14,19 +14,23 @@ import java.util.TreeMap;
  * The store of a replica without ZooKeeper: it always leads, its agents' sums are all there
  * are, and rollout states live in one file ({@code .rollouts.state} in the config directory,
  * hidden so the directory's reader skips it), replaced atomically at each write, so a restart
- * resumes where it stopped.
+ * resumes where it stopped; the steps' counts so far live in {@code .rollouts.windows}.
  */
 final class FileRolloutStore implements RolloutStore {
 
     static final String FILE = ".rollouts.state";
+    static final String WINDOWS = ".rollouts.windows";
     private static final String SEPARATOR = "---\n";
 
     private final Path file;
+    private final Path windowsFile;
+    private Map<String, String> windows; // guarded by this
     private Map<String, Stored> states; // guarded by this
     private Map<String, SubsetSummary> totals = Map.of();
 
     FileRolloutStore(Path configDir) {
         this.file = configDir.resolve(FILE);
+        this.windowsFile = configDir.resolve(WINDOWS);
     }
 
     @Override
@@ -63,15 +67,53 @@ final class FileRolloutStore implements RolloutStore {
         StringBuilder text = new StringBuilder();
         now.forEach((name, stored) -> text.append("service=").append(name).append('\n')
                 .append(stored.state().encode()).append(SEPARATOR));
-        try {
-            Path temp = file.resolveSibling(FILE + ".tmp");
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new StoreException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        replace(file, text.toString());
         states = now;
         return true;
+    }
+
+    @Override
+    public synchronized void saveWindow(String service, String window) throws StoreException {
+        windows().put(service, window);
+        StringBuilder text = new StringBuilder();
+        windows.forEach((name, w) -> text.append("service=").append(name).append('\n').append(w).append(SEPARATOR));
+        replace(windowsFile, text.toString());
+    }
+
+    @Override
+    public synchronized String window(String service) throws StoreException {
+        return windows().get(service);
+    }
+
+    private Map<String, String> windows() throws StoreException {
+        if (windows == null) {
+            windows = new TreeMap<>();
+            try {
+                if (Files.exists(windowsFile)) {
+                    for (String part : Files.readString(windowsFile, StandardCharsets.UTF_8).split(SEPARATOR)) {
+                        int newline = part.indexOf('\n');
+                        if (part.startsWith("service=") && newline > 0) {
+                            windows.put(part.substring("service=".length(), newline), part.substring(newline + 1));
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                windows = null;
+                throw new StoreException(windowsFile + ": " + e.getMessage(), e);
+            }
+        }
+        return windows;
+    }
+
+    /** Replaces {@code target}'s content atomically: a crash leaves the old file or the new one. */
+    private static void replace(Path target, String text) throws StoreException {
+        try {
+            Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new StoreException("cannot write " + target + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

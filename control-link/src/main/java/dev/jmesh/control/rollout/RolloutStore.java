@@ -23,6 +23,15 @@ interface RolloutStore extends AutoCloseable {
      */
     boolean write(String service, RolloutState state, int version) throws StoreException;
 
+    /**
+     * Keeps what the leader has counted so far in {@code service}'s current step, so that a
+     * successor carries on from it rather than from nothing; the last one saved replaces the one before.
+     */
+    void saveWindow(String service, String window) throws StoreException;
+
+    /** The window last saved for {@code service}, or null. */
+    String window(String service) throws StoreException;
+
     /** Whether this replica is the one that advances rollouts now. */
     boolean leading();
 

@@ -1,5 +1,6 @@
 package dev.jmesh.control.rollout;
 
+import dev.jmesh.control.protocol.ProtocolException;
 import dev.jmesh.control.protocol.SubsetSummary;
 import dev.jmesh.policy.RolloutConfig;
 import java.io.IOException;
@@ -50,8 +51,49 @@ public final class Rollouts implements AutoCloseable {
     private String lastProblem;
     private volatile View view = new View(false, Map.of());
 
-    /** What one step is judged against: every replica's sums when its window opened. */
-    private record Window(String definition, int step, long started, Map<String, Map<String, SubsetSummary>> baseline) {}
+    /**
+     * What one step is judged on: what was carried over (a predecessor's counts, saved in the
+     * store) plus what every replica's sums added since {@code baseline} was read.
+     */
+    private record Window(String definition, int step, long started, SubsetSummary carriedTo,
+                          SubsetSummary carriedFrom, Map<String, Map<String, SubsetSummary>> baseline) {
+
+        boolean of(RolloutState state) {
+            return definition.equals(state.definition()) && step == state.step() && started == state.started();
+        }
+
+        /** The stored form of this step's counts: which step, and the figures so far. */
+        static String encode(RolloutState state, SubsetSummary to, SubsetSummary from) {
+            return "definition=" + state.definition() + "\nstep=" + state.step() + "\nstarted=" + state.started()
+                    + "\nto=" + to.line() + "\nfrom=" + from.line() + "\n";
+        }
+
+        /** A window opening now for {@code state}, carrying the saved counts if they are this step's. */
+        static Window open(RolloutConfig rollout, RolloutState state, String saved,
+                           Map<String, Map<String, SubsetSummary>> totals) {
+            SubsetSummary to = SubsetSummary.empty(rollout.service(), rollout.to());
+            SubsetSummary from = SubsetSummary.empty(rollout.service(), rollout.from());
+            if (saved != null && saved.startsWith("definition=" + state.definition() + "\nstep=" + state.step()
+                    + "\nstarted=" + state.started() + "\n")) {
+                try {
+                    for (String line : saved.split("\n")) {
+                        if (line.startsWith("to=")) {
+                            to = SubsetSummary.parse(line.substring(3));
+                        } else if (line.startsWith("from=")) {
+                            from = SubsetSummary.parse(line.substring(5));
+                        }
+                    }
+                } catch (ProtocolException unreadable) {
+                    // counted from now, as without a saved window
+                }
+            }
+            return new Window(state.definition(), state.step(), state.started(), to, from, totals);
+        }
+    }
+
+    /** How often the leader saves what a step counted so far (when it changed). */
+    private static final long SAVE_EVERY_MILLIS = 1_000;
+    private final Map<String, Long> savedAt = new HashMap<>();
 
     /** What {@code rollouts} and {@code /metrics} show: a snapshot made at each tick. */
     private record View(boolean leading, Map<String, Shown> rollouts) {}
@@ -81,7 +123,7 @@ public final class Rollouts implements AutoCloseable {
         return rollouts;
     }
 
-    /** For tests: one store, an injected clock, ticked by the caller (and once, on its own thread, per {@link #configure}). */
+    /** For tests: one store, an injected clock; ticked by the caller, and once on its own thread per {@link #configure}. */
     static Rollouts of(RolloutStore store, LongSupplier clock, Consumer<String> log, Consumer<Map<String, Split>> onSplits) {
         return new Rollouts(store, clock, log, onSplits);
     }
@@ -126,7 +168,7 @@ public final class Rollouts implements AutoCloseable {
         boolean leading = store.leading();
         Map<String, Map<String, SubsetSummary>> totals = leading ? store.totals() : Map.of();
         if (!leading) {
-            windows.clear(); // a replica that leads again judges from then on
+            windows.clear(); // a replica that leads again carries on from the saved windows
         }
         Map<String, Split> next = new TreeMap<>();
         Map<String, Shown> shown = new LinkedHashMap<>();
@@ -137,16 +179,24 @@ public final class Rollouts implements AutoCloseable {
             SubsetSummary from = SubsetSummary.empty(rollout.service(), rollout.from());
             if (leading) {
                 Window window = window(rollout, state, totals);
-                to = figures(window, totals, to);
-                from = figures(window, totals, from);
+                if (window != null) {
+                    to = figures(window.carriedTo(), window, totals);
+                    from = figures(window.carriedFrom(), window, totals);
+                }
                 RolloutState moved = RolloutPolicy.next(rollout, state, to, from, now);
                 if (moved != state && store.write(rollout.service(), moved, stored == null ? -1 : stored.version())) {
                     state = moved;
                     decided(rollout, moved.history().get(moved.history().size() - 1));
-                    // The next step is judged on what comes after the sums read at this tick.
-                    windows.put(rollout.service(), new Window(moved.definition(), moved.step(), moved.started(), totals));
                     to = SubsetSummary.empty(rollout.service(), rollout.to());
                     from = SubsetSummary.empty(rollout.service(), rollout.from());
+                    // The next step is judged on what comes after the sums read at this tick.
+                    windows.put(rollout.service(), new Window(moved.definition(), moved.step(), moved.started(), to,
+                            from, totals));
+                    savedAt.remove(rollout.service());
+                } else if (window != null && now - savedAt.getOrDefault(rollout.service(), 0L) >= SAVE_EVERY_MILLIS
+                        && to.requests() + from.requests() > 0) {
+                    store.saveWindow(rollout.service(), Window.encode(state, to, from));
+                    savedAt.put(rollout.service(), now);
                 }
             }
             if (state != null && state.definition().equals(rollout.definition())) {
@@ -161,33 +211,34 @@ public final class Rollouts implements AutoCloseable {
         }
     }
 
-    private Window window(RolloutConfig rollout, RolloutState state, Map<String, Map<String, SubsetSummary>> totals) {
+    /**
+     * The window {@code state}'s step is judged on: this leader's own, or one opened now (on
+     * taking over, the predecessor's saved counts carried into it); null without a state.
+     */
+    private Window window(RolloutConfig rollout, RolloutState state, Map<String, Map<String, SubsetSummary>> totals)
+            throws RolloutStore.StoreException {
+        if (state == null) {
+            windows.remove(rollout.service());
+            return null;
+        }
         Window window = windows.get(rollout.service());
-        if (state == null || window == null || !window.definition().equals(state.definition())
-                || window.step() != state.step() || window.started() != state.started()) {
-            window = state == null ? null : new Window(state.definition(), state.step(), state.started(), totals);
-            if (window == null) {
-                windows.remove(rollout.service());
-            } else {
-                windows.put(rollout.service(), window);
-            }
+        if (window == null || !window.of(state)) {
+            window = Window.open(rollout, state, store.window(rollout.service()), totals);
+            windows.put(rollout.service(), window);
         }
         return window;
     }
 
-    /** What every replica's agents reported for {@code empty}'s subset since the window opened. */
-    private static SubsetSummary figures(Window window, Map<String, Map<String, SubsetSummary>> totals,
-                                         SubsetSummary empty) {
-        SubsetSummary sum = empty;
-        if (window == null) {
-            return sum;
-        }
+    /** {@code carried}, plus what every replica's agents reported for its subset since the window opened. */
+    private static SubsetSummary figures(SubsetSummary carried, Window window,
+                                         Map<String, Map<String, SubsetSummary>> totals) {
+        SubsetSummary sum = carried;
         for (Map.Entry<String, Map<String, SubsetSummary>> replica : totals.entrySet()) {
-            SubsetSummary now = replica.getValue().get(empty.key());
+            SubsetSummary now = replica.getValue().get(carried.key());
             if (now == null) {
                 continue;
             }
-            SubsetSummary then = window.baseline().getOrDefault(replica.getKey(), Map.of()).get(empty.key());
+            SubsetSummary then = window.baseline().getOrDefault(replica.getKey(), Map.of()).get(carried.key());
             sum = sum.plus(then == null ? now : now.minus(then));
         }
         return sum;
@@ -276,7 +327,8 @@ public final class Rollouts implements AutoCloseable {
                     r.config().from() + " > " + r.config().to(), s == null ? "starting" : s.phase().word(),
                     s == null ? "-" : (s.step() + 1) + "/" + r.config().steps().size(),
                     s == null ? "-" : s.weight(r.config()) + "%",
-                    v.leading() && s != null ? StepVerdict.judge(r.config(), r.to(), r.from()).figures() : "-"));
+                    v.leading() && s != null && s.phase() == RolloutState.Phase.PROGRESSING
+                            ? StepVerdict.judge(r.config(), r.to(), r.from()).figures() : "-"));
         });
         v.rollouts().forEach((service, r) -> {
             if (r.state() != null && !r.state().history().isEmpty()) {

@@ -21,6 +21,7 @@ import org.apache.zookeeper.data.Stat;
  * /jmesh/rollouts/state/&lt;service&gt;    persistent: the rollout's {@link RolloutState}; replaced only
  *                                     at the version read (compare-and-set), so two replicas
  *                                     can never both take a step
+ * /jmesh/rollouts/window/&lt;service&gt;   persistent: what the leader counted so far in the current step
  * /jmesh/rollouts/leader             ephemeral: the replica that advances rollouts
  * /jmesh/rollouts/totals/&lt;replica&gt;  ephemeral: that replica's sums of its agents' reports
  * </pre>
@@ -34,6 +35,7 @@ final class ZooKeeperRolloutStore implements RolloutStore {
     static final String ROOT = "/jmesh/rollouts";
     private static final String STATES = ROOT + "/state";
     private static final String LEADER = ROOT + "/leader";
+    private static final String WINDOWS = ROOT + "/window";
     private static final String TOTALS = ROOT + "/totals";
 
     private final String connect;
@@ -78,7 +80,7 @@ final class ZooKeeperRolloutStore implements RolloutStore {
         ZooKeeper client = zk;
         try {
             if (!pathsMade) {
-                for (String path : new String[] {"/jmesh", ROOT, STATES, TOTALS}) {
+                for (String path : new String[] {"/jmesh", ROOT, STATES, WINDOWS, TOTALS}) {
                     try {
                         client.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                     } catch (KeeperException.NodeExistsException there) {
@@ -138,6 +140,22 @@ final class ZooKeeperRolloutStore implements RolloutStore {
     }
 
     @Override
+    public void saveWindow(String service, String window) throws StoreException {
+        put(WINDOWS + "/" + service, window, CreateMode.PERSISTENT);
+    }
+
+    @Override
+    public String window(String service) throws StoreException {
+        return call(client -> {
+            try {
+                return new String(client.getData(WINDOWS + "/" + service, false, null), StandardCharsets.UTF_8);
+            } catch (KeeperException.NoNodeException none) {
+                return null;
+            }
+        });
+    }
+
+    @Override
     public boolean leading() {
         try {
             return call(client -> {
@@ -158,13 +176,17 @@ final class ZooKeeperRolloutStore implements RolloutStore {
 
     @Override
     public void publish(Map<String, SubsetSummary> totals) throws StoreException {
-        byte[] data = Totals.encode(totals).getBytes(StandardCharsets.UTF_8);
-        String path = TOTALS + "/" + replica;
+        put(TOTALS + "/" + replica, Totals.encode(totals), CreateMode.EPHEMERAL);
+    }
+
+    /** Writes {@code path}, whoever wrote it before, creating it the first time. */
+    private void put(String path, String text, CreateMode mode) throws StoreException {
+        byte[] data = text.getBytes(StandardCharsets.UTF_8);
         call(client -> {
             try {
                 client.setData(path, data, -1);
             } catch (KeeperException.NoNodeException first) {
-                client.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                client.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, mode);
             }
             return null;
         });

@@ -52,7 +52,7 @@ final class CheckCommand {
         }
         Map<String, NodeTuple> services = ConfigDirectory.merge(byFile, line -> err.println(line + " (warning)"));
         int[] refused = {0};
-        List<RolloutConfig> rollouts = ConfigDirectory.rollouts(rolloutsByFile, services, line -> {
+        List<RolloutConfig> rollouts = RolloutFit.accepted(rolloutsByFile, services, line -> {
             err.println(line);
             refused[0]++;
         });

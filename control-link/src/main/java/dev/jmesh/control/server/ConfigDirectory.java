@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,18 +22,15 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * The policy files of {@code --config DIR}: every {@code *.yaml} and {@code *.yml} directly in
  * it (names starting with '.' ignored, so editors' and atomic writers' temporary files are not
  * read half-written), read in name order. Each holds {@code services:} in the policy file's
  * schema, and together they are the services every agent gets; or {@code rollouts:}, the
- * rollouts of those services (see {@link #rollouts}).
+ * rollouts of those services (see {@link RolloutFit}).
  *
  * <p>Each file is checked with the agent's own parser ({@link PolicyFile}): a file with any error
  * is refused whole and its last good content is kept. Its errors and warnings are logged at
@@ -181,92 +177,9 @@ final class ConfigDirectory implements AutoCloseable {
         Map<String, NodeTuple> merged = merge(served, notice);
         Map<String, Node> services = new LinkedHashMap<>();
         merged.forEach((name, tuple) -> services.put(name, tuple.getValueNode()));
-        List<RolloutConfig> accepted = rollouts(rollouts, merged, notice);
+        List<RolloutConfig> accepted = RolloutFit.accepted(rollouts, merged, notice);
         lastNotices = notices;
         return new Contents(services, accepted);
-    }
-
-    /**
-     * The rollouts that fit the services, in file order. Each refused one is told to {@code
-     * refused} at its line and column: a service no file defines, a subset its service does not
-     * have, a second rollout of one service (the first stays).
-     */
-    static List<RolloutConfig> rollouts(Map<Path, List<RolloutConfig>> byFile, Map<String, NodeTuple> services,
-                                        Consumer<String> refused) {
-        List<RolloutConfig> accepted = new ArrayList<>();
-        Map<String, Path> declaredIn = new HashMap<>();
-        byFile.forEach((file, rollouts) -> rollouts.forEach(rollout -> {
-            String service = rollout.service();
-            Path first = declaredIn.get(service);
-            if (first != null) {
-                refused.accept(at(file, rollout.at().service()) + "a rollout of '" + service + "' is already declared in "
-                        + first.getFileName() + "; this one is refused");
-                return;
-            }
-            NodeTuple policy = services.get(service);
-            if (policy == null) {
-                refused.accept(at(file, rollout.at().service()) + "unknown service '" + service
-                        + "': no policy file of this directory defines it; the rollout is refused");
-                return;
-            }
-            Set<String> subsets = subsets(policy.getValueNode());
-            for (String subset : List.of(rollout.from(), rollout.to())) {
-                if (!subsets.contains(subset)) {
-                    refused.accept(at(file, subset.equals(rollout.from()) ? rollout.at().from() : rollout.at().to())
-                            + "unknown subset '" + subset + "' of service '" + service + "' (it has: "
-                            + (subsets.isEmpty() ? "none" : String.join(", ", subsets)) + "); the rollout is refused");
-                    return;
-                }
-            }
-            if (routeNames(policy.getValueNode()).contains(Snapshots.ROLLOUT_ROUTE)) {
-                refused.accept(at(file, rollout.at().service()) + "service '" + service + "' has a route named '"
-                        + Snapshots.ROLLOUT_ROUTE + "', the name the rollout's own route takes; the rollout is refused");
-                return;
-            }
-            declaredIn.put(service, file);
-            accepted.add(rollout);
-        }));
-        return accepted;
-    }
-
-    private static String at(Path file, RolloutConfig.Position position) {
-        return file + ":" + position.line() + ":" + position.column() + ": ";
-    }
-
-    /** The names of a service policy's {@code subsets}, in file order. */
-    private static Set<String> subsets(Node policy) {
-        Set<String> names = new LinkedHashSet<>();
-        if (value(policy, "subsets") instanceof MappingNode subsets) {
-            for (NodeTuple t : subsets.getValue()) {
-                if (t.getKeyNode() instanceof ScalarNode key) {
-                    names.add(key.getValue());
-                }
-            }
-        }
-        return names;
-    }
-
-    private static Set<String> routeNames(Node policy) {
-        Set<String> names = new HashSet<>();
-        if (value(policy, "routes") instanceof SequenceNode routes) {
-            for (Node route : routes.getValue()) {
-                if (value(route, "name") instanceof ScalarNode name) {
-                    names.add(name.getValue());
-                }
-            }
-        }
-        return names;
-    }
-
-    private static Node value(Node mapping, String key) {
-        if (mapping instanceof MappingNode m) {
-            for (NodeTuple t : m.getValue()) {
-                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
-                    return t.getValueNode();
-                }
-            }
-        }
-        return null;
     }
 
     /**

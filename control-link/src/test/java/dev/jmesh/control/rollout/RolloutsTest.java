@@ -28,7 +28,7 @@ class RolloutsTest {
     }
 
     @Test
-    void reportsSinceTheStepBeganAreJudgedAndARestartResumesAtTheSameStep() throws Exception {
+    void reportsSinceTheStepBeganAreJudgedAndARestartResumesAtTheSameStepWithItsCounts() throws Exception {
         Rollouts first = rollouts();
         first.tick();
         assertEquals(Map.of("orders", new Split("stable", "canary", 10)), pushed.get(pushed.size() - 1));
@@ -39,6 +39,10 @@ class RolloutsTest {
         assertEquals(Map.of("orders", new Split("stable", "canary", 50)), pushed.get(pushed.size() - 1));
         assertTrue(log.get(log.size() - 1).startsWith("rollout orders: advance: step 2 of 3: 50% to canary after 300 calls"),
                 log.toString());
+        // 60 calls into step 2, counted and saved by this replica; then it stops.
+        first.report(List.of(RolloutPolicyTest.calls("canary", 60, 0, 5)));
+        now.addAndGet(2_000);
+        first.tick();
         first.close();
 
         // A new replica on the same directory: step 2, as the state file says; nothing repeated.
@@ -47,6 +51,8 @@ class RolloutsTest {
         second.tick();
         assertEquals(Map.of("orders", new Split("stable", "canary", 50)), pushed.get(0));
         assertTrue(second.status().contains("progressing  2/3"), second.status());
+        assertTrue(second.status().contains("60 calls to canary, 0 failed"), "the step's counts carried over: "
+                + second.status());
         // 50 calls at step 2, 10 failing: rolled back on this tick, not at the step's end.
         second.report(List.of(RolloutPolicyTest.calls("canary", 0, 0, 5)));
         second.tick();
