@@ -35,6 +35,11 @@ final class Backend implements AutoCloseable {
     private volatile int failEvery;
 
     private Backend(String name) throws Exception {
+        this(name, null, null);
+    }
+
+    /** @param keyStore a PKCS#12 key store to serve TLS only with, or null for cleartext */
+    private Backend(String name, java.nio.file.Path keyStore, String password) throws Exception {
         this.name = name;
         // Stopping interrupts a handler still sleeping out its delay, instead of waiting for it:
         // a test that ends with a slow call in flight does not wait out the delay.
@@ -43,8 +48,16 @@ final class Backend implements AutoCloseable {
         this.server = new Server(threads);
         HttpConfiguration config = new HttpConfiguration();
         config.setSendServerVersion(false);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(config),
-                new HTTP2CServerConnectionFactory(config));
+        if (keyStore == null) {
+            this.connector = new ServerConnector(server, new HttpConnectionFactory(config),
+                    new HTTP2CServerConnectionFactory(config));
+        } else {
+            org.eclipse.jetty.util.ssl.SslContextFactory.Server tls = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+            tls.setKeyStorePath(keyStore.toString());
+            tls.setKeyStorePassword(password);
+            tls.setKeyStoreType("PKCS12");
+            this.connector = new ServerConnector(server, tls, new HttpConnectionFactory(config));
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -78,6 +91,11 @@ final class Backend implements AutoCloseable {
 
     static Backend start(String name) throws Exception {
         return new Backend(name);
+    }
+
+    /** A backend that speaks HTTP/1.1 over TLS only, with the key and chain of {@code keyStore} (PKCS#12). */
+    static Backend startTls(String name, java.nio.file.Path keyStore, String password) throws Exception {
+        return new Backend(name, keyStore, password);
     }
 
     String name() {

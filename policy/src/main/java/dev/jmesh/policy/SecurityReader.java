@@ -2,9 +2,12 @@ package dev.jmesh.policy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -17,6 +20,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * once the whole document is read.
  */
 final class SecurityReader {
+
+    private static final Pattern HOST_NAME =
+            Pattern.compile("(?=.{1,253}$)([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*");
 
     private final Problems problems;
     private final Nodes nodes;
@@ -73,7 +79,10 @@ final class SecurityReader {
 
     // ---- tls --------------------------------------------------------------------------------
 
-    /** A service's {@code tls:}: a policy for {@code mode: mutual}, null for {@code mode: disable} or on errors. */
+    /**
+     * A service's {@code tls:}: a policy for {@code mode: mutual} or {@code simple}, null for
+     * {@code mode: disable} or on errors.
+     */
     TlsPolicy tls(KeyTable.Entry entry, List<Node> needIdentity) {
         MappingNode mapping = nodes.mapping(entry.value());
         if (mapping == null) {
@@ -81,31 +90,60 @@ final class SecurityReader {
         }
         int errorsBefore = problems.errorCount();
         String[] mode = new String[1];
-        Node[] serverIdentityKey = new Node[1];
+        Map<String, Node> keys = new HashMap<>();
         String[] serverIdentity = new String[1];
+        String[] sni = new String[1];
+        Path[] ca = new Path[1];
         new KeyTable("tls")
                 .required("mode", e -> mode[0] = tlsMode(e.value()))
                 .optional("serverIdentity", e -> {
-                    serverIdentityKey[0] = e.key();
+                    keys.put("serverIdentity", e.key());
                     serverIdentity[0] = spiffeId(e.value());
+                })
+                .optional("sni", e -> {
+                    keys.put("sni", e.key());
+                    sni[0] = hostName(e.value());
+                })
+                .optional("caCertificates", e -> {
+                    keys.put("caCertificates", e.key());
+                    ca[0] = nodes.path(e.value());
                 })
                 .walk(mapping, entry.key(), problems);
         if ("mutual".equals(mode[0])) {
             needIdentity.add(entry.key());
+            if (!keys.containsKey("serverIdentity")) {
+                problems.error(entry.key(), "tls mode mutual needs serverIdentity (the SPIFFE ID the service's endpoints"
+                        + " present, e.g. spiffe://example.org/ns/default/sa/orders)");
+            }
         }
-        if ("mutual".equals(mode[0]) && serverIdentityKey[0] == null) {
-            problems.error(entry.key(), "tls mode mutual needs serverIdentity (the SPIFFE ID the service's endpoints"
-                    + " present, e.g. spiffe://example.org/ns/default/sa/orders)");
-        } else if ("disable".equals(mode[0]) && serverIdentityKey[0] != null) {
-            problems.error(serverIdentityKey[0], "serverIdentity is only used with tls mode mutual");
+        if (mode[0] != null) {
+            for (String key : List.of("serverIdentity", "sni", "caCertificates")) {
+                String needs = key.equals("serverIdentity") ? "mutual" : "simple";
+                if (keys.containsKey(key) && !mode[0].equals(needs)) {
+                    problems.error(keys.get(key), key + " is only used with tls mode " + needs);
+                }
+            }
         }
-        return problems.errorCount() == errorsBefore && "mutual".equals(mode[0]) ? new TlsPolicy(serverIdentity[0]) : null;
+        if (problems.errorCount() != errorsBefore || mode[0] == null || mode[0].equals("disable")) {
+            return null;
+        }
+        return mode[0].equals("mutual") ? TlsPolicy.mutual(serverIdentity[0]) : TlsPolicy.simple(sni[0], ca[0]);
     }
 
     private String tlsMode(Node node) {
         String text = nodes.string(node);
-        if (text != null && !text.equals("mutual") && !text.equals("disable")) {
-            problems.error(node, "unknown tls mode '" + text + "' (expected mutual or disable)");
+        if (text != null && !text.equals("mutual") && !text.equals("simple") && !text.equals("disable")) {
+            problems.error(node, "unknown tls mode '" + text + "' (expected mutual, simple or disable)");
+            return null;
+        }
+        return text;
+    }
+
+    /** A DNS name to send in SNI and verify the server's certificate against. */
+    private String hostName(Node node) {
+        String text = nodes.string(node);
+        if (text != null && !HOST_NAME.matcher(text).matches()) {
+            problems.error(node, "sni must be a DNS name such as api.example.com, got '" + text + "'");
             return null;
         }
         return text;
@@ -209,6 +247,13 @@ final class SecurityReader {
     }
 
     static String renderTls(TlsPolicy tls) {
-        return tls == null ? null : "{ mode: mutual, serverIdentity: \"" + tls.serverIdentity() + "\" }";
+        if (tls == null) {
+            return null;
+        }
+        if (tls.mode() == TlsPolicy.Mode.MUTUAL) {
+            return "{ mode: mutual, serverIdentity: \"" + tls.serverIdentity() + "\" }";
+        }
+        return "{ mode: simple" + (tls.sni() == null ? "" : ", sni: \"" + tls.sni() + "\"")
+                + (tls.caCertificates() == null ? "" : ", caCertificates: \"" + tls.caCertificates() + "\"") + " }";
     }
 }

@@ -48,7 +48,7 @@ class SecurityPolicyTest {
                 Path.of("/run/jmesh/key.pem"), Path.of("/run/jmesh/bundle.pem")), config.identity());
         assertEquals(new InboundConfig(8080, InboundConfig.Mtls.STRICT,
                 List.of("spiffe://example.org/ns/default/sa/frontend")), config.inbound());
-        assertEquals(new TlsPolicy("spiffe://example.org/ns/default/sa/orders"), config.services().get("orders").tls());
+        assertEquals(TlsPolicy.mutual("spiffe://example.org/ns/default/sa/orders"), config.services().get("orders").tls());
         assertNull(config.services().get("plain").tls());
         assertEquals(config, valid(PolicyYaml.render(config)), "the effective policy round-trips");
     }
@@ -72,12 +72,43 @@ class SecurityPolicyTest {
         singleError(withIdentity("services:", "  o:", "    endpoints: [ 10.0.1.5:80 ]", "    tls: { mode: mutual }"),
                 10, 5, "tls mode mutual needs serverIdentity");
         singleError(withIdentity("services:", "  o:", "    endpoints: [ 10.0.1.5:80 ]", "    tls: { mode: tls13 }"),
-                10, 18, "unknown tls mode 'tls13' (expected mutual or disable)");
+                10, 18, "unknown tls mode 'tls13' (expected mutual, simple or disable)");
         singleError(withIdentity("services:", "  o:", "    endpoints: [ 10.0.1.5:80 ]",
                 "    tls: { mode: mutual, serverIdentity: \"https://orders\" }"), 10, 42, "not a SPIFFE ID (must start with spiffe://): https://orders");
         singleError(withIdentity("services:", "  o:", "    endpoints: [ 10.0.1.5:80 ]",
                 "    tls: { mode: disable, serverIdentity: \"spiffe://example.org/x\" }"), 10, 27,
                 "serverIdentity is only used with tls mode mutual");
+    }
+
+    @Test
+    void simpleTlsNeedsNoIdentityAndRoundTrips() {
+        MeshConfig config = valid(lines(
+                "workload: shop",
+                "services:",
+                "  payments:",
+                "    endpoints: [ 203.0.113.7:443 ]",
+                "    tls: { mode: simple, sni: api.payments.example, caCertificates: /etc/ssl/payments-ca.pem }",
+                "  search:",
+                "    endpoints: [ search.example.com:443 ]",
+                "    tls: { mode: simple }"));
+        assertEquals(TlsPolicy.simple("api.payments.example", Path.of("/etc/ssl/payments-ca.pem")),
+                config.services().get("payments").tls());
+        assertEquals(TlsPolicy.simple(null, null), config.services().get("search").tls());
+        assertEquals(config, valid(PolicyYaml.render(config)), "the effective policy round-trips");
+    }
+
+    @Test
+    void simpleTlsMistakes() {
+        singleError(lines("workload: shop", "services:", "  o:", "    endpoints: [ 10.0.1.5:443 ]",
+                "    tls: { mode: simple, sni: \"not a name\" }"), 5, 31, "sni must be a DNS name such as api.example.com");
+        singleError(lines("workload: shop", "services:", "  o:", "    endpoints: [ 10.0.1.5:443 ]",
+                "    tls: { mode: simple, serverIdentity: \"spiffe://example.org/x\" }"), 5, 26,
+                "serverIdentity is only used with tls mode mutual");
+        singleError(withIdentity("services:", "  o:", "    endpoints: [ 10.0.1.5:443 ]",
+                "    tls: { mode: mutual, serverIdentity: \"spiffe://example.org/x\", sni: a.example }"), 10, 68,
+                "sni is only used with tls mode simple");
+        singleError(lines("workload: shop", "services:", "  o:", "    endpoints: [ 10.0.1.5:443 ]",
+                "    tls: { mode: disable, caCertificates: /ca.pem }"), 5, 27, "caCertificates is only used with tls mode simple");
     }
 
     @Test

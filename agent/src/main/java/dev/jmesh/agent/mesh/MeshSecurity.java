@@ -6,10 +6,12 @@ import dev.jmesh.agent.identity.IdentityFiles;
 import dev.jmesh.agent.identity.WorkloadIdentity;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
+import dev.jmesh.bootstrap.TlsOrigination;
 import dev.jmesh.policy.IdentityConfig;
 import dev.jmesh.policy.MeshConfig;
 import dev.jmesh.policy.ServiceConfig;
 import dev.jmesh.policy.SpiffeId;
+import dev.jmesh.policy.TlsPolicy;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -49,8 +51,13 @@ public record MeshSecurity(MeshTls tls, SpiffeId identity, String unavailable) {
     }
 
     /** The TLS a service's policy asks for, or {@code null} for plaintext. */
-    ServiceTls tlsFor(ServiceConfig service) {
-        return service.tls() == null ? null
-                : new ServiceTls(service.name(), SpiffeId.parse(service.tls().serverIdentity()), tls, unavailable);
+    TlsOrigination tlsFor(ServiceConfig service) {
+        TlsPolicy policy = service.tls();
+        if (policy == null) {
+            return null;
+        }
+        return policy.mode() == TlsPolicy.Mode.MUTUAL
+                ? new ServiceTls(service.name(), SpiffeId.parse(policy.serverIdentity()), tls, unavailable)
+                : new SimpleTls(service.name(), policy.sni(), policy.caCertificates());
     }
 }

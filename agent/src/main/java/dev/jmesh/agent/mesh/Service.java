@@ -11,9 +11,11 @@ import dev.jmesh.agent.time.MeshClock;
 import dev.jmesh.agent.traffic.RouteSelector;
 import dev.jmesh.agent.traffic.TokenBucket;
 import dev.jmesh.bootstrap.RequestHeaders;
+import dev.jmesh.bootstrap.TlsOrigination;
 import dev.jmesh.policy.Protocol;
 import dev.jmesh.policy.RouteConfig;
 import dev.jmesh.policy.ServiceConfig;
+import dev.jmesh.policy.TlsPolicy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -45,8 +47,8 @@ public final class Service implements AutoCloseable {
     private final boolean[] retriedStatus = new boolean[600];
     /** The service's name resolved without a resolver: its own unreachable address. */
     private final InetAddress address;
-    /** The mutual TLS the mesh adds to calls to this service, or null. */
-    private final ServiceTls tls;
+    /** The TLS the mesh adds to calls to this service, or null. */
+    private final TlsOrigination tls;
     /** How calls are secured, as their metrics say: null plaintext, else the server identity verified ("" for any). */
     private final String securedAs;
     /** Every endpoint: where a request no route takes goes. */
@@ -65,11 +67,12 @@ public final class Service implements AutoCloseable {
      * @param endpoints one per endpoint of {@code config}, in the same order
      * @param localZone this workload's zone, or null
      */
-    Service(ServiceConfig config, List<Endpoint> endpoints, ServiceMetrics metrics, ServiceTls tls, MeshClock clock,
+    Service(ServiceConfig config, List<Endpoint> endpoints, ServiceMetrics metrics, TlsOrigination tls, MeshClock clock,
             String localZone) {
         this.tls = tls;
-        this.securedAs = config.tls() == null ? null
-                : config.tls().serverIdentity() == null ? "" : config.tls().serverIdentity();
+        // Mutual TLS is the mesh's own security; simple TLS to a service outside it is not.
+        this.securedAs = config.tls() == null || config.tls().mode() != TlsPolicy.Mode.MUTUAL ? null
+                : config.tls().serverIdentity();
         this.clock = clock;
         this.failoverTimeout = new FailoverTimeout(clock.nanoTime());
         this.config = config;
@@ -128,7 +131,7 @@ public final class Service implements AutoCloseable {
         return config.protocol();
     }
 
-    ServiceTls tls() {
+    TlsOrigination tls() {
         return tls;
     }
 
