@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  *
  * <pre>
  * --mode full|smoke     defaults for everything below (full: 5 rounds of 4 s + 6 s, 1 and 16 threads;
- *                       smoke: 1 round of 0.5 s + 1 s, 1 thread, served cells: Jetty, 1 thread)
+ *                       smoke: 1 round of 0.5 s + 1 s, 1 thread, served cells: Jetty, 1 thread;
+ *                       one warm start-up run of each variant)
  * --out DIR             where the reports go
  * --work DIR            configs, logs and the pid list of the processes started (for the script's trap)
  * --agent-jar PATH      jmesh-agent.jar
@@ -93,7 +94,7 @@ public final class PerfE2E {
         servedServers = list(args.get("servers", smoke ? "jetty" : "jdk,jetty"));
         servedConcurrencies = list(args.get("served-concurrency", smoke ? "1" : "1,16")).stream()
                 .map(Integer::parseInt).toList();
-        startupRuns = args.getInt("startup-runs", smoke ? 2 : 9);
+        startupRuns = args.getInt("startup-runs", smoke ? 1 : 9);
         coldRuns = args.getInt("cold-runs", smoke ? 1 : 5);
         memoryRuns = args.getInt("memory-runs", smoke ? 1 : 3);
         processes = new Processes(work);
