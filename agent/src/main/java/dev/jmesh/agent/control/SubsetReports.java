@@ -4,7 +4,6 @@ import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.metrics.ResponseFlags;
 import dev.jmesh.control.protocol.Frames;
 import dev.jmesh.control.protocol.SubsetSummary;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -41,7 +40,6 @@ final class SubsetReports {
 
     private Map<String, SubsetSummary> totals() {
         Map<String, SubsetSummary> totals = new TreeMap<>();
-        Map<String, long[]> errors = new HashMap<>();
         metrics.visitSubsetSeries((service, subset, code, flags, bounds, counts) -> {
             if (flags == ResponseFlags.FI || flags == ResponseFlags.RL) {
                 return;

@@ -24,10 +24,7 @@ final class RolloutPolicy {
     /** The next state, or {@code state} itself when nothing changes. */
     static RolloutState next(RolloutConfig rollout, RolloutState state, SubsetSummary to, SubsetSummary from, long now) {
         if (state == null || !state.definition().equals(rollout.definition())) {
-            RolloutState fresh = new RolloutState(rollout.definition(), RolloutState.Phase.PROGRESSING, 0, now, List.of());
-            return fresh.next(RolloutState.Phase.PROGRESSING, 0, now, decision(now, 0, rollout.steps().get(0),
-                    RolloutState.Decision.Kind.START, "step 1 of " + rollout.steps().size() + ": "
-                            + rollout.steps().get(0) + "% to " + rollout.to()));
+            return start(rollout, now);
         }
         if (state.phase() != RolloutState.Phase.PROGRESSING) {
             return state;
@@ -55,6 +52,14 @@ final class RolloutPolicy {
         return state.next(RolloutState.Phase.PROGRESSING, step + 1, now, decision(now, step + 1, nextWeight,
                 RolloutState.Decision.Kind.ADVANCE, "step " + (step + 2) + " of " + rollout.steps().size() + ": "
                         + nextWeight + "% to " + rollout.to() + " after " + verdict.figures()));
+    }
+
+    /** The rollout at its first step, from now: when it is new, changed, or started again by an operator. */
+    static RolloutState start(RolloutConfig rollout, long now) {
+        RolloutState fresh = new RolloutState(rollout.definition(), RolloutState.Phase.PROGRESSING, 0, now, List.of());
+        return fresh.next(RolloutState.Phase.PROGRESSING, 0, now, decision(now, 0, rollout.steps().get(0),
+                RolloutState.Decision.Kind.START, "step 1 of " + rollout.steps().size() + ": "
+                        + rollout.steps().get(0) + "% to " + rollout.to()));
     }
 
     /** An operator's abort: to 0 % now, whatever the phase. */

@@ -299,7 +299,7 @@ public final class Rollouts implements AutoCloseable {
                 return new CommandResult(false, "the rollout of '" + service + "' is running, at step "
                         + (state.step() + 1) + "\n");
             }
-            next = RolloutPolicy.next(rollout, null, null, null, now);
+            next = RolloutPolicy.start(rollout, now);
         }
         if (!store.write(service, next, stored == null ? -1 : stored.version())) {
             return new CommandResult(false, "another replica changed the rollout of '" + service + "' meanwhile; try again\n");
