@@ -3,6 +3,7 @@ package dev.jmesh.agent;
 import dev.jmesh.agent.accesslog.AccessLog;
 import dev.jmesh.agent.admin.AdminServer;
 import dev.jmesh.agent.control.ControlLink;
+import dev.jmesh.agent.inbound.InboundCallers;
 import dev.jmesh.agent.inbound.InboundPorts;
 import dev.jmesh.agent.mesh.MeshRouter;
 import dev.jmesh.agent.mesh.MeshSecurity;
@@ -137,9 +138,11 @@ final class AgentStarter {
             metrics.logTo(AccessLog.open(config.telemetry().accessLog()));
         }
         MeshSecurity security = MeshSecurity.load(config, instrumentation);
-        InboundPorts inbound = InboundPorts.of(config, security, metrics.inbound());
+        InboundCallers callers = new InboundCallers();
+        Serving serving = new Serving(metrics, callers, MeshClock.SYSTEM, config.admin() == null ? 0 : config.admin().port());
+        InboundPorts inbound = InboundPorts.of(config, security, metrics.inbound(), callers, serving);
         MeshRouter router = new MeshRouter(RouteTable.initial(config, metrics, security, MeshClock.SYSTEM), inbound,
-                new Serving(metrics, inbound.callers(), MeshClock.SYSTEM, config.admin() == null ? 0 : config.admin().port()));
+                serving);
         metrics.configApplied(1);
         JdkHttpHooks.install(new JdkHttpCallDriver(definer.privateAccess()));
         JdkHttpServerHooks.install(new JdkServerExchanges());

@@ -1,5 +1,6 @@
 package dev.jmesh.benchmarks;
 
+import dev.jmesh.agent.inbound.InboundCallers;
 import dev.jmesh.agent.inbound.InboundPorts;
 import dev.jmesh.agent.mesh.MeshRouter;
 import dev.jmesh.agent.mesh.RouteTable;
@@ -59,7 +60,7 @@ public class ServedRequestBenchmark {
         MeshMetrics metrics = new MeshMetrics("bench");
         // Built from the model, not parsed: this jar leaves out the agent's relocated YAML parser.
         table = RouteTable.of(new MeshConfig("bench", null, Map.of()), metrics, MeshClock.SYSTEM);
-        Serving serving = new Serving(metrics, InboundPorts.NONE.callers(), MeshClock.SYSTEM, 0);
+        Serving serving = new Serving(metrics, new InboundCallers(), MeshClock.SYSTEM, 0);
         Mesh.install(new MeshRouter(table, InboundPorts.NONE, serving));
     }
 

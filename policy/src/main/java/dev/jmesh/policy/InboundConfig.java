@@ -11,8 +11,11 @@ import java.util.Objects;
  *              control link, and owned by the agent when {@code mtls} is not {@code disable}
  * @param mtls  what the port speaks, seen from the network
  * @param allow SPIFFE IDs of the callers let in over mTLS; empty = any workload of the trust domain
+ * @param authorization the port's L7 authorization policies, in the order written; empty = none
+ * @param jwt   the token issuers the port validates; empty = tokens are not looked at
  */
-public record InboundConfig(int port, Mtls mtls, List<String> allow) {
+public record InboundConfig(int port, Mtls mtls, List<String> allow, List<AuthorizationPolicy> authorization,
+                            List<JwtRule> jwt) {
 
     /** Seen from the network: plaintext as the application serves it, both, or mutual TLS only. */
     public enum Mtls {
@@ -26,10 +29,12 @@ public record InboundConfig(int port, Mtls mtls, List<String> allow) {
     public InboundConfig {
         Objects.requireNonNull(mtls, "mtls");
         allow = List.copyOf(allow);
+        authorization = List.copyOf(authorization);
+        jwt = List.copyOf(jwt);
     }
 
     /** A port without mTLS, for registration only. */
     public InboundConfig(int port) {
-        this(port, Mtls.DISABLE, List.of());
+        this(port, Mtls.DISABLE, List.of(), List.of(), List.of());
     }
 }

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
@@ -174,8 +175,11 @@ final class SecurityReader {
         Integer[] port = new Integer[1];
         InboundConfig.Mtls[] mtls = {InboundConfig.Mtls.DISABLE};
         Node[] mtlsKey = new Node[1];
-        Node[] allowKey = new Node[1];
+        List<ScalarNode> portKeys = new ArrayList<>(); // keys that need the agent's own port
         List<String> allow = new ArrayList<>();
+        List<AuthorizationPolicy> authorization = new ArrayList<>();
+        List<JwtRule> jwt = new ArrayList<>();
+        AuthorizationReader layer7 = new AuthorizationReader(problems, nodes);
         new KeyTable("inbound")
                 .required("port", e -> port[0] = nodes.integer(e.value(), "port", 1, 65535))
                 .optional("mtls", e -> {
@@ -183,19 +187,31 @@ final class SecurityReader {
                     mtls[0] = mtls(e.value());
                 })
                 .optional("allow", e -> {
-                    allowKey[0] = e.key();
+                    portKeys.add(e.key());
                     List<String> ids = allow(e.value());
                     if (ids != null) {
                         allow.addAll(ids);
                     }
                 })
+                .optional("authorization", e -> {
+                    portKeys.add(e.key());
+                    authorization.addAll(layer7.policies(e.value()));
+                })
+                .optional("jwt", e -> {
+                    portKeys.add(e.key());
+                    jwt.addAll(layer7.jwtRules(e.value()));
+                })
                 .walk(mapping, entry.key(), problems);
         if (mtls[0] != null && mtls[0] != InboundConfig.Mtls.DISABLE) {
             needIdentity.add(mtlsKey[0]);
-        } else if (allowKey[0] != null && mtls[0] != null) { // (a bad mode was reported already)
-            problems.error(allowKey[0], "allow is only used with mtls permissive or strict");
+        } else if (mtls[0] != null) { // (a bad mode was reported already)
+            // with mtls disable the application's port is its own: no agent stands in front of it
+            for (ScalarNode key : portKeys) {
+                problems.error(key, key.getValue() + " is only used with mtls permissive or strict");
+            }
         }
-        return problems.errorCount() == errorsBefore ? new InboundConfig(port[0], mtls[0], allow) : null;
+        return problems.errorCount() == errorsBefore
+                ? new InboundConfig(port[0], mtls[0], allow, authorization, jwt) : null;
     }
 
     private InboundConfig.Mtls mtls(Node node) {
@@ -236,6 +252,12 @@ final class SecurityReader {
         if (!inbound.allow().isEmpty()) {
             out.append(", allow: [ ").append(inbound.allow().stream().map(id -> '"' + id + '"')
                     .collect(Collectors.joining(", "))).append(" ]");
+        }
+        if (!inbound.authorization().isEmpty()) {
+            out.append(", authorization: ").append(AuthorizationReader.render(inbound.authorization()));
+        }
+        if (!inbound.jwt().isEmpty()) {
+            out.append(", jwt: ").append(AuthorizationReader.renderJwt(inbound.jwt()));
         }
         return out.append(" }").toString();
     }

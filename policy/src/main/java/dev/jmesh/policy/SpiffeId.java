@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public record SpiffeId(String trustDomain, String path) {
 
-    private static final String SCHEME = "spiffe://";
+    public static final String SCHEME = "spiffe://";
     /** SPIFFE-ID spec 2.1: lowercase letters, digits, '.', '-' and '_'. */
     private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]+");
     /** SPIFFE-ID spec 2.2: letters, digits, '.', '-' and '_'; never '.' or '..' alone. */

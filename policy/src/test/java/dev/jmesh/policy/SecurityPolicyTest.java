@@ -47,7 +47,7 @@ class SecurityPolicyTest {
         assertEquals(new IdentityConfig("example.org", "default", Path.of("/run/jmesh/cert.pem"),
                 Path.of("/run/jmesh/key.pem"), Path.of("/run/jmesh/bundle.pem")), config.identity());
         assertEquals(new InboundConfig(8080, InboundConfig.Mtls.STRICT,
-                List.of("spiffe://example.org/ns/default/sa/frontend")), config.inbound());
+                List.of("spiffe://example.org/ns/default/sa/frontend"), List.of(), List.of()), config.inbound());
         assertEquals(TlsPolicy.mutual("spiffe://example.org/ns/default/sa/orders"), config.services().get("orders").tls());
         assertNull(config.services().get("plain").tls());
         assertEquals(config, valid(PolicyYaml.render(config)), "the effective policy round-trips");

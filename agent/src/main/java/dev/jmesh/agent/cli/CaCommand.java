@@ -11,10 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,7 +44,7 @@ final class CaCommand {
         }
         Arguments arguments;
         try {
-            arguments = Arguments.parse(args, 1);
+            arguments = Arguments.parse(args, 1, "ca", USAGE);
         } catch (IllegalArgumentException e) {
             err.println("jmesh ca: " + e.getMessage());
             err.println(USAGE);
@@ -97,7 +93,7 @@ final class CaCommand {
         Path directory = Path.of(arguments.positional.get(0));
         String workload = arguments.positional.get(1);
         String namespace = arguments.option("--namespace", DEFAULT_NAMESPACE);
-        int days = arguments.intOption("--days", DEFAULT_DAYS);
+        int days = (int) arguments.intOption("--days", DEFAULT_DAYS, "days");
         Path outDirectory = Path.of(arguments.option("--out",
                 directory.resolve(namespace).resolve(workload).toString()));
 
@@ -115,56 +111,5 @@ final class CaCommand {
         out.println("wrote " + files.key() + " (private key, PKCS#8, owner-only)");
         out.println("wrote " + files.trustBundle() + " (trust bundle: CA)");
         return Main.OK;
-    }
-
-    /** Positional arguments and {@code --name value} options, in any order. */
-    private static final class Arguments {
-        final List<String> positional = new ArrayList<>();
-        final Map<String, String> options = new HashMap<>();
-
-        static Arguments parse(String[] args, int from) {
-            Arguments arguments = new Arguments();
-            for (int i = from; i < args.length; i++) {
-                if (args[i].startsWith("--")) {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException(args[i] + " needs a value");
-                    }
-                    if (arguments.options.put(args[i], args[++i]) != null) {
-                        throw new IllegalArgumentException(args[i - 1] + " given twice");
-                    }
-                } else {
-                    arguments.positional.add(args[i]);
-                }
-            }
-            return arguments;
-        }
-
-        boolean check(int positionalCount, Set<String> known, PrintStream err) {
-            for (String option : options.keySet()) {
-                if (!known.contains(option)) {
-                    err.println("jmesh ca: unknown option " + option);
-                    err.println(USAGE);
-                    return false;
-                }
-            }
-            if (positional.size() != positionalCount) {
-                err.println(USAGE);
-                return false;
-            }
-            return true;
-        }
-
-        String option(String name, String fallback) {
-            return options.getOrDefault(name, fallback);
-        }
-
-        int intOption(String name, int fallback) {
-            String value = options.get(name);
-            try {
-                return value == null ? fallback : Integer.parseInt(value);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a whole number of days, not '" + value + "'");
-            }
-        }
     }
 }

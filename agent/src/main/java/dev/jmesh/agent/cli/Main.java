@@ -32,6 +32,8 @@ public final class Main {
                 return StatusCommand.run(rest, out, err);
             case "ca":
                 return CaCommand.run(rest, out, err);
+            case "jwt":
+                return JwtCommand.run(rest, out, err);
             case "version":
             case "--version":
                 out.println("jmesh " + Version.get());
@@ -56,6 +58,8 @@ public final class Main {
         out.println("  status [ADMIN_PORT]        services, endpoints, health and latency of a running agent");
         out.println("  ca init DIR                a certificate authority for a trust domain ('ca' for options)");
         out.println("  ca issue DIR WORKLOAD      a workload certificate, key and trust bundle from it");
+        out.println("  jwt keys DIR               a token signing key and its key set ('jwt' for options)");
+        out.println("  jwt sign KEY --iss ISSUER  a token signed with it, to try inbound.jwt and authorization");
         out.println("  version                    print the agent version");
         out.println();
         out.println("as an agent: java -javaagent:jmesh-agent.jar=config=mesh.yaml -jar app.jar");

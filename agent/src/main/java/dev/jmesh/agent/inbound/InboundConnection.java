@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -27,6 +28,8 @@ final class InboundConnection implements Runnable {
     private static final int TLS_HANDSHAKE = 0x16;
     /** Bound on a caller's first byte and handshake: a silent connection does not hold a thread. */
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    /** How long the application may take to end its side once the port answered a request itself. */
+    private static final long ANSWER_WAIT_MILLIS = 1_000;
 
     private final Socket accepted;
     private final InboundPort port;
@@ -93,12 +96,14 @@ final class InboundConnection implements Runnable {
         }
         X509Certificate peer = (X509Certificate) tls.getSession().getPeerCertificates()[0];
         String peerIdentity = policy.identityOf(peer);
-        join(tls, InputStream.nullInputStream(), ClientCertHeader.value(policy.localIdentity(), hash(peer), peerIdentity),
-                peerIdentity);
+        join(tls, InputStream.nullInputStream(),
+                InboundRequests.clientCert(policy.localIdentity(), hash(peer), peerIdentity), peerIdentity);
     }
 
     /**
-     * Connects to the application and copies both ways until both sides are done.
+     * Connects to the application and copies both ways until both sides are done. A request the
+     * port answers itself is answered once the application has sent all it had for the requests
+     * before it (its side ends when it sees the port's end), and the connection is closed.
      *
      * @param prefix bytes already read from the caller
      */
@@ -115,22 +120,41 @@ final class InboundConnection implements Runnable {
             return;
         }
         ByteCount bytes = port.opened(principal, app.getLocalPort());
+        AtomicReference<LocalReply> answer = new AtomicReference<>();
         Thread back = port.start("jmesh-inbound-out", () -> {
             try {
                 Pipes.copy(ByteCount.counting(app.getInputStream(), bytes::sent), caller.getOutputStream());
             } catch (IOException e) {
                 // one side went away: the other copy ends too once both are closed
             } finally {
+                reply(caller, answer.get());
                 close(caller);
                 close(app);
             }
         });
+        InboundPolicy policy = port.policy();
+        RequestGate gate = new RequestGate(clientCert, policy.authorizer(), policy.tokens(),
+                principal.equals(InboundEvents.PLAINTEXT) ? null : principal);
         try {
             InputStream fromCaller = new BufferedInputStream(ByteCount.counting(
                     new SequenceInputStream(prefix, caller.getInputStream()), bytes::received), 16 * 1024);
-            new ClientCertHeader(fromCaller, app.getOutputStream(), clientCert).copy();
+            InboundRequests.Answered answered = new InboundRequests(fromCaller, app.getOutputStream(), gate).copy();
+            if (answered != null) {
+                answer.set(answered.reply());
+                port.answered(answered, principal);
+            }
             app.shutdownOutput(); // the caller finished sending; the answer may still come
+            if (answered != null) {
+                // HTTP/1.1 callers wait for each answer before the next request: the application
+                // owes nothing more, whether or not it closes a half-closed connection itself
+                back.join(ANSWER_WAIT_MILLIS);
+                close(app);
+            }
             back.join();
+        } catch (InboundRequests.NotHttp e) {
+            port.refused("connection from " + caller.getRemoteSocketAddress() + ": " + e.getMessage());
+            close(caller);
+            close(app);
         } catch (IOException e) {
             close(caller);
             close(app);
@@ -140,6 +164,18 @@ final class InboundConnection implements Runnable {
             close(app);
         } finally {
             port.closed(principal, app.getLocalPort());
+        }
+    }
+
+    private static void reply(Socket caller, LocalReply reply) {
+        if (reply == null || caller.isClosed()) {
+            return;
+        }
+        try {
+            caller.getOutputStream().write(reply.bytes());
+            caller.getOutputStream().flush();
+        } catch (IOException e) {
+            // the caller is gone
         }
     }
 

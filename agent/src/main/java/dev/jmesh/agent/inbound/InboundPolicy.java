@@ -1,5 +1,7 @@
 package dev.jmesh.agent.inbound;
 
+import dev.jmesh.agent.authz.Authorizer;
+import dev.jmesh.agent.jwt.TokenValidator;
 import dev.jmesh.policy.SpiffeId;
 import java.security.cert.X509Certificate;
 import java.util.function.Supplier;
@@ -17,9 +19,11 @@ import javax.net.ssl.SSLParameters;
  *                          callers are refused (fail closed)
  * @param unavailableReason why {@code tls} is null
  * @param localIdentity     this workload's SPIFFE ID, the {@code By=} of the caller header
+ * @param authorizer        the port's authorization policies
+ * @param tokens            the port's token rules
  */
 public record InboundPolicy(boolean acceptsPlaintext, Supplier<SSLContext> tls, String unavailableReason,
-                            String localIdentity) {
+                            String localIdentity, Authorizer authorizer, TokenValidator tokens) {
 
     /**
      * The application behind the port is reached as it is, so only HTTP/1.1 is agreed over

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The network side of the application's listening port: the agent accepts there, applies the
@@ -16,20 +17,25 @@ public final class InboundPort implements AutoCloseable {
 
     private static final long ACCEPT_BACKOFF_MILLIS = 100;
     private static final long ACCEPT_LOG_INTERVAL_NANOS = 10_000_000_000L;
+    /** Requests answered by the port itself that are logged; all of them are counted. */
+    private static final int ANSWERS_LOGGED = 10;
 
     private final InetSocketAddress appAddress;
     private final ServerSocket listener;
     private final InboundEvents events;
     private final InboundPolicy policy;
     private final InboundCallers callers;
+    private final InboundAnswers answers;
+    private final AtomicInteger answersLogged = new AtomicInteger();
 
     private InboundPort(ServerSocket listener, InetSocketAddress appAddress, InboundPolicy policy, InboundEvents events,
-                        InboundCallers callers) {
+                        InboundCallers callers, InboundAnswers answers) {
         this.listener = listener;
         this.appAddress = appAddress;
         this.policy = policy;
         this.events = events;
         this.callers = callers;
+        this.answers = answers;
     }
 
     /**
@@ -38,11 +44,12 @@ public final class InboundPort implements AutoCloseable {
      * @throws IOException when the public address cannot be bound
      */
     public static InboundPort open(InetSocketAddress publicAddress, InetSocketAddress appAddress, InboundPolicy policy,
-                                   InboundEvents events, InboundCallers callers) throws IOException {
+                                   InboundEvents events, InboundCallers callers, InboundAnswers answers)
+            throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(publicAddress, 128);
-        InboundPort port = new InboundPort(listener, appAddress, policy, events, callers);
+        InboundPort port = new InboundPort(listener, appAddress, policy, events, callers, answers);
         port.start("jmesh-inbound-" + listener.getLocalPort(), port::acceptLoop);
         return port;
     }
@@ -104,6 +111,21 @@ public final class InboundPort implements AutoCloseable {
 
     void refused(String why) {
         events.refused(why);
+    }
+
+    /** @param principal the caller's SPIFFE ID, or {@link InboundEvents#PLAINTEXT} */
+    void answered(InboundRequests.Answered answered, String principal) {
+        RequestHead request = answered.request();
+        LocalReply reply = answered.reply();
+        String caller = principal.equals(InboundEvents.PLAINTEXT) ? null : principal;
+        answers.answered(request.method, request.target, request.version, request.header("host"),
+                request.header(dev.jmesh.bootstrap.ServedRequest.PEER_HEADER), caller, reply.status(), reply.rbac());
+        int logged = answersLogged.getAndIncrement();
+        if (logged < ANSWERS_LOGGED) {
+            AgentLog.line("inbound port " + port() + ": " + reply.status() + (reply.rbac() ? " RBAC" : "") + " for "
+                    + request.method + " " + request.target + " from " + (caller == null ? "a plaintext caller" : caller)
+                    + ": " + reply.why() + (logged == ANSWERS_LOGGED - 1 ? " (further answers are counted, not logged)" : ""));
+        }
     }
 
     @Override

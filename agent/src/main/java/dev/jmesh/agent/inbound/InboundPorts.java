@@ -1,6 +1,9 @@
 package dev.jmesh.agent.inbound;
 
 import dev.jmesh.agent.AgentLog;
+import dev.jmesh.agent.authz.Authorizer;
+import dev.jmesh.agent.jwt.TokenValidator;
+import dev.jmesh.agent.time.MeshClock;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.mesh.MeshSecurity;
 import dev.jmesh.policy.InboundConfig;
@@ -25,7 +28,7 @@ import javax.net.ssl.SSLContext;
 public final class InboundPorts {
 
     /** No inbound policy: every bind happens as asked. */
-    public static final InboundPorts NONE = new InboundPorts(0, () -> null, null);
+    public static final InboundPorts NONE = new InboundPorts(0, () -> null, null, new InboundCallers(), InboundAnswers.NONE);
 
     /** Set while the agent binds its own listener, whose bind must not be moved. */
     private static final ThreadLocal<Boolean> OWN_BIND = new ThreadLocal<>();
@@ -33,7 +36,8 @@ public final class InboundPorts {
     private final int port;
     private final Supplier<InboundPolicy> policySource;
     private final InboundEvents events;
-    private final InboundCallers callers = new InboundCallers();
+    private final InboundCallers callers;
+    private final InboundAnswers answers;
     private InboundPolicy policy; // made at the application's bind, not in premain: it builds a TLS context
     private InboundPort open;
     /** Set at JVM exit: the port is not opened again. */
@@ -41,13 +45,19 @@ public final class InboundPorts {
     /** Moved binds not yet reported bound: each loopback address handed out, to the address it replaced. */
     private final Map<InetSocketAddress, InetSocketAddress> moved = new IdentityHashMap<>();
 
-    /** The inbound port of a policy, or {@link #NONE} when it has none with mTLS. */
-    public static InboundPorts of(MeshConfig config, MeshSecurity security, InboundEvents events) {
+    /**
+     * The inbound port of a policy, or {@link #NONE} when it has none with mTLS.
+     *
+     * @param callers where the port says who is behind the connections it joins to the application
+     * @param answers where the requests the port answers itself are counted
+     */
+    public static InboundPorts of(MeshConfig config, MeshSecurity security, InboundEvents events, InboundCallers callers,
+                                  InboundAnswers answers) {
         InboundConfig inbound = config.inbound();
         if (inbound == null || inbound.mtls() == InboundConfig.Mtls.DISABLE) {
             return NONE;
         }
-        return new InboundPorts(inbound.port(), () -> policy(inbound, security), events);
+        return new InboundPorts(inbound.port(), () -> policy(inbound, security), events, callers, answers);
     }
 
     private static InboundPolicy policy(InboundConfig inbound, MeshSecurity security) {
@@ -63,7 +73,9 @@ public final class InboundPorts {
             }
         }
         String local = security.identity() == null ? "unknown" : security.identity().toString();
-        return new InboundPolicy(inbound.mtls() == InboundConfig.Mtls.PERMISSIVE, tls, unavailable, local);
+        return new InboundPolicy(inbound.mtls() == InboundConfig.Mtls.PERMISSIVE, tls, unavailable, local,
+                Authorizer.of(inbound.authorization()), TokenValidator.of(inbound.jwt(), MeshClock.SYSTEM,
+                        () -> System.currentTimeMillis() / 1000));
     }
 
     private static SSLContext serverContext(MeshTls tls, Set<SpiffeId> allow) {
@@ -75,15 +87,13 @@ public final class InboundPorts {
     }
 
     /** @param port the application's port the agent owns; 0 = none */
-    private InboundPorts(int port, Supplier<InboundPolicy> policy, InboundEvents events) {
+    private InboundPorts(int port, Supplier<InboundPolicy> policy, InboundEvents events, InboundCallers callers,
+                         InboundAnswers answers) {
         this.port = port;
         this.policySource = policy;
         this.events = events;
-    }
-
-    /** Who is behind the connections this port joined to the application. */
-    public InboundCallers callers() {
-        return callers;
+        this.callers = callers;
+        this.answers = answers;
     }
 
     /** Where the application binds instead of {@code requested}, or {@code null} for as asked. */
@@ -116,9 +126,11 @@ public final class InboundPorts {
             if (policy == null) {
                 policy = policySource.get();
             }
-            open = InboundPort.open(requested, app, policy, events, callers);
+            open = InboundPort.open(requested, app, policy, events, callers, answers);
             AgentLog.line("inbound port " + port + " (" + (policy.acceptsPlaintext() ? "mtls: permissive" : "mtls: strict")
                     + ") in front of the application's " + app
+                    + (policy.authorizer().isEmpty() ? "" : "; authorization: " + policy.authorizer())
+                    + (policy.tokens().isEmpty() ? "" : "; tokens: " + policy.tokens())
                     + (policy.tls() == null ? "; mTLS callers refused: " + policy.unavailableReason() : ""));
         } catch (IOException e) {
             AgentLog.line("inbound port " + port + " could not be opened, the application is reachable only on "

@@ -29,7 +29,9 @@ public enum ResponseFlags {
     /** The request was delayed by fault injection, then sent. */
     DI("DI"),
     /** Over the local rate limit: answered 429 by the mesh, no backend saw it. */
-    RL("RL");
+    RL("RL"),
+    /** Refused by an authorization policy: answered 403 by the inbound port, the application never saw it. */
+    RBAC("RBAC");
 
     private final String label;
 

@@ -1,7 +1,10 @@
 package dev.jmesh.agent.serving;
 
 import dev.jmesh.agent.accesslog.AccessLog;
+import dev.jmesh.agent.accesslog.AccessLogEntry;
+import dev.jmesh.agent.inbound.InboundAnswers;
 import dev.jmesh.agent.inbound.InboundCallers;
+import dev.jmesh.agent.metrics.ResponseFlags;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.agent.metrics.PeerMetadata;
 import dev.jmesh.agent.time.MeshClock;
@@ -14,7 +17,7 @@ import java.net.InetSocketAddress;
  * caller says of itself, from its {@code x-jmesh-peer} header. Only a caller that sent that
  * header (a mesh agent) is told this workload's metadata in return.
  */
-public final class Serving {
+public final class Serving implements InboundAnswers {
 
     private final MeshMetrics metrics;
     private final InboundCallers callers;
@@ -43,6 +46,19 @@ public final class Serving {
                 : new ServedExchange.Log(accessLog, method, path, protocol, authority, caller(principal, peerHeader));
         return new ServedExchange(metrics.served().requests(principal, peerHeader), clock,
                 peerHeader == null ? null : answerHeader, log);
+    }
+
+    /** A request the inbound port answered itself (401, 403, 400): counted as served, as Envoy counts its local replies. */
+    @Override
+    public void answered(String method, String path, String protocol, String authority, String peerHeader,
+                         String principal, int status, boolean rbac) {
+        ResponseFlags flags = rbac ? ResponseFlags.RBAC : ResponseFlags.NONE;
+        metrics.served().requests(principal, peerHeader).record(status, flags, 0, 0, 0);
+        AccessLog accessLog = metrics.accessLog();
+        if (accessLog != null) {
+            accessLog.log(new AccessLogEntry(System.currentTimeMillis(), false, method, path, protocol, status,
+                    flags.label(), 0, 0, 0, authority, null, caller(principal, peerHeader)));
+        }
     }
 
     /** The caller as the access log names it: its proven identity, else what it says it is. */
