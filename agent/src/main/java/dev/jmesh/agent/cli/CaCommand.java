@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,36 +39,7 @@ final class CaCommand {
     private CaCommand() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            err.println(USAGE);
-            return Main.USAGE;
-        }
-        Arguments arguments;
-        try {
-            arguments = Arguments.parse(args, 1, "ca", USAGE);
-        } catch (IllegalArgumentException e) {
-            err.println("jmesh ca: " + e.getMessage());
-            err.println(USAGE);
-            return Main.USAGE;
-        }
-        try {
-            switch (args[0]) {
-                case "init":
-                    return init(arguments, out, err);
-                case "issue":
-                    return issue(arguments, out, err);
-                default:
-                    err.println("jmesh ca: unknown subcommand '" + args[0] + "'");
-                    err.println(USAGE);
-                    return Main.USAGE;
-            }
-        } catch (IllegalArgumentException e) {
-            err.println("jmesh ca: " + e.getMessage());
-            return Main.USAGE;
-        } catch (IdentityException | IOException e) {
-            err.println("jmesh ca: " + e.getMessage());
-            return Main.FAILED;
-        }
+        return Subcommands.run("ca", USAGE, Map.of("init", CaCommand::init, "issue", CaCommand::issue), args, out, err);
     }
 
     private static int init(Arguments arguments, PrintStream out, PrintStream err) throws IOException {

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,28 +37,7 @@ final class JwtCommand {
     private JwtCommand() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            err.println(USAGE);
-            return Main.USAGE;
-        }
-        try {
-            Arguments arguments = Arguments.parse(args, 1, "jwt", USAGE);
-            return switch (args[0]) {
-                case "keys" -> keys(arguments, out, err);
-                case "sign" -> sign(arguments, out, err);
-                default -> {
-                    err.println("jmesh jwt: unknown subcommand '" + args[0] + "'");
-                    err.println(USAGE);
-                    yield Main.USAGE;
-                }
-            };
-        } catch (IllegalArgumentException e) {
-            err.println("jmesh jwt: " + e.getMessage());
-            return Main.USAGE;
-        } catch (IdentityException | IOException | GeneralSecurityException e) {
-            err.println("jmesh jwt: " + e.getMessage());
-            return Main.FAILED;
-        }
+        return Subcommands.run("jwt", USAGE, Map.of("keys", JwtCommand::keys, "sign", JwtCommand::sign), args, out, err);
     }
 
     private static int keys(Arguments arguments, PrintStream out, PrintStream err)
