@@ -82,9 +82,10 @@ final class AgentStarter {
     }
 
     /** Fail open: without a link, the file's policy routes on. */
-    private static ControlLink startControlLink(MeshConfig config, MeshRouter router, MeshMetrics metrics) {
+    private static ControlLink startControlLink(MeshConfig config, MeshRouter router, MeshMetrics metrics,
+                                                MeshSecurity security) {
         try {
-            return ControlLink.start(config, router, metrics);
+            return ControlLink.start(config, router, metrics, security);
         } catch (RuntimeException | LinkageError e) {
             AgentLog.line("control link not started: " + e + "; the policy file routes on");
             return null;
@@ -151,7 +152,7 @@ final class AgentStarter {
         Mesh.install(router);
         Instrumenter.install(instrumentation, instrumentations(config), definer, weaveCache(options));
         String source = "from " + options.configPath();
-        ControlLink link = config.control() == null ? null : startControlLink(config, router, metrics);
+        ControlLink link = config.control() == null ? null : startControlLink(config, router, metrics, security);
         GracefulShutdown.register(router, link, config.drainTime());
         if (config.admin() != null) {
             startAdmin(config, router, metrics, link == null ? () -> config : link::effective,

@@ -1,8 +1,9 @@
 package dev.jmesh.benchmarks;
 
-import dev.jmesh.agent.identity.IdentityException;
+import dev.jmesh.pki.IdentityException;
+import dev.jmesh.agent.identity.IdentityMaterial;
 import dev.jmesh.agent.identity.WorkloadIdentity;
-import dev.jmesh.agent.identity.ca.CertificateAuthority;
+import dev.jmesh.pki.CertificateAuthority;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
 import dev.jmesh.policy.SpiffeId;
@@ -61,8 +62,8 @@ public class MutualTlsBenchmark {
                 : TlsProvider.conscrypt(MutualTlsBenchmark.class.getClassLoader(), null)
                         .orElseThrow(() -> new IllegalStateException("Conscrypt does not load here"));
         CertificateAuthority ca = CertificateAuthority.create("example.org", Duration.ofDays(1));
-        WorkloadIdentity frontend = WorkloadIdentity.fixed(ca.issue("default", "frontend", Duration.ofHours(1)).material());
-        WorkloadIdentity orders = WorkloadIdentity.fixed(ca.issue("default", "orders", Duration.ofHours(1)).material());
+        WorkloadIdentity frontend = WorkloadIdentity.fixed(IdentityMaterial.of(ca.issue("default", "frontend", Duration.ofHours(1))));
+        WorkloadIdentity orders = WorkloadIdentity.fixed(IdentityMaterial.of(ca.issue("default", "orders", Duration.ofHours(1))));
         client = new MeshTls(frontend, tls).clientContext(SpiffeId.workload("example.org", "default", "orders"));
         server = new MeshTls(orders, tls).serverContext(Set.of(SpiffeId.workload("example.org", "default", "frontend")));
     }

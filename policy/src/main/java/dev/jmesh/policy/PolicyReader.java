@@ -85,8 +85,13 @@ final class PolicyReader {
         if (draft.identityKey == null) {
             for (Node key : needIdentity) {
                 problems.error(key, "'" + ((ScalarNode) key).getValue() + "' needs this workload's identity: add an"
-                        + " identity: section (trustDomain, certificate, key, trustBundle)");
+                        + " identity: section (trustDomain, and certificate, key, trustBundle or a control plane that issues it)");
             }
+        }
+        if (draft.identity != null && draft.identity.issuedByControlPlane()
+                && (draft.control == null || draft.control.tokenFile() == null)) {
+            problems.error(draft.identityKey, "an identity without certificate, key and trustBundle is issued by the"
+                    + " control plane: add control: with servers and tokenFile (the workload's bootstrap token)");
         }
         if (!draft.workloadGiven) {
             // The link subscribes and registers under the workload's name: it must have one.

@@ -47,10 +47,15 @@ final class SecurityReader {
         new KeyTable("identity")
                 .required("trustDomain", e -> trustDomain[0] = trustDomain(e.value()))
                 .optional("namespace", e -> namespace[0] = namespace(e.value()))
-                .required("certificate", e -> files[0] = nodes.path(e.value()))
-                .required("key", e -> files[1] = nodes.path(e.value()))
-                .required("trustBundle", e -> files[2] = nodes.path(e.value()))
+                .optional("certificate", e -> files[0] = nodes.path(e.value()))
+                .optional("key", e -> files[1] = nodes.path(e.value()))
+                .optional("trustBundle", e -> files[2] = nodes.path(e.value()))
                 .walk(mapping, entry.key(), problems);
+        int given = (files[0] == null ? 0 : 1) + (files[1] == null ? 0 : 1) + (files[2] == null ? 0 : 1);
+        if (given == 1 || given == 2) {
+            problems.error(entry.key(), "identity: certificate, key and trustBundle go together; leave all three out"
+                    + " for a certificate issued by the control plane");
+        }
         return problems.errorCount() == errorsBefore
                 ? new IdentityConfig(trustDomain[0], namespace[0], files[0], files[1], files[2]) : null;
     }
@@ -263,9 +268,9 @@ final class SecurityReader {
     }
 
     static String renderIdentity(IdentityConfig identity) {
-        return "{ trustDomain: \"" + identity.trustDomain() + "\", namespace: \"" + identity.namespace()
-                + "\", certificate: \"" + identity.certificate() + "\", key: \"" + identity.key()
-                + "\", trustBundle: \"" + identity.trustBundle() + "\" }";
+        return "{ trustDomain: \"" + identity.trustDomain() + "\", namespace: \"" + identity.namespace() + "\""
+                + (identity.issuedByControlPlane() ? "" : ", certificate: \"" + identity.certificate() + "\", key: \""
+                        + identity.key() + "\", trustBundle: \"" + identity.trustBundle() + "\"") + " }";
     }
 
     static String renderTls(TlsPolicy tls) {

@@ -63,8 +63,8 @@ class SecurityPolicyTest {
                 "    endpoints: [ 10.0.1.5:8080 ]",
                 "    tls: { mode: mutual, serverIdentity: \"spiffe://example.org/ns/default/sa/orders\" }"));
         assertPositions(result.errors(), "2:24", "6:5");
-        assertEquals("'tls' needs this workload's identity: add an identity: section (trustDomain, certificate, key,"
-                + " trustBundle)", result.errors().get(1).message());
+        assertEquals("'tls' needs this workload's identity: add an identity: section (trustDomain, and certificate, key,"
+                + " trustBundle or a control plane that issues it)", result.errors().get(1).message());
     }
 
     @Test
@@ -124,6 +124,18 @@ class SecurityPolicyTest {
         singleError(lines("identity: { trustDomain: example.org, certificate: c, key: k, trustBundle: b }"), 1, 1,
                 "identity needs 'workload'");
         singleError(lines("workload: shop", "identity: { trustDomain: example.org, certificate: c, key: k }"), 2, 1,
-                "missing required key 'trustBundle' in identity");
+                "certificate, key and trustBundle go together; leave all three out for a certificate issued by the"
+                        + " control plane");
+        singleError(lines("workload: shop", "identity: { trustDomain: example.org }", "control: { servers: [ \"10.0.0.2:15010\" ] }"),
+                2, 1, "an identity without certificate, key and trustBundle is issued by the control plane: add control:"
+                        + " with servers and tokenFile");
+    }
+
+    @Test
+    void anIdentityTheControlPlaneIssues() {
+        MeshConfig config = valid(lines("workload: shop", "identity: { trustDomain: example.org, namespace: shop }",
+                "control: { servers: [ \"10.0.0.2:15010\" ], tokenFile: /run/jmesh/token }"));
+        assertEquals(IdentityConfig.issued("example.org", "shop"), config.identity());
+        assertEquals(config, valid(PolicyYaml.render(config)), "the effective policy round-trips");
     }
 }

@@ -1,9 +1,9 @@
 package dev.jmesh.agent.cli;
 
-import dev.jmesh.agent.identity.IdentityException;
-import dev.jmesh.agent.identity.IdentityFiles;
-import dev.jmesh.agent.identity.ca.CertificateAuthority;
-import dev.jmesh.agent.identity.ca.IssuedIdentity;
+import dev.jmesh.pki.IdentityException;
+import dev.jmesh.pki.IdentityFiles;
+import dev.jmesh.pki.CertificateAuthority;
+import dev.jmesh.pki.IssuedIdentity;
 import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
 import java.io.PrintStream;

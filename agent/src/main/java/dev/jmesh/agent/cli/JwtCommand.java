@@ -1,8 +1,8 @@
 package dev.jmesh.agent.cli;
 
-import dev.jmesh.agent.identity.IdentityException;
-import dev.jmesh.agent.identity.Pem;
-import dev.jmesh.agent.io.SecureFiles;
+import dev.jmesh.pki.IdentityException;
+import dev.jmesh.pki.Pem;
+import dev.jmesh.pki.SecureFiles;
 import dev.jmesh.agent.jwt.SigningKey;
 import dev.jmesh.agent.jwt.TokenClaims;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.jmesh.agent.cli;
 
-import dev.jmesh.agent.identity.IdentityException;
+import dev.jmesh.pki.IdentityException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.security.GeneralSecurityException;

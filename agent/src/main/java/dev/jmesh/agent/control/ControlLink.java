@@ -6,6 +6,9 @@ import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.control.client.ControlLinkClient;
 import dev.jmesh.control.client.LinkOptions;
+import dev.jmesh.agent.identity.CertificateRenewal;
+import dev.jmesh.agent.mesh.MeshSecurity;
+import dev.jmesh.policy.InboundConfig;
 import dev.jmesh.policy.ConfigParser;
 import dev.jmesh.policy.ConfigProblem;
 import dev.jmesh.policy.ControlConfig;
@@ -33,14 +36,16 @@ public final class ControlLink implements ControlLinkClient.Listener {
     private final MeshMetrics metrics;
     private final SnapshotCache cache;
     private final SubsetReports reports;
+    private final CertificateRenewal renewal;
     private volatile MeshConfig effective;
     private volatile String lastNack;
     private volatile ControlLinkClient client;
     private volatile String cachedFrom;
 
-    private ControlLink(MeshConfig local, MeshRouter router, MeshMetrics metrics) {
+    private ControlLink(MeshConfig local, MeshRouter router, MeshMetrics metrics, CertificateRenewal renewal) {
         ControlConfig control = local.control();
         this.local = local;
+        this.renewal = renewal;
         this.router = router;
         this.metrics = metrics;
         this.effective = local;
@@ -51,9 +56,12 @@ public final class ControlLink implements ControlLinkClient.Listener {
     /**
      * Applies the cached snapshot if there is one (a local file read; the link itself is not
      * waited for), then starts the link on its own daemon thread.
+     *
+     * @param security this workload's identity: its certificate, when the control plane issues
+     *                 it, and the SPIFFE ID its inbound port proves, registered with the port
      */
-    public static ControlLink start(MeshConfig local, MeshRouter router, MeshMetrics metrics) {
-        ControlLink link = new ControlLink(local, router, metrics);
+    public static ControlLink start(MeshConfig local, MeshRouter router, MeshMetrics metrics, MeshSecurity security) {
+        ControlLink link = new ControlLink(local, router, metrics, security.renewal());
         metrics.linkConnected(false);
         String version = link.applyCache();
         ControlConfig control = local.control();
@@ -71,9 +79,12 @@ public final class ControlLink implements ControlLinkClient.Listener {
         // The endpoint registered for the inbound port carries this workload's version and zone,
         // so that subsets (and rollouts) can select it.
         String appVersion = local.telemetry().version();
+        // A port that speaks mTLS says as whom, so callers are pushed mTLS to it (Istio's auto mTLS).
+        boolean mutualTlsPort = local.inbound() != null && local.inbound().mtls() != InboundConfig.Mtls.DISABLE
+                && security.identity() != null;
         LinkOptions options = LinkOptions.defaults(control.servers(), local.workload(), token, inbound, AgentLog::line)
                 .withEndpoint(appVersion == null ? Map.of() : Map.of("version", appVersion),
-                        local.zone() == null ? "" : local.zone());
+                        local.zone() == null ? "" : local.zone(), mutualTlsPort ? security.identity().toString() : "");
         link.client = new ControlLinkClient(options, link, version).start();
         return link;
     }
@@ -146,6 +157,21 @@ public final class ControlLink implements ControlLinkClient.Listener {
     @Override
     public void linkChanged(boolean connected, String server, String detail) {
         metrics.linkConnected(connected);
+        if (!connected && renewal != null) {
+            renewal.linkLost();
+        }
+    }
+
+    @Override
+    public String certificateRequest() {
+        return renewal == null ? null : renewal.request();
+    }
+
+    @Override
+    public void certificates(boolean ok, int chain, String text) {
+        if (renewal != null) {
+            renewal.answer(ok, chain, text);
+        }
     }
 
     /** The policy in effect: the local file with the pushed services laid over it. */
@@ -153,12 +179,12 @@ public final class ControlLink implements ControlLinkClient.Listener {
         return effective;
     }
 
-    /** Link state and snapshot, for {@code /config}: a few lines. */
     /** Says GOODBYE (the control plane deregisters this workload at once) and stops the link. */
     public void close() {
         client.close();
     }
 
+    /** Link state and snapshot, for {@code /config}: a few lines. */
     public String describe() {
         ControlLinkClient c = client;
         StringBuilder out = new StringBuilder("control: ");

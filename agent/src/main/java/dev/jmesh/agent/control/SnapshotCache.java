@@ -1,6 +1,6 @@
 package dev.jmesh.agent.control;
 
-import dev.jmesh.agent.io.SecureFiles;
+import dev.jmesh.pki.SecureFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,9 @@
 package dev.jmesh.agent.identity;
 
+import dev.jmesh.pki.Pem;
+import dev.jmesh.pki.IdentityException;
+import dev.jmesh.pki.IssuedIdentity;
+import dev.jmesh.pki.IdentityFiles;
 import dev.jmesh.policy.SpiffeId;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -41,6 +45,11 @@ public final class IdentityMaterial {
      * Checks and combines material: a non-empty chain whose leaf carries one workload SPIFFE ID,
      * a key that signs what the leaf's public key verifies, a non-empty trust bundle.
      */
+    /** A certificate just issued, checked as the files it would be written to are. */
+    public static IdentityMaterial of(IssuedIdentity issued) throws IdentityException {
+        return of(issued.chain(), issued.key(), issued.trustBundle());
+    }
+
     public static IdentityMaterial of(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> trustBundle)
             throws IdentityException {
         if (chain.isEmpty()) {

@@ -71,6 +71,9 @@ final class RotatingKeyManager extends X509ExtendedKeyManager {
 
     private String aliasFor(String... keyTypes) {
         WorkloadIdentity.State state = identity.state();
+        if (state.current() == null) {
+            return null; // not issued yet: nothing to present
+        }
         String algorithm = state.current().key().getAlgorithm();
         for (String keyType : keyTypes) {
             // "EC", or TLS 1.2's "EC_EC"/"EC_RSA" (key type, then the issuer's signature type).

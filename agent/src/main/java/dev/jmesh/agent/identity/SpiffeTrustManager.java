@@ -96,7 +96,8 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
     /** The CAs a server names in its certificate request: the current trust bundle. */
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return identity.current().trustBundle().toArray(new X509Certificate[0]);
+        IdentityMaterial material = identity.current();
+        return material == null ? new X509Certificate[0] : material.trustBundle().toArray(new X509Certificate[0]);
     }
 
     private void verify(X509Certificate[] chain, boolean peerIsServer) throws CertificateException {
@@ -109,6 +110,10 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
             throw new CertificateException("jmesh: the " + role + " sent no certificate");
         }
         IdentityMaterial material = identity.current();
+        if (material == null) {
+            throw new CertificateException("jmesh: this workload's certificate is not issued yet: no trust bundle to"
+                    + " verify the " + role + " against");
+        }
         X509Certificate leaf = chain[0];
         Optional<SpiffeId> id = SpiffeId.fromCertificate(leaf);
         String who = id.map(SpiffeId::toString).orElse(leaf.getSubjectX500Principal().getName());

@@ -1,5 +1,8 @@
 package dev.jmesh.agent.identity;
 
+import dev.jmesh.pki.Pem;
+import dev.jmesh.pki.IdentityException;
+import dev.jmesh.pki.IdentityFiles;
 import dev.jmesh.agent.AgentLog;
 import dev.jmesh.policy.SpiffeId;
 import java.nio.charset.StandardCharsets;
@@ -83,14 +86,23 @@ public final class WorkloadIdentity implements AutoCloseable {
         return new WorkloadIdentity(null, material, null);
     }
 
-    /** The material in use now. */
+    /**
+     * An identity the control plane is to issue: until {@link #offer} brings its first
+     * certificate, handshakes fail (nothing to present, nothing to verify peers against).
+     */
+    public static WorkloadIdentity pending() {
+        return new WorkloadIdentity(null, null, null);
+    }
+
+    /** The material in use now; null while an issued identity waits for its first certificate. */
     public IdentityMaterial current() {
         return state.current();
     }
 
-    /** This workload's SPIFFE ID, from the current certificate. */
+    /** This workload's SPIFFE ID, from the current certificate (null while none is issued). */
     public SpiffeId spiffeId() {
-        return state.current().spiffeId();
+        IdentityMaterial current = state.current();
+        return current == null ? null : current.spiffeId();
     }
 
     /** Always presents the current certificate; one instance for every SSLContext. */
@@ -127,35 +139,67 @@ public final class WorkloadIdentity implements AutoCloseable {
         }
         lastSeen = digest;
         try {
-            IdentityMaterial next = IdentityMaterial.parse(files, contents.certificate, contents.key, contents.bundle);
-            String problem = ownChainProblem(next);
-            if (problem != null) {
-                // Taking it would fail every handshake; the material in use may still be good.
-                throw new IdentityException(files.certificate() + ": " + problem);
-            }
-            lastRefusal = null;
-            State old = state;
-            state = new State(old.generation() + 1, next, old.current());
-            AgentLog.line("identity: now " + next.spiffeId() + ", certificate serial "
-                    + next.certificate().getSerialNumber().toString(16) + ", valid until "
-                    + next.certificate().getNotAfter().toInstant());
-            for (Runnable listener : rotationListeners) {
-                try {
-                    listener.run();
-                } catch (RuntimeException e) {
-                    AgentLog.line("identity: a rotation listener failed: " + e);
-                }
-            }
+            take(IdentityMaterial.parse(files, contents.certificate, contents.key, contents.bundle), files.certificate());
             return true;
         } catch (IdentityException e) {
             return refuse(e);
         }
     }
 
+    /**
+     * Material issued over the control link: taken under the same checks as files (the key is
+     * the certificate's, it is valid now, it chains to its bundle), else refused and logged.
+     */
+    public synchronized boolean offer(IdentityMaterial next) {
+        try {
+            take(next, "issued certificate");
+            return true;
+        } catch (IdentityException e) {
+            return refuse(e);
+        }
+    }
+
+    /** The material in use with a new trust bundle (the CA's roots changed); refused if its own chain would not verify. */
+    public synchronized boolean offerBundle(List<X509Certificate> bundle) {
+        IdentityMaterial current = state.current();
+        if (current == null) {
+            return false; // the first certificate brings its bundle
+        }
+        try {
+            take(IdentityMaterial.of(current.chain(), current.key(), bundle), "new trust bundle");
+            return true;
+        } catch (IdentityException e) {
+            return refuse(e);
+        }
+    }
+
+    /** Takes {@code next} if peers would accept its own chain; tells the listeners. */
+    private void take(IdentityMaterial next, Object source) throws IdentityException {
+        String problem = ownChainProblem(next);
+        if (problem != null) {
+            // Taking it would fail every handshake; the material in use may still be good.
+            throw new IdentityException(source + ": " + problem);
+        }
+        lastRefusal = null;
+        State old = state;
+        state = new State(old.generation() + 1, next, old.current());
+        AgentLog.line("identity: now " + next.spiffeId() + ", certificate serial "
+                + next.certificate().getSerialNumber().toString(16) + ", valid until "
+                + next.certificate().getNotAfter().toInstant() + ", " + next.trustBundle().size() + " root(s)");
+        for (Runnable listener : rotationListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                AgentLog.line("identity: a rotation listener failed: " + e);
+            }
+        }
+    }
+
     private boolean refuse(IdentityException e) {
         if (!e.getMessage().equals(lastRefusal)) {
             lastRefusal = e.getMessage();
-            AgentLog.line("identity: keeping " + current().spiffeId() + "; new files refused: " + e.getMessage());
+            AgentLog.line("identity: keeping " + (current() == null ? "none" : current().spiffeId()) + "; refused: "
+                    + e.getMessage());
         }
         return false;
     }

@@ -1,8 +1,9 @@
 package dev.jmesh.agent.mesh;
 
 import dev.jmesh.agent.AgentLog;
-import dev.jmesh.agent.identity.IdentityException;
-import dev.jmesh.agent.identity.IdentityFiles;
+import dev.jmesh.pki.IdentityException;
+import dev.jmesh.pki.IdentityFiles;
+import dev.jmesh.agent.identity.CertificateRenewal;
 import dev.jmesh.agent.identity.WorkloadIdentity;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
@@ -21,11 +22,12 @@ import java.lang.instrument.Instrumentation;
  * @param tls         the contexts built on the identity, or {@code null}
  * @param identity    this workload's SPIFFE ID as its certificate says, or {@code null}
  * @param unavailable why {@code tls} is null
+ * @param renewal     what keeps the certificate when the control plane issues it, else null
  */
-public record MeshSecurity(MeshTls tls, SpiffeId identity, String unavailable) {
+public record MeshSecurity(MeshTls tls, SpiffeId identity, String unavailable, CertificateRenewal renewal) {
 
     /** A policy without {@code identity:}. */
-    public static final MeshSecurity NONE = new MeshSecurity(null, null, "the policy has no identity: section");
+    public static final MeshSecurity NONE = new MeshSecurity(null, null, "the policy has no identity: section", null);
 
     /** Loads the policy's identity, watching its files for rotation; never throws. */
     public static MeshSecurity load(MeshConfig config, Instrumentation instrumentation) {
@@ -33,20 +35,27 @@ public record MeshSecurity(MeshTls tls, SpiffeId identity, String unavailable) {
         if (identity == null) {
             return NONE;
         }
+        SpiffeId expected = SpiffeId.workload(identity.trustDomain(), identity.namespace(), config.workload());
+        if (identity.issuedByControlPlane()) {
+            // Fails closed until the first certificate is in: handshakes have nothing to present.
+            WorkloadIdentity pending = WorkloadIdentity.pending();
+            TlsProvider provider = TlsProvider.choose(ClassLoader.getSystemClassLoader(), null, instrumentation);
+            return new MeshSecurity(new MeshTls(pending, provider), expected, null,
+                    new CertificateRenewal(pending, expected, System::currentTimeMillis));
+        }
         try {
             WorkloadIdentity workload = WorkloadIdentity.watch(
                     new IdentityFiles(identity.certificate(), identity.key(), identity.trustBundle()));
-            SpiffeId expected = SpiffeId.workload(identity.trustDomain(), identity.namespace(), config.workload());
             if (!expected.equals(workload.spiffeId())) {
                 AgentLog.line("identity: the certificate names " + workload.spiffeId() + ", the policy says " + expected
                         + "; peers see the certificate's");
             }
             TlsProvider provider = TlsProvider.choose(ClassLoader.getSystemClassLoader(), null, instrumentation);
-            return new MeshSecurity(new MeshTls(workload, provider), workload.spiffeId(), null);
+            return new MeshSecurity(new MeshTls(workload, provider), workload.spiffeId(), null, null);
         } catch (IdentityException | RuntimeException e) {
             String reason = "identity files not usable: " + e.getMessage();
             AgentLog.line(reason + "; mutual TLS connections are refused until the agent restarts with them");
-            return new MeshSecurity(null, null, reason);
+            return new MeshSecurity(null, null, reason, null);
         }
     }
 

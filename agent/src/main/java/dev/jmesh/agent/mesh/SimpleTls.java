@@ -1,7 +1,7 @@
 package dev.jmesh.agent.mesh;
 
-import dev.jmesh.agent.identity.IdentityException;
-import dev.jmesh.agent.identity.Pem;
+import dev.jmesh.pki.IdentityException;
+import dev.jmesh.pki.Pem;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

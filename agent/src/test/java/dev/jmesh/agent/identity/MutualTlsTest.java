@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.agent.identity.ca.CertificateAuthority;
+import dev.jmesh.pki.CertificateAuthority;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
 import dev.jmesh.policy.SpiffeId;

@@ -1,11 +1,15 @@
 package dev.jmesh.agent.identity;
 
+import dev.jmesh.pki.CertificateAuthority;
+import dev.jmesh.pki.IdentityException;
+import dev.jmesh.pki.IdentityFiles;
+import dev.jmesh.pki.IssuedIdentity;
+import dev.jmesh.pki.Pem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.agent.identity.ca.CertificateAuthority;
-import dev.jmesh.agent.identity.ca.IssuedIdentity;
 import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
 import java.io.UncheckedIOException;

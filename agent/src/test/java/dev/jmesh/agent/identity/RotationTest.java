@@ -1,12 +1,14 @@
 package dev.jmesh.agent.identity;
 
+import dev.jmesh.pki.Pem;
+import dev.jmesh.pki.IdentityFiles;
 import static dev.jmesh.agent.identity.TestPki.id;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.agent.identity.ca.CertificateAuthority;
-import dev.jmesh.agent.identity.ca.IssuedIdentity;
+import dev.jmesh.pki.CertificateAuthority;
+import dev.jmesh.pki.IssuedIdentity;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
 import java.nio.file.Files;

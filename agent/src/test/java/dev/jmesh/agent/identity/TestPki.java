@@ -1,7 +1,8 @@
 package dev.jmesh.agent.identity;
 
-import dev.jmesh.agent.identity.ca.CertificateAuthority;
-import dev.jmesh.agent.identity.ca.IssuedIdentity;
+import dev.jmesh.pki.IdentityException;
+import dev.jmesh.pki.CertificateAuthority;
+import dev.jmesh.pki.IssuedIdentity;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
 import dev.jmesh.policy.SpiffeId;
@@ -60,7 +61,7 @@ public final class TestPki {
 
     private static WorkloadIdentity fixed(IssuedIdentity issued) {
         try {
-            return WorkloadIdentity.fixed(issued.material());
+            return WorkloadIdentity.fixed(IdentityMaterial.of(issued));
         } catch (IdentityException e) {
             throw new IllegalStateException(e);
         }

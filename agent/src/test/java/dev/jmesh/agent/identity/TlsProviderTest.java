@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.agent.identity.ca.CertificateAuthority;
+import dev.jmesh.pki.CertificateAuthority;
 import dev.jmesh.agent.identity.tls.TlsProvider;
 import java.nio.file.Path;
 import java.security.Security;

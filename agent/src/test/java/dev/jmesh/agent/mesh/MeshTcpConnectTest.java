@@ -251,7 +251,7 @@ class MeshTcpConnectTest {
                   orders:
                     endpoints: [ 10.0.1.1:8080, 10.0.1.2:8080 ]
                     tls: { mode: mutual, serverIdentity: "spiffe://example.org/ns/default/sa/orders" }
-                """, "test").orThrow(), new MeshMetrics(null), new MeshSecurity(null, null, "its files are not loaded in this test"), clock);
+                """, "test").orThrow(), new MeshMetrics(null), new MeshSecurity(null, null, "its files are not loaded in this test", null), clock);
         tables.add(table);
         MeshRouter router = new MeshRouter(table);
         InetSocketAddress second = new InetSocketAddress("10.0.1.2", 8080);

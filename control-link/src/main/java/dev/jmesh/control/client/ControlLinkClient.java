@@ -46,6 +46,17 @@ public final class ControlLinkClient implements AutoCloseable {
 
         /** The link connected to {@code server} ({@code connected}), or lost it ({@code detail} says why). */
         default void linkChanged(boolean connected, String server, String detail) {}
+
+        /**
+         * The certificate request (PEM) to send now, or null: none is due. Asked once the server
+         * welcomed the link, and at every wake of the link's thread after that.
+         */
+        default String certificateRequest() {
+            return null;
+        }
+
+        /** The server's CERTIFICATES: an answer to a request, or a new trust bundle ({@code chain} 0). */
+        default void certificates(boolean ok, int chain, String text) {}
     }
 
     private final LinkOptions options;
@@ -151,7 +162,7 @@ public final class ControlLinkClient implements AutoCloseable {
             token = "";
         }
         send(new Message.Hello(options.workload(), token == null ? "" : token, version, options.inboundPort(),
-                options.labels(), options.zone()));
+                options.labels(), options.zone(), options.identity()));
 
         InputStream in = s.getInputStream();
         FrameDecoder decoder = new FrameDecoder();
@@ -180,6 +191,9 @@ public final class ControlLinkClient implements AutoCloseable {
                 if (welcomed && reportNanos > 0 && now - lastReport >= reportNanos) {
                     report();
                     lastReport = now;
+                }
+                if (welcomed) {
+                    requestCertificate();
                 }
                 if (n > 0) {
                     lastRead = now;
@@ -216,6 +230,7 @@ public final class ControlLinkClient implements AutoCloseable {
                         : options.pingInterval().toMillis()));
                 options.log().accept("control: connected to " + target);
                 safely(() -> listener.linkChanged(true, target, null));
+                requestCertificate();
                 continue;
             }
             if (message instanceof Message.Snapshot snapshot) {
@@ -231,6 +246,8 @@ public final class ControlLinkClient implements AutoCloseable {
                 } else {
                     send(new Message.Nack(snapshot.version(), clip(error)));
                 }
+            } else if (message instanceof Message.Certificates certificates) {
+                safely(() -> listener.certificates(certificates.ok(), certificates.chain(), certificates.text()));
             } else if (message instanceof Message.Ping) {
                 send(new Message.Pong());
             } else if (message instanceof Message.Error error) {
@@ -253,6 +270,20 @@ public final class ControlLinkClient implements AutoCloseable {
         }
         if (summaries != null && !summaries.isEmpty()) {
             send(new Message.Report(summaries));
+        }
+    }
+
+    /** Sends the listener's certificate request, if one is due. */
+    private void requestCertificate() throws IOException {
+        String pem;
+        try {
+            pem = listener.certificateRequest();
+        } catch (RuntimeException | LinkageError e) {
+            options.log().accept("control: cannot make a certificate request: " + e);
+            return;
+        }
+        if (pem != null) {
+            send(new Message.Csr(pem));
         }
     }
 

@@ -22,11 +22,12 @@ import java.util.function.Supplier;
  * @param log            where the link's few lines go
  * @param labels         the labels the registered endpoint carries (e.g. {@code version}), for subsets
  * @param zone           the registered endpoint's zone, "" for none
+ * @param identity       the SPIFFE ID the inbound port proves over mutual TLS, "" when it speaks plaintext
  */
 public record LinkOptions(List<String> servers, String workload, Supplier<String> token, int inboundPort,
                           Duration pingInterval, Duration deadAfter, Duration connectTimeout,
                           Duration backoffBase, Duration backoffMax, Consumer<String> log, Map<String, String> labels,
-                          String zone) {
+                          String zone, String identity) {
 
     public LinkOptions {
         servers = List.copyOf(servers);
@@ -38,18 +39,19 @@ public record LinkOptions(List<String> servers, String workload, Supplier<String
         Objects.requireNonNull(log, "log");
         labels = Map.copyOf(labels);
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(identity, "identity");
     }
 
     /** Defaults: PING after 5 s of silence, dead after 15 s, connect within 2 s, backoff 100 ms .. 5 s. */
     public static LinkOptions defaults(List<String> servers, String workload, Supplier<String> token, int inboundPort,
                                        Consumer<String> log) {
         return new LinkOptions(servers, workload, token, inboundPort, Duration.ofSeconds(5), Duration.ofSeconds(15),
-                Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(5), log, Map.of(), "");
+                Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(5), log, Map.of(), "", "");
     }
 
-    /** These options, the registered endpoint carrying {@code labels} and {@code zone}. */
-    public LinkOptions withEndpoint(Map<String, String> labels, String zone) {
+    /** These options, the registered endpoint carrying {@code labels}, {@code zone} and {@code identity}. */
+    public LinkOptions withEndpoint(Map<String, String> labels, String zone, String identity) {
         return new LinkOptions(servers, workload, token, inboundPort, pingInterval, deadAfter, connectTimeout,
-                backoffBase, backoffMax, log, labels, zone);
+                backoffBase, backoffMax, log, labels, zone, identity);
     }
 }

@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * byte 0    'J' (0x4A)
- * byte 1    message type (1 HELLO .. 12 REPLY)
+ * byte 1    message type (1 HELLO .. 14 CERTIFICATES)
  * byte 2-5  body length, unsigned big-endian, at most the type's limit ({@link #MAX_BODY} for
- *           SNAPSHOT, NACK, ERROR and REPLY, {@link #MAX_REPORT_BODY} for REPORT,
+ *           SNAPSHOT, NACK, ERROR and REPLY, {@link #MAX_REPORT_BODY} for REPORT and CERTIFICATES,
  *           {@link #MAX_SMALL_BODY} for the others)
  * body      UTF-8: zero or more "key=value\n" header lines, one "\n", then the payload
  * </pre>
@@ -54,6 +54,8 @@ public final class Frames {
     static final byte REPORT = 10;
     static final byte COMMAND = 11;
     static final byte REPLY = 12;
+    static final byte CSR = 13;
+    static final byte CERTIFICATES = 14;
 
     private static final int MAX_HEADER_LINES = 8;
     private static final int MAX_VALUE = 4096;
@@ -68,6 +70,8 @@ public final class Frames {
     private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
     private static final Pattern LABEL_VALUE = LABEL_NAME;
     private static final Pattern MILLIS = Pattern.compile("0|[1-9][0-9]{0,8}");
+    /** A workload's SPIFFE ID as the mesh writes them: a trust domain and a path. */
+    private static final Pattern SPIFFE_ID = Pattern.compile("spiffe://[a-z0-9.-]{1,255}(/[A-Za-z0-9._-]+)+");
 
     private Frames() {}
 
@@ -92,6 +96,9 @@ public final class Frames {
             }
             if (!h.zone().isEmpty()) {
                 header(body, "zone", h.zone());
+            }
+            if (!h.identity().isEmpty()) {
+                header(body, "identity", h.identity());
             }
         } else if (message instanceof Message.Welcome w) {
             type = WELCOME;
@@ -126,6 +133,14 @@ public final class Frames {
             type = REPLY;
             header(body, "ok", Boolean.toString(r.ok()));
             payload = r.text();
+        } else if (message instanceof Message.Csr c) {
+            type = CSR;
+            payload = c.pem();
+        } else if (message instanceof Message.Certificates c) {
+            type = CERTIFICATES;
+            header(body, "ok", Boolean.toString(c.ok()));
+            header(body, "chain", Integer.toString(c.chain()));
+            payload = c.text();
         } else {
             type = ERROR;
             payload = ((Message.Error) message).reason();
@@ -157,7 +172,7 @@ public final class Frames {
             throw new ProtocolException("not a jmesh control frame (first byte 0x"
                     + Integer.toHexString(magic & 0xff) + ")");
         }
-        if (type < HELLO || type > REPLY) {
+        if (type < HELLO || type > CERTIFICATES) {
             throw new ProtocolException("unknown message type " + (type & 0xff));
         }
         if (length < 0 || length > maxBody(type)) {
@@ -169,7 +184,7 @@ public final class Frames {
 
     static int maxBody(byte type) {
         return type == SNAPSHOT || type == NACK || type == ERROR || type == REPLY ? MAX_BODY
-                : type == REPORT ? MAX_REPORT_BODY : MAX_SMALL_BODY;
+                : type == REPORT || type == CERTIFICATES ? MAX_REPORT_BODY : MAX_SMALL_BODY;
     }
 
     /** Decodes the body of a frame whose header was checked. */
@@ -211,7 +226,7 @@ public final class Frames {
         return switch (type) {
             case HELLO -> {
                 expect(headers, payload, "HELLO", Set.of("protocol", "workload"),
-                        Set.of("token", "version", "inbound", "labels", "zone"), false);
+                        Set.of("token", "version", "inbound", "labels", "zone", "identity"), false);
                 if (!PROTOCOL.equals(headers.get("protocol"))) {
                     throw new ProtocolException("unsupported protocol version '" + clip(headers.get("protocol"))
                             + "' (this server speaks " + PROTOCOL + ")");
@@ -224,9 +239,13 @@ public final class Frames {
                 if (!zone.isEmpty() && !LABEL_VALUE.matcher(zone).matches()) {
                     throw new ProtocolException("bad zone '" + clip(zone) + "'");
                 }
+                String identity = headers.getOrDefault("identity", "");
+                if (!identity.isEmpty() && !SPIFFE_ID.matcher(identity).matches()) {
+                    throw new ProtocolException("bad identity '" + clip(identity) + "'");
+                }
                 yield new Message.Hello(workload(headers.get("workload")), headers.getOrDefault("token", ""),
                         version(headers.getOrDefault("version", "")), Integer.parseInt(inbound),
-                        labels(headers.getOrDefault("labels", "")), zone);
+                        labels(headers.getOrDefault("labels", "")), zone, identity);
             }
             case WELCOME -> {
                 expect(headers, payload, "WELCOME", Set.of("server", "version"), Set.of("report"), false);
@@ -278,11 +297,19 @@ public final class Frames {
             }
             case REPLY -> {
                 expect(headers, payload, "REPLY", Set.of("ok"), Set.of(), true);
-                String ok = headers.get("ok");
-                if (!ok.equals("true") && !ok.equals("false")) {
-                    throw new ProtocolException("bad ok '" + clip(ok) + "'");
+                yield new Message.Reply(bool(headers.get("ok")), payload);
+            }
+            case CSR -> {
+                expect(headers, payload, "CSR", Set.of(), Set.of(), true);
+                yield new Message.Csr(payload);
+            }
+            case CERTIFICATES -> {
+                expect(headers, payload, "CERTIFICATES", Set.of("ok", "chain"), Set.of(), true);
+                String chain = headers.get("chain");
+                if (!PORT.matcher(chain).matches() || Integer.parseInt(chain) > 16) {
+                    throw new ProtocolException("bad chain length '" + clip(chain) + "'");
                 }
-                yield new Message.Reply(Boolean.parseBoolean(ok), payload);
+                yield new Message.Certificates(bool(headers.get("ok")), Integer.parseInt(chain), payload);
             }
             default -> throw new ProtocolException("unknown message type " + (type & 0xff));
         };
@@ -303,6 +330,13 @@ public final class Frames {
         if (!payloadAllowed && !payload.isEmpty()) {
             throw new ProtocolException(what + " carries no payload");
         }
+    }
+
+    private static boolean bool(String value) throws ProtocolException {
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new ProtocolException("bad ok '" + clip(value) + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static String workload(String value) throws ProtocolException {

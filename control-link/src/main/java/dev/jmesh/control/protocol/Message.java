@@ -14,21 +14,23 @@ public sealed interface Message {
     /**
      * Agent to server, first frame of a link: who it is and what it has, and what its
      * registered endpoint is to carry: labels (e.g. {@code version}) that subsets select on,
-     * and a zone ("" for none).
+     * a zone ("" for none), and the SPIFFE ID its port proves over mutual TLS ("" when the port
+     * speaks plaintext), so that callers are pushed mutual TLS to it.
      */
     record Hello(String workload, String token, String version, int inboundPort, Map<String, String> labels,
-                 String zone) implements Message {
+                 String zone, String identity) implements Message {
         public Hello {
             Objects.requireNonNull(workload, "workload");
             Objects.requireNonNull(token, "token");
             Objects.requireNonNull(version, "version");
             labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
             Objects.requireNonNull(zone, "zone");
+            Objects.requireNonNull(identity, "identity");
         }
 
-        /** Without labels or a zone. */
+        /** Without labels, a zone or an identity. */
         public Hello(String workload, String token, String version, int inboundPort) {
-            this(workload, token, version, inboundPort, Map.of(), "");
+            this(workload, token, version, inboundPort, Map.of(), "", "");
         }
     }
 
@@ -97,6 +99,30 @@ public sealed interface Message {
     record Reply(boolean ok, String text) implements Message {
         public Reply {
             Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * Agent to server: a PKCS#10 request (PEM) for the SPIFFE ID the link's token stands for,
+     * with a key the agent made and keeps.
+     */
+    record Csr(String pem) implements Message {
+        public Csr {
+            Objects.requireNonNull(pem, "pem");
+        }
+    }
+
+    /**
+     * Server to agent: certificates (PEM). The first {@code chain} of them are the agent's new
+     * chain (leaf first; 0 when the server only says the trust bundle changed), the rest the trust
+     * bundle. Or, when not {@code ok}, why the request was refused ({@code text}).
+     */
+    record Certificates(boolean ok, int chain, String text) implements Message {
+        public Certificates {
+            Objects.requireNonNull(text, "text");
+            if (chain < 0) {
+                throw new IllegalArgumentException("chain " + chain);
+            }
         }
     }
 

@@ -8,20 +8,22 @@ import java.util.TreeMap;
 
 /**
  * An endpoint an agent registered: its {@code host:port}, the labels subsets select it by
- * (its {@code version}, say) and its zone ("" for none), as the agent's HELLO said them.
+ * (its {@code version}, say), its zone ("" for none) and the SPIFFE ID it proves over mutual
+ * TLS ("" for a plaintext port), as the agent's HELLO said them.
  */
-public record RegisteredEndpoint(String address, Map<String, String> labels, String zone)
+public record RegisteredEndpoint(String address, Map<String, String> labels, String zone, String identity)
         implements Comparable<RegisteredEndpoint> {
 
     public RegisteredEndpoint {
         Objects.requireNonNull(address, "address");
         labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(identity, "identity");
     }
 
-    /** Without labels or a zone. */
+    /** Without labels, a zone or an identity. */
     public static RegisteredEndpoint of(String address) {
-        return new RegisteredEndpoint(address, Map.of(), "");
+        return new RegisteredEndpoint(address, Map.of(), "", "");
     }
 
     /** Whether it is just an address, written as one in a snapshot. */
@@ -29,11 +31,14 @@ public record RegisteredEndpoint(String address, Map<String, String> labels, Str
         return labels.isEmpty() && zone.isEmpty();
     }
 
-    /** The ZooKeeper node's data: {@code zone=Z} and one {@code label.NAME=VALUE} per line. */
+    /** The ZooKeeper node's data: {@code zone=Z}, {@code identity=ID} and one {@code label.NAME=VALUE} per line. */
     byte[] data() {
         StringBuilder out = new StringBuilder();
         if (!zone.isEmpty()) {
             out.append("zone=").append(zone).append('\n');
+        }
+        if (!identity.isEmpty()) {
+            out.append("identity=").append(identity).append('\n');
         }
         labels.forEach((k, v) -> out.append("label.").append(k).append('=').append(v).append('\n'));
         return out.toString().getBytes(StandardCharsets.UTF_8);
@@ -43,6 +48,7 @@ public record RegisteredEndpoint(String address, Map<String, String> labels, Str
     static RegisteredEndpoint read(String address, byte[] data) {
         Map<String, String> labels = new TreeMap<>();
         String zone = "";
+        String identity = "";
         for (String line : new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8).split("\n")) {
             int eq = line.indexOf('=');
             if (eq < 0) {
@@ -52,9 +58,11 @@ public record RegisteredEndpoint(String address, Map<String, String> labels, Str
                 labels.put(line.substring("label.".length(), eq), line.substring(eq + 1));
             } else if (line.startsWith("zone=")) {
                 zone = line.substring(eq + 1);
+            } else if (line.startsWith("identity=")) {
+                identity = line.substring(eq + 1);
             }
         }
-        return new RegisteredEndpoint(address, labels, zone);
+        return new RegisteredEndpoint(address, labels, zone, identity);
     }
 
     /** By address: a workload's endpoints are listed, and kept distinct, in address order. */

@@ -1,9 +1,12 @@
 package dev.jmesh.control.server;
 
 import dev.jmesh.control.protocol.HostPort;
+import dev.jmesh.control.ca.MeshCa;
 import dev.jmesh.control.registry.InMemoryRegistry;
 import dev.jmesh.control.registry.Registry;
 import dev.jmesh.control.registry.ZooKeeperRegistry;
+import dev.jmesh.pki.IdentityException;
+import dev.jmesh.policy.Durations;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +21,7 @@ import java.util.regex.Pattern;
 /**
  * {@code java -jar jmesh-control.jar --listen 127.0.0.1:15010 --config DIR [--zookeeper HOST:PORT]
  * [--token-file FILE] [--session-timeout 10s] [--ping-interval 5s] [--dead-after 15s]
- * [--report-interval 5s] [--metrics HOST:PORT]}, or {@code java -jar jmesh-control.jar check DIR}
+ * [--report-interval 5s] [--metrics HOST:PORT] [--ca DIR --identity-tokens DIR [--certificate-lifetime 24h]]}, or {@code java -jar jmesh-control.jar check DIR}
  * (see {@link CheckCommand}), or {@code java -jar jmesh-control.jar rollouts [start|abort SERVICE]}
  * (see {@link RolloutsCommand}).
  */
@@ -27,9 +30,10 @@ public final class ControlMain {
     static final String USAGE = "usage: java -jar jmesh-control.jar --listen HOST:PORT --config DIR"
             + " [--zookeeper HOST:PORT[,HOST:PORT...]] [--token-file FILE] [--session-timeout 10s]"
             + " [--ping-interval 5s] [--dead-after 15s] [--report-interval 5s] [--metrics HOST:PORT]\n"
+            + "       [--ca DIR --identity-tokens DIR [--certificate-lifetime 24h]]\n"
             + "   or: java -jar jmesh-control.jar check DIR\n"
             + "   or: " + RolloutsCommand.USAGE;
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s)");
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
 
     private ControlMain() {}
 
@@ -54,6 +58,9 @@ public final class ControlMain {
         Duration deadAfter = Duration.ofSeconds(15);
         Duration report = Duration.ofSeconds(5);
         String metrics = null;
+        String caDir = null;
+        String tokensDir = null;
+        Duration lifetime = MeshCa.DEFAULT_LIFETIME;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -75,11 +82,18 @@ public final class ControlMain {
                     case "--dead-after" -> deadAfter = duration(arg, value);
                     case "--report-interval" -> report = duration(arg, value);
                     case "--metrics" -> metrics = value;
+                    case "--ca" -> caDir = value;
+                    case "--identity-tokens" -> tokensDir = value;
+                    case "--certificate-lifetime" -> lifetime = duration(arg, value);
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             }
             if (listen == null || configDir == null) {
                 throw new IllegalArgumentException("--listen and --config are required");
+            }
+            if ((caDir == null) != (tokensDir == null)) {
+                throw new IllegalArgumentException("--ca and --identity-tokens go together: the CA signs for the"
+                        + " identities the tokens entitle to");
             }
         } catch (IllegalArgumentException e) {
             System.err.println("jmesh-control: " + e.getMessage());
@@ -94,12 +108,22 @@ public final class ControlMain {
                 fail("token file " + tokenFile + " is empty");
             }
         }
+        MeshCa ca = null;
+        if (caDir != null) {
+            try {
+                ca = MeshCa.open(Path.of(caDir), Path.of(tokensDir), lifetime, ControlMain::log);
+            } catch (IdentityException e) {
+                fail("--ca " + caDir + ": " + e.getMessage());
+                return;
+            }
+        }
         Registry registry = zookeeper == null ? new InMemoryRegistry()
                 : new ZooKeeperRegistry(zookeeper, sessionTimeout, ControlMain::log);
         ControlPlane plane;
         try {
             plane = ControlPlane.start(address(listen), Path.of(configDir), registry,
-                    new ControlPlane.Options(token, ping, deadAfter, report, zookeeper, sessionTimeout), ControlMain::log);
+                    new ControlPlane.Options(token, ping, deadAfter, report, zookeeper, sessionTimeout, ca),
+                    ControlMain::log);
         } catch (IOException | IllegalArgumentException e) {
             registry.close();
             fail(e.getMessage());
@@ -117,6 +141,8 @@ public final class ControlMain {
         }
         log("listening on " + listen.substring(0, listen.lastIndexOf(':')) + ":" + plane.port() + ", config " + configDir
                 + ", registry " + registry.describe() + (token == null ? ", no token" : ", token required")
+                + (ca == null ? "" : ", CA for " + ca.trustDomain() + " (tokens " + tokensDir + ", leaves "
+                        + Durations.format(lifetime) + ")")
                 + (endpoint == null ? "" : ", metrics on http://" + metrics + "/metrics"));
         MetricsEndpoint started = endpoint;
         CountDownLatch stopped = new CountDownLatch(1);
@@ -141,7 +167,12 @@ public final class ControlMain {
             throw new IllegalArgumentException("bad " + option + " '" + value + "': expected e.g. 500ms or 10s");
         }
         long n = Long.parseLong(m.group(1));
-        return m.group(2).equals("ms") ? Duration.ofMillis(n) : Duration.ofSeconds(n);
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
     }
 
     static void log(String line) {

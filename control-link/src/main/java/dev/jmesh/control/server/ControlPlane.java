@@ -1,5 +1,6 @@
 package dev.jmesh.control.server;
 
+import dev.jmesh.control.ca.MeshCa;
 import dev.jmesh.control.registry.RegisteredEndpoint;
 import dev.jmesh.control.registry.Registry;
 import dev.jmesh.control.rollout.Rollouts;
@@ -49,14 +50,18 @@ public final class ControlPlane implements AutoCloseable {
     private String refused = "";
     private List<String> waiting = List.of();
 
-    /** How a replica runs: the link's timing, and where rollouts keep their state. */
+    /**
+     * How a replica runs: the link's timing, where rollouts keep their state, and the CA.
+     *
+     * @param ca what signs agents' certificates, or null: this replica issues none
+     */
     public record Options(String token, Duration ping, Duration deadAfter, Duration report, String zookeeper,
-                          Duration sessionTimeout) {
+                          Duration sessionTimeout, MeshCa ca) {
 
-        /** The link's defaults (PING after 5 s, dead after 15 s, reports every 5 s), state in a file. */
+        /** The link's defaults (PING after 5 s, dead after 15 s, reports every 5 s), state in a file, no CA. */
         public static Options defaults() {
             return new Options(null, Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(5), null,
-                    Duration.ofSeconds(10));
+                    Duration.ofSeconds(10), null);
         }
     }
 
@@ -86,7 +91,7 @@ public final class ControlPlane implements AutoCloseable {
         this.log = log;
         Rollouts[] self = new Rollouts[1];
         this.links = new LinkServer(listen, registry, options.token(), options.ping(), options.deadAfter(),
-                options.report(), summaries -> self[0].report(summaries), line -> self[0].command(line), log);
+                options.report(), summaries -> self[0].report(summaries), line -> self[0].command(line), options.ca(), log);
         this.rollouts = Rollouts.start(options.zookeeper(), options.sessionTimeout(), configDir,
                 // Unique per process: a restarted replica's sums start again from zero.
                 links.name() + "@" + System.currentTimeMillis(), TICK, log, next -> {

@@ -1,5 +1,6 @@
 package dev.jmesh.control.server;
 
+import dev.jmesh.control.ca.MeshCa;
 import dev.jmesh.control.protocol.FrameDecoder;
 import dev.jmesh.control.protocol.Frames;
 import dev.jmesh.control.protocol.Message;
@@ -8,6 +9,7 @@ import dev.jmesh.control.protocol.SubsetSummary;
 import dev.jmesh.control.registry.RegisteredEndpoint;
 import dev.jmesh.control.registry.Registry;
 import dev.jmesh.control.rollout.Rollouts;
+import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -52,6 +54,7 @@ final class LinkServer implements AutoCloseable {
     private final long reportMillis;
     private final Consumer<List<SubsetSummary>> reports;
     private final Function<String, Rollouts.Answer> commands;
+    private final MeshCa ca;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private final Thread thread;
@@ -73,10 +76,12 @@ final class LinkServer implements AutoCloseable {
      * @param report   how often agents send a REPORT
      * @param reports  where the agents' reports go
      * @param commands what answers an operator's COMMAND
+     * @param ca       what signs agents' certificate requests, or null: this replica is no CA
      */
     LinkServer(InetSocketAddress listen, Registry registry, String token, Duration ping, Duration deadAfter,
                Duration report, Consumer<List<SubsetSummary>> reports, Function<String, Rollouts.Answer> commands,
-               Consumer<String> log) throws IOException {
+               MeshCa ca, Consumer<String> log) throws IOException {
+        this.ca = ca;
         this.registry = registry;
         this.reportMillis = report.toMillis();
         this.reports = reports;
@@ -138,6 +143,10 @@ final class LinkServer implements AutoCloseable {
         String endpoint;
         String sent = "";
         Registry.Registration registration;
+        /** The identity the link's token entitles to a certificate for, or null. */
+        SpiffeId entitled;
+        /** Holds a certificate from this replica: told when the trust bundle changes. */
+        boolean certified;
         boolean closeAfterFlush;
         boolean badReport;
 
@@ -262,7 +271,10 @@ final class LinkServer implements AutoCloseable {
                 refuse(link, "protocol error: the first message must be HELLO");
                 return;
             }
-            if (token != null && !MessageDigest.isEqual(token, hello.token().getBytes(StandardCharsets.UTF_8))) {
+            // A workload's own token (--identity-tokens) lets its agent in too, and entitles it to its certificate.
+            link.entitled = ca == null ? null : ca.entitled(hello.token());
+            if (token != null && link.entitled == null
+                    && !MessageDigest.isEqual(token, hello.token().getBytes(StandardCharsets.UTF_8))) {
                 log.accept("refused " + link.peer + " (" + hello.workload() + "): "
                         + (hello.token().isEmpty() ? "no token" : "wrong token"));
                 refuse(link, "unauthorized: " + (hello.token().isEmpty() ? "this server requires a token (control.tokenFile)"
@@ -275,7 +287,7 @@ final class LinkServer implements AutoCloseable {
                 String host = link.peer.substring(0, link.peer.lastIndexOf(':'));
                 link.endpoint = host + ":" + hello.inboundPort();
                 link.registration = registry.register(hello.workload(),
-                        new RegisteredEndpoint(link.endpoint, hello.labels(), hello.zone()));
+                        new RegisteredEndpoint(link.endpoint, hello.labels(), hello.zone(), hello.identity()));
                 log.accept("registered " + hello.workload() + " " + link.endpoint
                         + (hello.labels().isEmpty() ? "" : " " + hello.labels())
                         + (hello.zone().isEmpty() ? "" : " zone " + hello.zone()));
@@ -302,6 +314,11 @@ final class LinkServer implements AutoCloseable {
             nacks.incrementAndGet();
             log.accept("NACK from " + link.who() + " for snapshot " + nack.version() + ": "
                     + nack.error().replace("\n", " | "));
+        } else if (message instanceof Message.Csr csr) {
+            MeshCa.Issued issued = ca == null ? new MeshCa.Issued(false, 0, "this replica is no CA (it has no --ca)")
+                    : ca.issue(link.entitled, csr.pem(), link.who());
+            link.certified |= issued.ok();
+            enqueue(link, Frames.encode(new Message.Certificates(issued.ok(), issued.chain(), issued.text())));
         } else if (message instanceof Message.Ping) {
             enqueue(link, Frames.encode(new Message.Pong()));
         } else if (message instanceof Message.Goodbye) {
@@ -404,7 +421,18 @@ final class LinkServer implements AutoCloseable {
     }
 
     private void sweep(long now) {
+        // a rotation's new roots reach every agent before any leaf they signed can
+        byte[] bundle = ca != null && ca.refresh()
+                ? Frames.encode(new Message.Certificates(true, 0, ca.bundlePem())) : null;
         for (Link link : new ArrayList<>(links)) {
+            if (bundle != null && link.certified) {
+                try {
+                    enqueue(link, bundle);
+                } catch (IOException e) {
+                    drop(link, e.getMessage());
+                    continue;
+                }
+            }
             try {
                 if (link.workload == null && now - link.opened > HELLO_TIMEOUT_NANOS) {
                     drop(link, null);

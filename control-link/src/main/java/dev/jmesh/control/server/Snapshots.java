@@ -22,8 +22,11 @@ import org.yaml.snakeyaml.nodes.Tag;
 /**
  * Composes the document every agent is pushed: the config directory's services, plus one
  * service per registered workload, named by the workload, whose endpoints are the registered
- * ones, with the labels and zone their agents registered them with. When the config directory also defines that name, its policy (balancer, retries...) is
- * kept and only its {@code endpoints} are replaced by the registered ones. A configured service
+ * ones, with the labels and zone their agents registered them with. When the config directory
+ * also defines that name, its policy (balancer, retries...) is kept and only its
+ * {@code endpoints} are replaced by the registered ones. When every registered endpoint speaks
+ * mutual TLS as one SPIFFE ID and the policy says nothing of TLS, callers are told
+ * {@code tls: {mode: mutual, serverIdentity: ID}}: a strict port is called as it must be. A configured service
  * without endpoints of its own waits for its workload to register: until then it is left out,
  * as a workload whose last endpoint went away is.
  *
@@ -132,6 +135,14 @@ final class Snapshots {
         }
         if (!replaced) {
             service.add(tuple);
+        }
+        String identity = endpoints.get(0).identity();
+        boolean oneIdentity = !identity.isEmpty() && endpoints.stream().allMatch(e -> e.identity().equals(identity));
+        boolean saysTls = policy.stream().anyMatch(t -> t.getKeyNode() instanceof ScalarNode key && key.getValue().equals("tls"));
+        if (oneIdentity && !saysTls) {
+            service.add(new NodeTuple(plain("tls"), new MappingNode(Tag.MAP, List.of(
+                    new NodeTuple(plain("mode"), plain("mutual")),
+                    new NodeTuple(plain("serverIdentity"), plain(identity))), DumperOptions.FlowStyle.FLOW)));
         }
         return new MappingNode(Tag.MAP, service, DumperOptions.FlowStyle.BLOCK);
     }

@@ -20,7 +20,8 @@ class FramesTest {
     static final List<Message> SAMPLES = List.of(
             new Message.Hello("orders-api", "s3cr3t-token", "7965b2590d65ab63", 8080),
             new Message.Hello("a", "", "", 0),
-            new Message.Hello("orders", "", "", 8080, java.util.Map.of("version", "v2", "track", "canary"), "eu-1a"),
+            new Message.Hello("orders", "", "", 8080, java.util.Map.of("version", "v2", "track", "canary"), "eu-1a", ""),
+            new Message.Hello("orders", "", "", 8080, java.util.Map.of(), "", "spiffe://example.org/ns/shop/sa/orders"),
             new Message.Welcome("127.0.0.1:15010", "7965b2590d65ab63", 5000),
             new Message.Welcome("10.0.0.2:15010", "", 0),
             new Message.Snapshot("7965b2590d65ab63", "services:\n  orders:\n    endpoints: [ 10.0.0.1:80 ]\n"),
@@ -33,7 +34,10 @@ class FramesTest {
             new Message.Report("orders canary requests=10 5xx=1 connect=0 timeout=0 reset=0 overflow=0 le=5:9,+Inf:1\n"),
             new Message.Report(""),
             new Message.Command("s3cr3t", "abort orders"),
-            new Message.Reply(false, "no rollout of 'billing'\n"));
+            new Message.Reply(false, "no rollout of 'billing'\n"),
+            new Message.Csr("-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n"),
+            new Message.Certificates(true, 2, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
+            new Message.Certificates(false, 0, "the token is for spiffe://example.org/ns/shop/sa/frontend"));
 
     @Test
     void everyMessageRoundTrips() throws Exception {

@@ -63,7 +63,7 @@ class LinkTest {
     ControlPlane plane(String token) throws IOException {
         ControlPlane plane = ControlPlane.start(new InetSocketAddress("127.0.0.1", 0), dir, new InMemoryRegistry(),
                 new ControlPlane.Options(token, Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(5), null,
-                        Duration.ofSeconds(10)), serverLog::add);
+                        Duration.ofSeconds(10), null), serverLog::add);
         toClose.add(plane);
         return plane;
     }
@@ -158,7 +158,7 @@ class LinkTest {
         client(List.of("127.0.0.1:" + plane.port()), "watcher", "", 0, watcher, "");
         for (String version : List.of("v1", "v2")) {
             LinkOptions options = LinkOptions.defaults(List.of("127.0.0.1:" + plane.port()), "orders", () -> "",
-                    version.equals("v1") ? 8081 : 8082, new Recorder().log::add).withEndpoint(Map.of("version", version), "a");
+                    version.equals("v1") ? 8081 : 8082, new Recorder().log::add).withEndpoint(Map.of("version", version), "a", "");
             toClose.add(new ControlLinkClient(options, new Recorder(), "").start());
         }
         await(() -> watcher.last().contains("{address: '127.0.0.1:8081', labels: {version: v1}, zone: a}")
@@ -167,6 +167,24 @@ class LinkTest {
                 "registered with labels, split");
         assertTrue(serverLog.stream().anyMatch(l -> l.equals("registered orders 127.0.0.1:8082 {version=v2} zone a")),
                 serverLog.toString());
+    }
+
+    @Test
+    void aPortThatProvesAnIdentityIsPushedAsMutualTlsToIt() throws Exception {
+        Files.writeString(dir.resolve("billing.yaml"), "services:\n  billing:\n    tls: { mode: disable }\n");
+        ControlPlane plane = plane(null);
+        Recorder watcher = new Recorder();
+        client(List.of("127.0.0.1:" + plane.port()), "watcher", "", 0, watcher, "");
+        for (String workload : List.of("orders", "billing")) {
+            LinkOptions options = LinkOptions.defaults(List.of("127.0.0.1:" + plane.port()), workload, () -> "",
+                    workload.equals("orders") ? 8081 : 8082, new Recorder().log::add)
+                    .withEndpoint(Map.of(), "", "spiffe://example.org/ns/shop/sa/" + workload);
+            toClose.add(new ControlLinkClient(options, new Recorder(), "").start());
+        }
+        await(() -> watcher.last().contains("billing") && watcher.last().contains("orders"), "both registered");
+        assertTrue(watcher.last().contains("tls: {mode: mutual, serverIdentity: 'spiffe://example.org/ns/shop/sa/orders'}"),
+                watcher.last());
+        assertEquals(1, watcher.last().split("tls:", -1).length - 1, "billing's own tls stays: " + watcher.last());
     }
 
     @Test
@@ -257,7 +275,7 @@ class LinkTest {
             Recorder r = new Recorder();
             LinkOptions options = new LinkOptions(List.of("127.0.0.1:" + silent.getLocalPort()), "web", () -> "", 0,
                     Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2), Duration.ofMillis(10),
-                    Duration.ofMillis(50), r.log::add, Map.of(), "");
+                    Duration.ofMillis(50), r.log::add, Map.of(), "", "");
             ControlLinkClient client = new ControlLinkClient(options, r, "").start();
             toClose.add(client);
             await(() -> r.log.stream().anyMatch(l -> l.contains("lost link") && l.contains("no message for")),
@@ -274,7 +292,7 @@ class LinkTest {
     void aSilentAgentIsDroppedAndDeregistered() throws Exception {
         ControlPlane plane = ControlPlane.start(new InetSocketAddress("127.0.0.1", 0), dir, new InMemoryRegistry(),
                 new ControlPlane.Options(null, Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(5), null,
-                        Duration.ofSeconds(10)), serverLog::add);
+                        Duration.ofSeconds(10), null), serverLog::add);
         toClose.add(plane);
         Recorder watcher = new Recorder();
         web(plane, watcher);

@@ -1,4 +1,4 @@
-package dev.jmesh.agent.identity.x509;
+package dev.jmesh.pki;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.jmesh.agent.identity.ca.CertificateAuthority;
-import dev.jmesh.agent.identity.ca.IssuedIdentity;
 import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.jmesh.agent.identity;
+package dev.jmesh.pki;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -28,6 +28,7 @@ public final class Pem {
     private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----");
     private static final String CERTIFICATE = "CERTIFICATE";
     private static final String PRIVATE_KEY = "PRIVATE KEY";
+    private static final String CERTIFICATE_REQUEST = "CERTIFICATE REQUEST";
     private static final String[] KEY_ALGORITHMS = {"EC", "RSA"};
     private static final int LINE = 64;
 
@@ -94,6 +95,19 @@ public final class Pem {
         return encode(PRIVATE_KEY, key.getEncoded());
     }
 
+    public static String encodeCertificateRequest(byte[] der) {
+        return encode(CERTIFICATE_REQUEST, der);
+    }
+
+    /** The DER of the one {@code CERTIFICATE REQUEST} block of {@code content}. */
+    public static byte[] parseCertificateRequest(byte[] content) throws IdentityException {
+        List<byte[]> blocks = blocks("certificate request", content, CERTIFICATE_REQUEST);
+        if (blocks.size() != 1) {
+            throw new IdentityException("certificate request: expected one block, found " + blocks.size());
+        }
+        return blocks.get(0);
+    }
+
     private static String encode(String type, byte[] der) {
         String base64 = Base64.getEncoder().encodeToString(der);
         StringBuilder text = new StringBuilder("-----BEGIN ").append(type).append("-----\n");
@@ -104,7 +118,7 @@ public final class Pem {
     }
 
     /** The whole file; identity files are small. */
-    static byte[] read(Path file) throws IdentityException {
+    public static byte[] read(Path file) throws IdentityException {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {

@@ -1,16 +1,13 @@
-package dev.jmesh.agent.identity.ca;
+package dev.jmesh.pki;
 
-import dev.jmesh.agent.identity.IdentityException;
-import dev.jmesh.agent.identity.Pem;
-import dev.jmesh.agent.identity.x509.CertificateBuilder;
-import dev.jmesh.agent.identity.x509.CertificateBuilder.Profile;
-import dev.jmesh.agent.io.SecureFiles;
+import dev.jmesh.pki.CertificateBuilder.Profile;
 import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,16 +98,21 @@ public final class CertificateAuthority {
 
     /** A workload certificate for {@code id} with exactly this validity (which may lie in the past). */
     public IssuedIdentity issue(SpiffeId id, Instant notBefore, Instant notAfter) {
+        KeyPair keys = CertificateBuilder.newKeyPair();
+        X509Certificate leaf = sign(id, keys.getPublic(), notBefore, notAfter);
+        return new IssuedIdentity(List.of(leaf, certificate), keys.getPrivate(), List.of(certificate));
+    }
+
+    /** A workload certificate for {@code id} and a key its holder keeps (a certificate request's). */
+    public X509Certificate sign(SpiffeId id, PublicKey subjectKey, Instant notBefore, Instant notAfter) {
         if (!id.trustDomain().equals(trustDomain)) {
             throw new IllegalArgumentException(id + " is not of this CA's trust domain " + trustDomain);
         }
-        KeyPair keys = CertificateBuilder.newKeyPair();
         String[] segments = id.path().split("/");
-        X509Certificate leaf = new CertificateBuilder(Profile.WORKLOAD, keys.getPublic())
+        return new CertificateBuilder(Profile.WORKLOAD, subjectKey)
                 .subject("jmesh " + trustDomain, segments[segments.length - 1])
                 .validity(notBefore, notAfter)
                 .uri(id.toString())
                 .sign(certificate, key);
-        return new IssuedIdentity(List.of(leaf, certificate), keys.getPrivate(), List.of(certificate));
     }
 }

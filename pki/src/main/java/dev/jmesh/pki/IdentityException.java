@@ -1,4 +1,4 @@
-package dev.jmesh.agent.identity;
+package dev.jmesh.pki;
 
 /** Identity material that cannot be read or used; the message names the file and what is wrong. */
 public final class IdentityException extends Exception {

@@ -1,4 +1,4 @@
-package dev.jmesh.agent.identity.x509;
+package dev.jmesh.pki;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package dev.jmesh.agent.io;
+package dev.jmesh.pki;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.jmesh.agent.identity;
+package dev.jmesh.pki;
 
 import java.nio.file.Path;
 import java.util.Objects;

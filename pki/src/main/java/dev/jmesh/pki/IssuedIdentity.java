@@ -1,10 +1,5 @@
-package dev.jmesh.agent.identity.ca;
+package dev.jmesh.pki;
 
-import dev.jmesh.agent.identity.IdentityException;
-import dev.jmesh.agent.identity.IdentityFiles;
-import dev.jmesh.agent.identity.IdentityMaterial;
-import dev.jmesh.agent.identity.Pem;
-import dev.jmesh.agent.io.SecureFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -21,11 +16,6 @@ public record IssuedIdentity(List<X509Certificate> chain, PrivateKey key, List<X
 
     public X509Certificate certificate() {
         return chain.get(0);
-    }
-
-    /** The checked, in-memory material, as {@link IdentityMaterial#read} would make from the files. */
-    public IdentityMaterial material() throws IdentityException {
-        return IdentityMaterial.of(chain, key, trustBundle);
     }
 
     /**

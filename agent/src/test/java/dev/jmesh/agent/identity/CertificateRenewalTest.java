@@ -1,0 +1,89 @@
+package dev.jmesh.agent.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jmesh.pki.CertificateAuthority;
+import dev.jmesh.pki.CertificateRequest;
+import dev.jmesh.pki.Pem;
+import dev.jmesh.policy.SpiffeId;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The agent's side of issued certificates, on a wall clock the test moves; the CA signs as the control plane does. */
+class CertificateRenewalTest {
+
+    private static final SpiffeId FRONTEND = TestPki.id("frontend");
+    /** Short: the certificates are checked against the real clock too, which the test does not move. */
+    private static final Duration LIFETIME = Duration.ofSeconds(20);
+
+    private final CertificateAuthority ca = TestPki.ca();
+    private final AtomicLong now = new AtomicLong(System.currentTimeMillis());
+    private final WorkloadIdentity identity = WorkloadIdentity.pending();
+    private final CertificateRenewal renewal = new CertificateRenewal(identity, FRONTEND, now::get);
+
+    /** What the control plane answers a request with: the leaf, the CA, then the bundle. */
+    private String sign(String csr, CertificateAuthority bundleRoot) throws Exception {
+        CertificateRequest request = CertificateRequest.parse(csr);
+        Instant at = Instant.ofEpochMilli(now.get());
+        X509Certificate leaf = ca.sign(request.identity(), request.publicKey(), at.minusSeconds(300), at.plus(LIFETIME));
+        return Pem.encodeCertificates(List.of(leaf, ca.certificate(), bundleRoot.certificate()));
+    }
+
+    @Test
+    void theFirstCertificateIsAskedForAtOnceAndRenewedWithANewKeyAtHalfItsLife() throws Exception {
+        assertNull(identity.current(), "nothing to present before the first certificate");
+        String first = renewal.request();
+        assertNotNull(first);
+        assertNull(renewal.request(), "one request in flight at a time");
+        renewal.answer(true, 2, sign(first, ca));
+        IdentityMaterial issued = identity.current();
+        assertEquals(FRONTEND, issued.spiffeId());
+        long delay = renewal.renewAtMillis() - now.get();
+        assertTrue(delay >= LIFETIME.toMillis() * 45 / 100 && delay <= LIFETIME.toMillis() * 55 / 100,
+                "renewed at half-life, with jitter: " + Duration.ofMillis(delay));
+
+        now.addAndGet(delay - 1);
+        assertNull(renewal.request(), "not due yet");
+        now.addAndGet(1);
+        String second = renewal.request();
+        assertNotNull(second);
+        assertNotEquals(CertificateRequest.parse(first).publicKey(), CertificateRequest.parse(second).publicKey(),
+                "a new key for each certificate");
+        assertEquals(issued, identity.current(), "the certificate in use stays until the new one is in");
+        renewal.answer(true, 2, sign(second, ca));
+        assertNotEquals(issued.certificate(), identity.current().certificate());
+    }
+
+    @Test
+    void aRefusedOrLostRequestIsAskedAgainAndANewBundleAloneIsTaken() throws Exception {
+        renewal.request();
+        renewal.answer(false, 0, "the token is for spiffe://example.org/ns/default/sa/frontend, not ...");
+        assertNull(renewal.request(), "not again at once");
+        now.addAndGet(CertificateRenewal.RETRY_MILLIS);
+        String request = renewal.request();
+        assertNotNull(request);
+        renewal.linkLost();
+        String again = renewal.request();
+        assertNotNull(again, "a request lost with its link is made again on the next one");
+        renewal.answer(true, 2, sign(request, ca));
+        assertNull(identity.current(), "an answer for the lost request's key is not taken");
+        renewal.answer(true, 2, sign(again, ca));
+        assertEquals(1, identity.current().trustBundle().size());
+
+        CertificateAuthority next = TestPki.ca();
+        renewal.answer(true, 0, Pem.encodeCertificates(List.of(ca.certificate(), next.certificate())));
+        assertEquals(List.of(ca.certificate(), next.certificate()), identity.current().trustBundle(),
+                "the next CA's root is trusted before it signs anything");
+        renewal.answer(true, 0, Pem.encodeCertificates(List.of(next.certificate())));
+        assertEquals(2, identity.current().trustBundle().size(),
+                "a bundle the certificate in use does not chain to is refused");
+    }
+}

@@ -1,0 +1,94 @@
+package dev.jmesh.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jmesh.it.app.CallerApp;
+import dev.jmesh.it.app.ServerApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The control plane as the mesh's CA: two real agents with no certificate files get theirs from
+ * two real {@code jmesh-control} replicas sharing one CA directory, over their links, with their
+ * bootstrap tokens; they talk mutual TLS and renew short-lived certificates under load while the
+ * replica they are linked to is killed.
+ */
+class IssuedIdentityTest {
+
+    @TempDir
+    static Path dir;
+
+    @Test
+    void agentsWithoutCertificateFilesGetRenewAndKeepServingThroughAReplicaRestart() throws Exception {
+        Path ca = dir.resolve("ca");
+        try (AppJvm cli = AppJvm.on(Jdk.JDK17).runAgentCli("ca", "init", ca.toString(), "--trust-domain", TrustDomain.NAME)) {
+            assertEquals(0, cli.await().exitCode());
+        }
+        Path tokens = Files.createDirectories(dir.resolve("tokens").resolve("default"));
+        Path ordersToken = Files.writeString(tokens.resolve("orders"), "orders-bootstrap-token\n");
+        Path frontendToken = Files.writeString(tokens.resolve("frontend"), "frontend-bootstrap-token\n");
+        Path config = Files.createDirectories(dir.resolve("config"));
+        int[] replicaPorts = {FreePort.pick(), FreePort.pick()};
+        String[] caArgs = {"--ca", ca.toString(), "--identity-tokens", tokens.getParent().toString(),
+            "--certificate-lifetime", "12s"};
+        AppJvm first = ControlPlanes.replica(config, replicaPorts[0], caArgs);
+        AppJvm second = ControlPlanes.replica(config, replicaPorts[1], caArgs);
+        String servers = "control: { servers: [ \"127.0.0.1:" + replicaPorts[0] + "\", \"127.0.0.1:" + replicaPorts[1]
+                + "\" ], tokenFile: \"%s\" }\n";
+        String identity = "identity: { trustDomain: " + TrustDomain.NAME + " }\n";
+        int port = FreePort.pick();
+        try (AppJvm orders = AppJvm.on(Jdk.JDK17).withAgent(Policy.write(dir, "workload: orders\n" + identity
+                        + servers.formatted(ordersToken) + "inbound: { port: " + port + ", mtls: strict }\n"))
+                     .classPath(AppJvm.classPath())
+                     .run(ServerApp.class.getName(), List.of("http", Integer.toString(port), "orders", "--close"));
+             AppJvm impostor = AppJvm.on(Jdk.JDK17).withAgent(Policy.write(dir, "workload: orders\n" + identity
+                             + servers.formatted(frontendToken)))
+                     .classPath(AppJvm.classPath()).run(CallerApp.class.getName(), List.of("jdk-sync", "--hold"))) {
+            orders.awaitLine("LISTENING"::equals);
+            orders.awaitErrorLine(l -> l.contains("identity: now " + TrustDomain.id("orders")));
+            impostor.awaitErrorLine(l -> l.contains("the control plane refused a certificate for "
+                    + TrustDomain.id("orders") + ": the token is for " + TrustDomain.id("frontend")));
+
+            try (AppJvm frontend = AppJvm.on(Jdk.JDK17).withAgent(Policy.write(dir, "workload: frontend\n" + identity
+                            + servers.formatted(frontendToken) + """
+                            services:
+                              orders:
+                                endpoints: [ 127.0.0.1:%d ]
+                                tls: { mode: mutual, serverIdentity: "%s" }
+                            """.formatted(port, TrustDomain.id("orders"))))
+                    .classPath(AppJvm.classPath())
+                    .run(CallerApp.class.getName(), List.of("jdk-sync", "--await-stdin", "600*http://orders/r",
+                            "--pace", "40"))) {
+                frontend.awaitErrorLine(l -> l.contains("identity: now " + TrustDomain.id("frontend")));
+                frontend.awaitLine("READY"::equals);
+                frontend.writeLine("go");
+                frontend.awaitLines(l -> l.startsWith("RESULT "), 150); // ~6 s in: one renewal behind
+                AppJvm linked = first; // agents try the first server first
+                linked.kill();
+                AppJvm.Result calls = frontend.await();
+                assertEquals(List.of(), calls.errors(), "no call failed");
+                List<String> served = calls.stdout().stream().filter(l -> l.startsWith("RESULT http://orders/r 200 "))
+                        .toList();
+                assertEquals(600, served.size(), calls.toString());
+                List<String> callerCertificates = served.stream()
+                        .map(l -> l.substring(l.indexOf(";Hash=") + 6, l.indexOf(";URI="))).distinct()
+                        .collect(Collectors.toList());
+                assertTrue(callerCertificates.size() >= 3, "the caller renewed at least twice (12 s certificates over"
+                        + " ~24 s), once through the second replica: " + callerCertificates);
+                assertTrue(served.stream().allMatch(l -> l.contains(";URI=" + TrustDomain.id("frontend") + " ")));
+            }
+            assertTrue(second.stderrLines().stream().anyMatch(l -> l.contains("issued " + TrustDomain.id("frontend"))),
+                    "the second replica renewed the caller's certificate: " + second.stderrLines());
+            assertTrue(second.stderrLines().stream().anyMatch(l -> l.contains("issued " + TrustDomain.id("orders"))),
+                    "and the server's");
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+}
