@@ -39,7 +39,7 @@ class IssuedIdentityTest {
         AppJvm first = ControlPlanes.replica(config, replicaPorts[0], caArgs);
         AppJvm second = ControlPlanes.replica(config, replicaPorts[1], caArgs);
         String servers = "control: { servers: [ \"127.0.0.1:" + replicaPorts[0] + "\", \"127.0.0.1:" + replicaPorts[1]
-                + "\" ], tokenFile: \"%s\" }\n";
+                + "\" ], tokenFile: \"%s\", trustBundle: \"" + ca.resolve("ca.pem") + "\" }\n";
         String identity = "identity: { trustDomain: " + TrustDomain.NAME + " }\n";
         int port = FreePort.pick();
         try (AppJvm orders = AppJvm.on(Jdk.JDK17).withAgent(Policy.write(dir, "workload: orders\n" + identity

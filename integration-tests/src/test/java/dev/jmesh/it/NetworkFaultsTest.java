@@ -157,8 +157,14 @@ class NetworkFaultsTest {
                 """.formatted(hosts.host(2).at(PORT), hosts.host(3).at(PORT)));
         TestHosts.Host controlHost = hosts.host(1);
         String control = controlHost.at(15010);
+        // Off this machine's loopback the link is TLS: the replica's certificate from the mesh's CA.
+        Path ca = dir.resolve("ca");
+        try (AppJvm cli = AppJvm.on(Jdk.JDK17).runAgentCli("ca", "init", ca.toString())) {
+            assertEquals(0, cli.await().exitCode());
+        }
         AppJvm replica = controlHost.runJar(AppJvm.on(Jdk.JDK17), ControlPlanes.CONTROL_JAR,
-                "--listen", control, "--config", config.toString());
+                "--listen", control, "--config", config.toString(), "--ca", ca.toString(),
+                "--identity-tokens", Files.createDirectories(dir.resolve("tokens")).toString());
         replica.awaitErrorLine(line -> line.contains("listening on"));
         int adminPort = FreePort.pick();
         Path policy = Policy.write(dir, """
@@ -166,7 +172,8 @@ class NetworkFaultsTest {
                 admin: { port: %d }
                 control:
                   servers: [ "%s" ]
-                """.formatted(adminPort, control));
+                  trustBundle: "%s"
+                """.formatted(adminPort, control, ca.resolve("ca.pem")));
         try (AppJvm caller = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath("okhttp4"))
                 .run("dev.jmesh.it.app.CallerApp", List.of("jdk-sync", "--await-stdin", "700*" + URL,
                         "--pace", "50"))) {

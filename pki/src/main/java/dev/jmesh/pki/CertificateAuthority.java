@@ -24,6 +24,8 @@ public final class CertificateAuthority {
     public static final String CERTIFICATE_FILE = "ca.pem";
     public static final String KEY_FILE = "ca-key.pem";
     public static final Duration DEFAULT_CA_VALIDITY = Duration.ofDays(3650);
+    /** The path of the identity control-plane replicas prove on the link, in their CA's trust domain. */
+    public static final String CONTROL_PLANE_PATH = "/ns/jmesh-system/sa/jmesh-control";
     /** Issued certificates start a little in the past: peers' clocks are not exactly ours. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
@@ -80,6 +82,11 @@ public final class CertificateAuthority {
         SecureFiles.ownerOnlyDirectory(directory);
         SecureFiles.write(keyFile, Pem.encodePrivateKey(key), true);
         SecureFiles.write(certificateFile, Pem.encodeCertificates(List.of(certificate)), false);
+    }
+
+    /** The SPIFFE ID control-plane replicas of {@code trustDomain} prove on the link. */
+    public static SpiffeId controlPlaneId(String trustDomain) {
+        return SpiffeId.parse(SpiffeId.SCHEME + trustDomain + CONTROL_PLANE_PATH);
     }
 
     public String trustDomain() {

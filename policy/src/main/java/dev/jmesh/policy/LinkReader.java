@@ -30,15 +30,17 @@ final class LinkReader {
                 .required("servers", e -> draft.servers = servers(e.value()))
                 .optional("tokenFile", e -> draft.tokenFile = nodes.path(e.value()))
                 .optional("cacheDir", e -> draft.cacheDir = nodes.path(e.value()))
+                .optional("trustBundle", e -> draft.trustBundle = nodes.path(e.value()))
                 .walk(mapping, entry.key(), problems);
         return problems.errorCount() == errorsBefore
-                ? new ControlConfig(draft.servers, draft.tokenFile, draft.cacheDir) : null;
+                ? new ControlConfig(draft.servers, draft.tokenFile, draft.cacheDir, draft.trustBundle) : null;
     }
 
     private static final class ControlDraft {
         List<String> servers = List.of();
         Path tokenFile;
         Path cacheDir;
+        Path trustBundle;
     }
 
     /** {@code host:port} of each replica, by the endpoint address rules, no repeats. */
@@ -74,6 +76,9 @@ final class LinkReader {
                 .map(s -> '"' + s + '"').collect(Collectors.joining(", "))).append(" ]");
         if (control.tokenFile() != null) {
             out.append(", tokenFile: \"").append(control.tokenFile()).append('"');
+        }
+        if (control.trustBundle() != null) {
+            out.append(", trustBundle: \"").append(control.trustBundle()).append('"');
         }
         if (control.cacheDir() != null) {
             out.append(", cacheDir: \"").append(control.cacheDir()).append('"');

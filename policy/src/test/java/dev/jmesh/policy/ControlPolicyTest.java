@@ -24,9 +24,10 @@ class ControlPolicyTest {
                 "  servers: [ \"10.0.0.2:15010\", \"10.0.0.3:15010\" ]",
                 "  tokenFile: /var/run/jmesh/token",
                 "  cacheDir: /var/lib/jmesh",
+                "  trustBundle: /var/run/jmesh/mesh-ca.pem",
                 "inbound: { port: 8080 }"));
         assertEquals(new ControlConfig(List.of("10.0.0.2:15010", "10.0.0.3:15010"), Path.of("/var/run/jmesh/token"),
-                Path.of("/var/lib/jmesh")), config.control());
+                Path.of("/var/lib/jmesh"), Path.of("/var/run/jmesh/mesh-ca.pem")), config.control());
         assertEquals(new InboundConfig(8080), config.inbound());
         assertEquals(config, valid(PolicyYaml.render(config)), "/config's rendering parses back to the same policy");
     }
@@ -34,7 +35,7 @@ class ControlPolicyTest {
     @Test
     void serversOnly() {
         MeshConfig config = valid(lines("workload: web", "control: { servers: [ localhost:15010 ] }"));
-        assertEquals(new ControlConfig(List.of("localhost:15010"), null, null), config.control());
+        assertEquals(new ControlConfig(List.of("localhost:15010"), null, null, null), config.control());
         assertNull(config.inbound());
     }
 
@@ -46,7 +47,7 @@ class ControlPolicyTest {
                 "bad endpoint address '10.0.0.2': expected host:port");
         singleError(lines("workload: web", "control:", "  servers: [ a:1, a:1 ]"), 3, 19, "duplicate server 'a:1'");
         singleError(lines("workload: web", "control:", "  servers: [ a:1 ]", "  cache: /tmp"), 4, 3,
-                "unknown key 'cache' (expected one of: servers, tokenFile, cacheDir)");
+                "unknown key 'cache' (expected one of: servers, tokenFile, cacheDir, trustBundle)");
         singleError(lines("workload: web", "control:", "  servers: [ a:1 ]", "  tokenFile: [ x ]"), 4, 14,
                 "expected a string, got a sequence");
         singleError(lines("workload: web", "inbound: { port: 0 }"), 2, 18, "port 0 out of range (expected 1..65535)");

@@ -85,6 +85,9 @@ public final class ControlLink implements ControlLinkClient.Listener {
         LinkOptions options = LinkOptions.defaults(control.servers(), local.workload(), token, inbound, AgentLog::line)
                 .withEndpoint(appVersion == null ? Map.of() : Map.of("version", appVersion),
                         local.zone() == null ? "" : local.zone(), mutualTlsPort ? security.identity().toString() : "");
+        if (control.trustBundle() != null) {
+            options = options.withTls(LinkTls.of(control.trustBundle(), security));
+        }
         link.client = new ControlLinkClient(options, link, version).start();
         return link;
     }

@@ -41,15 +41,15 @@ public final class IdentityMaterial {
         this.trustAnchors = Set.copyOf(anchors);
     }
 
-    /**
-     * Checks and combines material: a non-empty chain whose leaf carries one workload SPIFFE ID,
-     * a key that signs what the leaf's public key verifies, a non-empty trust bundle.
-     */
     /** A certificate just issued, checked as the files it would be written to are. */
     public static IdentityMaterial of(IssuedIdentity issued) throws IdentityException {
         return of(issued.chain(), issued.key(), issued.trustBundle());
     }
 
+    /**
+     * Checks and combines material: a non-empty chain whose leaf carries one workload SPIFFE ID,
+     * a key that signs what the leaf's public key verifies, a non-empty trust bundle.
+     */
     public static IdentityMaterial of(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> trustBundle)
             throws IdentityException {
         if (chain.isEmpty()) {

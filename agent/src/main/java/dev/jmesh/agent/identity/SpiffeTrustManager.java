@@ -11,9 +11,11 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -141,7 +143,18 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
     static void checkChain(X509Certificate[] chain, IdentityMaterial material, String role, String who)
             throws CertificateException {
         checkValidity(chain[0], role, who);
-        checkPath(chain, material, role, who);
+        checkPath(chain, material.trustBundle(), material.trustAnchors(), role, who);
+    }
+
+    /** The leaf is within its validity and the chain leads to one of {@code bundle}'s CAs (PKIX). */
+    public static void checkChain(X509Certificate[] chain, List<X509Certificate> bundle, String role, String who)
+            throws CertificateException {
+        Set<TrustAnchor> anchors = new HashSet<>();
+        for (X509Certificate ca : bundle) {
+            anchors.add(new TrustAnchor(ca, null));
+        }
+        checkValidity(chain[0], role, who);
+        checkPath(chain, bundle, anchors, role, who);
     }
 
     private static void checkValidity(X509Certificate leaf, String role, String who) throws CertificateException {
@@ -156,15 +169,15 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
         }
     }
 
-    private static void checkPath(X509Certificate[] chain, IdentityMaterial material, String role, String who)
-            throws CertificateException {
+    private static void checkPath(X509Certificate[] chain, List<X509Certificate> bundle, Set<TrustAnchor> anchors,
+                                  String role, String who) throws CertificateException {
         // The path given to PKIX ends below the anchor: drop trust-bundle certificates a peer appended.
         List<X509Certificate> path = new ArrayList<>(Arrays.asList(chain));
-        while (path.size() > 1 && material.trustBundle().contains(path.get(path.size() - 1))) {
+        while (path.size() > 1 && bundle.contains(path.get(path.size() - 1))) {
             path.remove(path.size() - 1);
         }
         try {
-            PKIXParameters parameters = new PKIXParameters(material.trustAnchors());
+            PKIXParameters parameters = new PKIXParameters(anchors);
             parameters.setRevocationEnabled(false); // mesh certificates are short-lived; no CRL or OCSP to ask
             CertPathValidator.getInstance("PKIX").validate(
                     CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);

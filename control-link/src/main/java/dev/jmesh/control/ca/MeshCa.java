@@ -5,8 +5,13 @@ import dev.jmesh.pki.CertificateRequest;
 import dev.jmesh.pki.IdentityException;
 import dev.jmesh.pki.Pem;
 import dev.jmesh.policy.SpiffeId;
+import dev.jmesh.pki.CertificateBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +19,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.Consumer;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The control plane as the mesh's CA. {@code --ca DIR} holds the signing CA ({@code ca.pem},
@@ -38,6 +46,9 @@ public final class MeshCa {
     private final Duration lifetime;
     private final Consumer<String> log;
     private volatile State state;
+    /** This replica's TLS for the link: its certificate from the CA, agents' certificates checked against the bundle. */
+    private volatile SSLContext serverContext;
+    private long serverRenewAtMillis;
     private String lastSeen;
     private String lastProblem;
 
@@ -54,6 +65,7 @@ public final class MeshCa {
         this.log = log;
         this.state = state;
         this.lastSeen = fingerprint(directory);
+        renewServerCertificate();
     }
 
     /**
@@ -73,6 +85,16 @@ public final class MeshCa {
     /** The trust bundle as PEM: what {@code Certificates} with no chain carries. */
     public String bundlePem() {
         return state.bundlePem();
+    }
+
+    /** The SPIFFE ID replicas prove on the link. */
+    public SpiffeId controlPlaneId() {
+        return CertificateAuthority.controlPlaneId(trustDomain());
+    }
+
+    /** The link's server TLS as it is now (re-made when the CA or this replica's certificate changes). */
+    public SSLContext serverContext() {
+        return serverContext;
     }
 
     /** The identity a link's token entitles to, or null. */
@@ -110,8 +132,14 @@ public final class MeshCa {
         return new Issued(true, 2, Pem.encodeCertificates(List.of(leaf, current.ca().certificate())) + current.bundlePem());
     }
 
-    /** Looks at the directory again; true when the trust bundle changed (agents are to be told). */
+    /**
+     * Looks at the directory again, and renews this replica's own certificate at half-life;
+     * true when the trust bundle changed (agents are to be told).
+     */
     public synchronized boolean refresh() {
+        if (System.currentTimeMillis() >= serverRenewAtMillis) {
+            renewServerCertificate();
+        }
         String seen = fingerprint(directory);
         if (seen.equals(lastSeen)) {
             return false;
@@ -126,6 +154,7 @@ public final class MeshCa {
             boolean bundleChanged = !next.bundlePem().equals(state.bundlePem());
             state = next;
             lastProblem = null;
+            renewServerCertificate();
             log.accept("CA " + directory + " re-read: signing with serial "
                     + next.ca().certificate().getSerialNumber().toString(16) + ", " + next.bundle().size() + " root(s)");
             return bundleChanged;
@@ -136,6 +165,34 @@ public final class MeshCa {
             }
             return false;
         }
+    }
+
+    /** A new key and certificate for this replica, and the context that serves them. */
+    private void renewServerCertificate() {
+        State current = state;
+        KeyPair keys = CertificateBuilder.newKeyPair();
+        Instant now = Instant.now();
+        X509Certificate leaf = current.ca().sign(controlPlaneId(), keys.getPublic(), now.minus(CLOCK_SKEW), now.plus(lifetime));
+        try {
+            KeyStore own = KeyStore.getInstance("PKCS12");
+            own.load(null, null);
+            own.setKeyEntry("replica", keys.getPrivate(), new char[0], new Certificate[] {leaf, current.ca().certificate()});
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(own, new char[0]);
+            KeyStore roots = KeyStore.getInstance("PKCS12");
+            roots.load(null, null);
+            for (int i = 0; i < current.bundle().size(); i++) {
+                roots.setCertificateEntry("root-" + i, current.bundle().get(i));
+            }
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
+            trustManagers.init(roots);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            serverContext = context;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot make the link's TLS context: " + e.getMessage(), e);
+        }
+        serverRenewAtMillis = System.currentTimeMillis() + lifetime.toMillis() / 2;
     }
 
     private static State load(Path directory) throws IdentityException {

@@ -14,6 +14,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The agent's end of the control link: one daemon thread holding one TCP connection to one
@@ -152,8 +153,18 @@ public final class ControlLinkClient implements AutoCloseable {
         }
         s.setTcpNoDelay(true);
         s.connect(address, (int) options.connectTimeout().toMillis());
-        s.setSoTimeout((int) Math.min(options.pingInterval().toMillis(), options.connectTimeout().toMillis()));
-        out = s.getOutputStream();
+        Socket linked = s;
+        if (options.tls() != null) {
+            SSLSocket tls = (SSLSocket) options.tls().get().createSocket(s, address.getHostString(), address.getPort(), true);
+            socket = tls;
+            tls.setSoTimeout((int) options.connectTimeout().toMillis());
+            tls.startHandshake(); // the replica's certificate is checked here, before the token is sent
+            linked = tls;
+        } else if (!address.getAddress().isLoopbackAddress()) {
+            throw new IOException("no plaintext link off this machine: set control.trustBundle for TLS to " + target);
+        }
+        linked.setSoTimeout((int) Math.min(options.pingInterval().toMillis(), options.connectTimeout().toMillis()));
+        out = linked.getOutputStream();
         String token;
         try {
             token = options.token().get();
@@ -164,7 +175,7 @@ public final class ControlLinkClient implements AutoCloseable {
         send(new Message.Hello(options.workload(), token == null ? "" : token, version, options.inboundPort(),
                 options.labels(), options.zone(), options.identity()));
 
-        InputStream in = s.getInputStream();
+        InputStream in = linked.getInputStream();
         FrameDecoder decoder = new FrameDecoder();
         ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
         buffer.flip();
@@ -226,7 +237,7 @@ public final class ControlLinkClient implements AutoCloseable {
                 reportNanos = TimeUnit.MILLISECONDS.toNanos(welcome.reportMillis());
                 lastReport = System.nanoTime();
                 // Woken at least once per report interval, to send it even when the server is quiet.
-                s.setSoTimeout((int) (reportNanos > 0 ? Math.min(options.pingInterval().toMillis(), welcome.reportMillis())
+                linked.setSoTimeout((int) (reportNanos > 0 ? Math.min(options.pingInterval().toMillis(), welcome.reportMillis())
                         : options.pingInterval().toMillis()));
                 options.log().accept("control: connected to " + target);
                 safely(() -> listener.linkChanged(true, target, null));

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * How an agent's link behaves.
@@ -23,11 +24,13 @@ import java.util.function.Supplier;
  * @param labels         the labels the registered endpoint carries (e.g. {@code version}), for subsets
  * @param zone           the registered endpoint's zone, "" for none
  * @param identity       the SPIFFE ID the inbound port proves over mutual TLS, "" when it speaks plaintext
+ * @param tls            the link's TLS, asked at each connect (it verifies the replica and presents this
+ *                       workload's certificate once it has one); null for plaintext, to loopback servers only
  */
 public record LinkOptions(List<String> servers, String workload, Supplier<String> token, int inboundPort,
                           Duration pingInterval, Duration deadAfter, Duration connectTimeout,
                           Duration backoffBase, Duration backoffMax, Consumer<String> log, Map<String, String> labels,
-                          String zone, String identity) {
+                          String zone, String identity, Supplier<SSLSocketFactory> tls) {
 
     public LinkOptions {
         servers = List.copyOf(servers);
@@ -46,12 +49,18 @@ public record LinkOptions(List<String> servers, String workload, Supplier<String
     public static LinkOptions defaults(List<String> servers, String workload, Supplier<String> token, int inboundPort,
                                        Consumer<String> log) {
         return new LinkOptions(servers, workload, token, inboundPort, Duration.ofSeconds(5), Duration.ofSeconds(15),
-                Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(5), log, Map.of(), "", "");
+                Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(5), log, Map.of(), "", "", null);
     }
 
     /** These options, the registered endpoint carrying {@code labels}, {@code zone} and {@code identity}. */
     public LinkOptions withEndpoint(Map<String, String> labels, String zone, String identity) {
         return new LinkOptions(servers, workload, token, inboundPort, pingInterval, deadAfter, connectTimeout,
-                backoffBase, backoffMax, log, labels, zone, identity);
+                backoffBase, backoffMax, log, labels, zone, identity, tls);
+    }
+
+    /** These options over TLS. */
+    public LinkOptions withTls(Supplier<SSLSocketFactory> tls) {
+        return new LinkOptions(servers, workload, token, inboundPort, pingInterval, deadAfter, connectTimeout,
+                backoffBase, backoffMax, log, labels, zone, identity, tls);
     }
 }

@@ -141,7 +141,7 @@ public final class ControlMain {
         }
         log("listening on " + listen.substring(0, listen.lastIndexOf(':')) + ":" + plane.port() + ", config " + configDir
                 + ", registry " + registry.describe() + (token == null ? ", no token" : ", token required")
-                + (ca == null ? "" : ", CA for " + ca.trustDomain() + " (tokens " + tokensDir + ", leaves "
+                + (ca == null ? "; warning: plaintext link (no --ca), for agents on this machine only" : ", TLS link, CA for " + ca.trustDomain() + " (tokens " + tokensDir + ", leaves "
                         + Durations.format(lifetime) + ")")
                 + (endpoint == null ? "" : ", metrics on http://" + metrics + "/metrics"));
         MetricsEndpoint started = endpoint;

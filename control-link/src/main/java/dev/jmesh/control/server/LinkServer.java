@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLEngine;
 import java.util.function.Function;
 
 /**
@@ -81,6 +82,10 @@ final class LinkServer implements AutoCloseable {
     LinkServer(InetSocketAddress listen, Registry registry, String token, Duration ping, Duration deadAfter,
                Duration report, Consumer<List<SubsetSummary>> reports, Function<String, Rollouts.Answer> commands,
                MeshCa ca, Consumer<String> log) throws IOException {
+        if (ca == null && !listen.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("a plaintext link listens on loopback only, not " + listen
+                    + ": give --ca DIR (and --identity-tokens DIR) for a TLS link");
+        }
         this.ca = ca;
         this.registry = registry;
         this.reportMillis = report.toMillis();
@@ -129,6 +134,7 @@ final class LinkServer implements AutoCloseable {
 
     private final class Link {
         final SocketChannel channel;
+        final LinkIo io;
         final SelectionKey key;
         final String peer;
         final FrameDecoder decoder = new FrameDecoder();
@@ -150,8 +156,9 @@ final class LinkServer implements AutoCloseable {
         boolean closeAfterFlush;
         boolean badReport;
 
-        Link(SocketChannel channel, SelectionKey key, String peer) {
+        Link(SocketChannel channel, LinkIo io, SelectionKey key, String peer) {
             this.channel = channel;
+            this.io = io;
             this.key = key;
             this.peer = peer;
         }
@@ -233,7 +240,8 @@ final class LinkServer implements AutoCloseable {
                 InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
                 SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
                 String host = remote.getAddress().getHostAddress();
-                Link link = new Link(channel, key, (host.contains(":") ? "[" + host + "]" : host) + ":" + remote.getPort());
+                Link link = new Link(channel, io(channel), key,
+                        (host.contains(":") ? "[" + host + "]" : host) + ":" + remote.getPort());
                 key.attach(link);
                 links.add(link);
             } catch (IOException e) {
@@ -242,14 +250,30 @@ final class LinkServer implements AutoCloseable {
         }
     }
 
+    /** TLS when this replica is the CA (its certificate is the CA's), else the channel as it is (loopback only). */
+    private LinkIo io(SocketChannel channel) throws IOException {
+        if (ca == null) {
+            return LinkIo.plain(channel);
+        }
+        SSLEngine engine = ca.serverContext().createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setWantClientAuth(true); // an agent with a certificate proves it; one still without shows its token
+        engine.setEnabledProtocols(new String[] {"TLSv1.3"});
+        engine.beginHandshake();
+        return new TlsLinkIo(channel, engine);
+    }
+
     private void read(Link link) throws IOException {
         readBuffer.clear();
-        int n = link.channel.read(readBuffer);
+        int n = link.io.read(readBuffer);
         if (n < 0) {
             drop(link, link.registration == null ? null : "link closed by the agent, " + link.endpoint + " deregistered");
             return;
         }
         link.lastRead = System.nanoTime();
+        if (link.io.pendingOutput()) {
+            link.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE); // handshake messages to finish
+        }
         readBuffer.flip();
         try {
             Message message;
@@ -272,7 +296,7 @@ final class LinkServer implements AutoCloseable {
                 return;
             }
             // A workload's own token (--identity-tokens) lets its agent in too, and entitles it to its certificate.
-            link.entitled = ca == null ? null : ca.entitled(hello.token());
+            link.entitled = ca == null ? null : entitled(link, hello.token());
             if (token != null && link.entitled == null
                     && !MessageDigest.isEqual(token, hello.token().getBytes(StandardCharsets.UTF_8))) {
                 log.accept("refused " + link.peer + " (" + hello.workload() + "): "
@@ -326,6 +350,19 @@ final class LinkServer implements AutoCloseable {
         } else if (!(message instanceof Message.Pong)) {
             refuse(link, "protocol error: unexpected " + message.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * The identity a link may have a certificate for: the one its token entitles to, or the one
+     * its client certificate proves (an agent renewing with the certificate it holds).
+     */
+    private SpiffeId entitled(Link link, String token) {
+        SpiffeId byToken = ca.entitled(token);
+        if (byToken != null) {
+            return byToken;
+        }
+        String proven = link.io.peerIdentity();
+        return proven == null ? null : SpiffeId.parse(proven);
     }
 
     /**
@@ -385,6 +422,10 @@ final class LinkServer implements AutoCloseable {
         if (!link.key.isValid()) {
             return;
         }
+        if (!link.io.flushPending()) {
+            link.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            return;
+        }
         while (true) {
             ByteBuffer head = link.queue.peek();
             if (head == null) {
@@ -398,13 +439,15 @@ final class LinkServer implements AutoCloseable {
                 break;
             }
             int before = head.remaining();
-            link.channel.write(head);
+            link.io.write(head);
             if (head.remaining() < before) {
                 link.lastWrite = System.nanoTime();
             }
-            if (head.hasRemaining()) {
+            if (head.hasRemaining() || link.io.pendingOutput()) {
                 link.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                return;
+                if (head.hasRemaining()) {
+                    return;
+                }
             }
             if (head == link.snapshotInFlight) {
                 link.snapshotInFlight = null;
@@ -412,6 +455,9 @@ final class LinkServer implements AutoCloseable {
                 link.queue.poll();
                 link.queuedBytes -= head.capacity();
             }
+        }
+        if (link.io.pendingOutput()) {
+            return; // the selector calls back when the channel takes the rest
         }
         if (link.closeAfterFlush) {
             drop(link, null);

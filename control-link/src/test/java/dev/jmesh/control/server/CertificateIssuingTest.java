@@ -3,6 +3,7 @@ package dev.jmesh.control.server;
 import static dev.jmesh.control.server.LinkTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmesh.control.ca.MeshCa;
@@ -18,11 +19,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,9 +102,43 @@ class CertificateIssuingTest {
     private Requester link(String token, SpiffeId asked) {
         Requester requester = new Requester(asked);
         LinkOptions options = LinkOptions.defaults(List.of("127.0.0.1:" + plane.port()), asked.path().substring(
-                asked.path().lastIndexOf('/') + 1), () -> token, 0, line -> { });
+                asked.path().lastIndexOf('/') + 1), () -> token, 0, line -> { }).withTls(this::trustingTheCa);
         toClose.add(new ControlLinkClient(options, requester, "").start());
         return requester;
+    }
+
+    /** TLS that trusts the CA; the agent's own also checks the replica's SPIFFE ID. */
+    private SSLSocketFactory trustingTheCa() {
+        try {
+            KeyStore roots = KeyStore.getInstance("PKCS12");
+            roots.load(null, null);
+            roots.setCertificateEntry("ca", ca.certificate());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+            trust.init(roots);
+            SSLContext context = SSLContext.getInstance("TLSv1.3");
+            context.init(null, trust.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theLinkIsTlsAndAPlaintextAgentIsNotServed() throws Exception {
+        List<String> agentLog = Collections.synchronizedList(new ArrayList<>());
+        Requester plaintext = new Requester(FRONTEND);
+        toClose.add(new ControlLinkClient(LinkOptions.defaults(List.of("127.0.0.1:" + plane.port()), "frontend",
+                () -> "frontend-token", 0, agentLog::add), plaintext, "").start());
+        Requester tls = link("frontend-token", FRONTEND);
+        await(() -> !tls.answers.isEmpty(), "the TLS agent is answered");
+        await(() -> agentLog.stream().anyMatch(l -> l.contains("no server answers")), "the plaintext agent is not");
+        assertEquals(List.of(), plaintext.answers);
+        // Refused before anything is bound: the documentation address is never listened on.
+        IllegalArgumentException offLoopback = assertThrows(IllegalArgumentException.class,
+                () -> ControlPlane.start(new InetSocketAddress("192.0.2.1", 0), dir.resolve("config"),
+                        new InMemoryRegistry(), ControlPlane.Options.defaults(), serverLog::add));
+        assertTrue(offLoopback.getMessage().startsWith("a plaintext link listens on loopback only"),
+                offLoopback.getMessage());
     }
 
     private static List<X509Certificate> certificates(String answer) throws Exception {

@@ -276,7 +276,7 @@ class LinkTest {
             Recorder r = new Recorder();
             LinkOptions options = new LinkOptions(List.of("127.0.0.1:" + silent.getLocalPort()), "web", () -> "", 0,
                     Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2), Duration.ofMillis(10),
-                    Duration.ofMillis(50), r.log::add, Map.of(), "", "");
+                    Duration.ofMillis(50), r.log::add, Map.of(), "", "", null);
             ControlLinkClient client = new ControlLinkClient(options, r, "").start();
             toClose.add(client);
             await(() -> r.log.stream().anyMatch(l -> l.contains("lost link") && l.contains("no message for")),
