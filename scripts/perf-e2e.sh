@@ -2,13 +2,15 @@
 # End-to-end performance harness: what a call costs direct, through the jmesh agent and through
 # a sidecar hop (HAProxy), against a real nginx on loopback; what recording the requests the
 # application's own server answers costs (JDK HttpServer and Jetty, with and without the
-# agent); plus agent start-up and memory.
+# agent); service to service over mutual TLS, agent to agent against two TLS sidecar hops
+# (HAProxy) in front of Jetty; plus agent start-up and memory.
 #
 #   scripts/perf-e2e.sh            full run (~20 min on 2 cores), writes docs/perf/
 #   scripts/perf-e2e.sh --smoke    a minute or less, writes benchmarks/target/perf-smoke/
 #   scripts/perf-e2e.sh [--smoke] --out DIR      write the reports somewhere else
-#   scripts/perf-e2e.sh --e2e-only | --served-only | --startup-only   one part only: the calls
-#                                  (e2e.md), the served requests (served.md), start-up and memory
+#   scripts/perf-e2e.sh --e2e-only | --served-only | --mtls-only | --startup-only   one part
+#                                  only: the calls (e2e.md), the served requests (served.md),
+#                                  mutual TLS (mtls.md), start-up and memory
 #   scripts/perf-e2e.sh --clients jdk,jdk-async,okhttp  also the diagnostic client that calls
 #                                  sendAsync(..).join() (default: jdk,okhttp)
 #   scripts/perf-e2e.sh ... -- --rounds 3 --warmup-ms 2000 --measure-ms 4000 --concurrency 1,8
@@ -32,12 +34,13 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) mode=smoke; shown="$shown --smoke" ;;
     --out) out="$2"; shift ;;
-    --e2e-only) extra+=(--skip-served --skip-startup); shown="$shown --e2e-only" ;;
-    --served-only) extra+=(--skip-e2e --skip-startup); shown="$shown --served-only"; backends=no ;;
-    --startup-only) extra+=(--skip-e2e --skip-served); shown="$shown --startup-only" ;;
+    --e2e-only) extra+=(--skip-served --skip-mtls --skip-startup); shown="$shown --e2e-only" ;;
+    --served-only) extra+=(--skip-e2e --skip-mtls --skip-startup); shown="$shown --served-only"; backends=no ;;
+    --mtls-only) extra+=(--skip-e2e --skip-served --skip-startup); shown="$shown --mtls-only" ;;
+    --startup-only) extra+=(--skip-e2e --skip-served --skip-mtls); shown="$shown --startup-only" ;;
     --clients) extra+=(--clients "$2"); shown="$shown --clients $2"; shift ;;
     --) shift; extra+=("$@"); shown="$shown -- $*"; break ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "perf-e2e: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift

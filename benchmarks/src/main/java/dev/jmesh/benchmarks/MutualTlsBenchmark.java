@@ -1,11 +1,11 @@
 package dev.jmesh.benchmarks;
 
-import dev.jmesh.pki.IdentityException;
 import dev.jmesh.agent.identity.IdentityMaterial;
 import dev.jmesh.agent.identity.WorkloadIdentity;
-import dev.jmesh.pki.CertificateAuthority;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
+import dev.jmesh.pki.CertificateAuthority;
+import dev.jmesh.pki.IdentityException;
 import dev.jmesh.policy.SpiffeId;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -35,6 +35,17 @@ enum Client {
         this.libs = libs;
     }
 
+    /**
+     * Whether the calls go through the JDK's own HTTP stack ({@code HttpClient} or
+     * {@code HttpURLConnection}, which Spring's RestTemplate and Feign use by default): its
+     * internals, and so the agent's hooks into them, differ between JDK 17 and 25. The other
+     * clients run the same library bytecode on both.
+     */
+    boolean onTheJdksOwnHttp() {
+        return this == JDK_SYNC || this == JDK_ASYNC || this == URL_CONNECTION || this == SPRING_REST_TEMPLATE
+                || this == OPENFEIGN;
+    }
+
     /** The application's class path. */
     String classPath() {
         return AppJvm.classPath(libs);

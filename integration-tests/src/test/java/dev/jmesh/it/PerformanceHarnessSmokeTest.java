@@ -79,8 +79,7 @@ class PerformanceHarnessSmokeTest {
                 }
             }
         }
-        assertEquals(2, rows(e2e, "d agent + mTLS").size(), e2e);
-        assertTrue(rows(e2e, "d agent + mTLS").stream().allMatch(r -> r.contains("n/a (needs mTLS)")), e2e);
+        assertTrue(e2e.contains("[`mtls.md`](mtls.md)"), e2e);
         assertTrue(e2e.contains("| command | `scripts/perf-e2e.sh --smoke` |"), e2e);
 
         byte[] png = Files.readAllBytes(out.resolve("e2e-latency.png"));
@@ -96,6 +95,18 @@ class PerformanceHarnessSmokeTest {
             // setup | server | threads | p50 | p90 | p99 | req/s | server CPU | client CPU | added p50 | p90 | p99 | req/s | server CPU
             assertTrue(cells.get(1).startsWith("Jetty 12"), rows.get(0));
             for (int i : setup.startsWith("a") ? new int[] {2, 3, 4, 5, 6, 7, 8} : new int[] {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}) {
+                assertTrue(NUMBER.matcher(cells.get(i)).matches(), () -> "not a number in column " + i + ": " + rows.get(0));
+            }
+        }
+
+        // Agent to agent over mTLS and two TLS sidecar hops, each against the same plaintext reference.
+        String mtls = Files.readString(out.resolve("mtls.md"), StandardCharsets.UTF_8);
+        for (String setup : List.of("d0 plaintext", "d agent to agent, mTLS", "e two TLS sidecar hops")) {
+            List<String> rows = rows(mtls, setup);
+            assertEquals(1, rows.size(), () -> "rows for " + setup + " (JDK client, 1 thread):\n" + mtls);
+            List<String> cells = cells(rows.get(0));
+            // setup | client | threads | p50 | p90 | p99 | req/s | client CPU | added p50 | p90 | p99 | req/s vs d0
+            for (int i : setup.startsWith("d0") ? new int[] {2, 3, 4, 5, 6, 7} : new int[] {2, 3, 4, 5, 6, 7, 8, 9, 10, 11}) {
                 assertTrue(NUMBER.matcher(cells.get(i)).matches(), () -> "not a number in column " + i + ": " + rows.get(0));
             }
         }

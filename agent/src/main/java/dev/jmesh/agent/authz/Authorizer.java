@@ -1,11 +1,11 @@
 package dev.jmesh.agent.authz;
 
-import dev.jmesh.policy.AuthorizationPolicy;
 import dev.jmesh.policy.AuthorizationPolicy.Action;
 import dev.jmesh.policy.AuthorizationPolicy.Condition;
 import dev.jmesh.policy.AuthorizationPolicy.Operation;
 import dev.jmesh.policy.AuthorizationPolicy.Rule;
 import dev.jmesh.policy.AuthorizationPolicy.Source;
+import dev.jmesh.policy.AuthorizationPolicy;
 import dev.jmesh.policy.ValueMatch;
 import java.util.List;
 

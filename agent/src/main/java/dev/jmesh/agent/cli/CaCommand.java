@@ -1,8 +1,8 @@
 package dev.jmesh.agent.cli;
 
+import dev.jmesh.pki.CertificateAuthority;
 import dev.jmesh.pki.IdentityException;
 import dev.jmesh.pki.IdentityFiles;
-import dev.jmesh.pki.CertificateAuthority;
 import dev.jmesh.pki.IssuedIdentity;
 import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;

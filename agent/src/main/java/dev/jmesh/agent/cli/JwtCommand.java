@@ -1,10 +1,10 @@
 package dev.jmesh.agent.cli;
 
+import dev.jmesh.agent.jwt.SigningKey;
+import dev.jmesh.agent.jwt.TokenClaims;
 import dev.jmesh.pki.IdentityException;
 import dev.jmesh.pki.Pem;
 import dev.jmesh.pki.SecureFiles;
-import dev.jmesh.agent.jwt.SigningKey;
-import dev.jmesh.agent.jwt.TokenClaims;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

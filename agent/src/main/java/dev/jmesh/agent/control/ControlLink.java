@@ -1,17 +1,17 @@
 package dev.jmesh.agent.control;
 
 import dev.jmesh.agent.AgentLog;
+import dev.jmesh.agent.identity.CertificateRenewal;
 import dev.jmesh.agent.mesh.MeshRouter;
+import dev.jmesh.agent.mesh.MeshSecurity;
 import dev.jmesh.agent.mesh.RouteTable;
 import dev.jmesh.agent.metrics.MeshMetrics;
 import dev.jmesh.control.client.ControlLinkClient;
 import dev.jmesh.control.client.LinkOptions;
-import dev.jmesh.agent.identity.CertificateRenewal;
-import dev.jmesh.agent.mesh.MeshSecurity;
-import dev.jmesh.policy.InboundConfig;
 import dev.jmesh.policy.ConfigParser;
 import dev.jmesh.policy.ConfigProblem;
 import dev.jmesh.policy.ControlConfig;
+import dev.jmesh.policy.InboundConfig;
 import dev.jmesh.policy.MeshConfig;
 import dev.jmesh.policy.ParseResult;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.jmesh.agent.identity;
 
-import dev.jmesh.pki.Pem;
 import dev.jmesh.pki.IdentityException;
-import dev.jmesh.pki.IssuedIdentity;
 import dev.jmesh.pki.IdentityFiles;
+import dev.jmesh.pki.IssuedIdentity;
+import dev.jmesh.pki.Pem;
 import dev.jmesh.policy.SpiffeId;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;

@@ -1,9 +1,9 @@
 package dev.jmesh.agent.identity;
 
-import dev.jmesh.pki.Pem;
+import dev.jmesh.agent.AgentLog;
 import dev.jmesh.pki.IdentityException;
 import dev.jmesh.pki.IdentityFiles;
-import dev.jmesh.agent.AgentLog;
+import dev.jmesh.pki.Pem;
 import dev.jmesh.policy.SpiffeId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

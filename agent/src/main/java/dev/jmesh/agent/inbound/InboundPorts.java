@@ -2,10 +2,10 @@ package dev.jmesh.agent.inbound;
 
 import dev.jmesh.agent.AgentLog;
 import dev.jmesh.agent.authz.Authorizer;
-import dev.jmesh.agent.jwt.TokenValidator;
-import dev.jmesh.agent.time.MeshClock;
 import dev.jmesh.agent.identity.tls.MeshTls;
+import dev.jmesh.agent.jwt.TokenValidator;
 import dev.jmesh.agent.mesh.MeshSecurity;
+import dev.jmesh.agent.time.MeshClock;
 import dev.jmesh.policy.InboundConfig;
 import dev.jmesh.policy.MeshConfig;
 import dev.jmesh.policy.SpiffeId;

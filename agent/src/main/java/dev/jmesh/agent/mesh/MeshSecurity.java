@@ -1,13 +1,13 @@
 package dev.jmesh.agent.mesh;
 
 import dev.jmesh.agent.AgentLog;
-import dev.jmesh.pki.IdentityException;
-import dev.jmesh.pki.IdentityFiles;
 import dev.jmesh.agent.identity.CertificateRenewal;
 import dev.jmesh.agent.identity.WorkloadIdentity;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
 import dev.jmesh.bootstrap.TlsOrigination;
+import dev.jmesh.pki.IdentityException;
+import dev.jmesh.pki.IdentityFiles;
 import dev.jmesh.policy.IdentityConfig;
 import dev.jmesh.policy.MeshConfig;
 import dev.jmesh.policy.ServiceConfig;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.pki.IdentityFiles;
 import dev.jmesh.agent.identity.IdentityMaterial;
+import dev.jmesh.pki.IdentityFiles;
 import dev.jmesh.pki.Pem;
 import dev.jmesh.policy.SpiffeId;
 import java.io.ByteArrayOutputStream;

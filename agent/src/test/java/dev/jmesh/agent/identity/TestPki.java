@@ -1,10 +1,10 @@
 package dev.jmesh.agent.identity;
 
-import dev.jmesh.pki.IdentityException;
-import dev.jmesh.pki.CertificateAuthority;
-import dev.jmesh.pki.IssuedIdentity;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
+import dev.jmesh.pki.CertificateAuthority;
+import dev.jmesh.pki.IdentityException;
+import dev.jmesh.pki.IssuedIdentity;
 import dev.jmesh.policy.SpiffeId;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jmesh.pki.CertificateAuthority;
 import dev.jmesh.agent.identity.tls.TlsProvider;
+import dev.jmesh.pki.CertificateAuthority;
 import java.nio.file.Path;
 import java.security.Security;
 import java.util.Optional;

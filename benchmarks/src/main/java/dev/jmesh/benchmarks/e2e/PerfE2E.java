@@ -2,9 +2,12 @@ package dev.jmesh.benchmarks.e2e;
 
 import dev.jmesh.benchmarks.e2e.Results.Cell;
 import dev.jmesh.benchmarks.e2e.Results.CellKey;
+import dev.jmesh.benchmarks.e2e.Results.MtlsKey;
+import dev.jmesh.benchmarks.e2e.Results.MtlsSetup;
 import dev.jmesh.benchmarks.e2e.Results.ServedKey;
 import dev.jmesh.benchmarks.e2e.Results.Setup;
 import dev.jmesh.benchmarks.e2e.Results.Summary;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +41,7 @@ import java.util.stream.Stream;
  * --clients jdk,okhttp  add jdk-async (sendAsync(..).join(), no agent involved) as a diagnostic
  * --servers jdk,jetty   the served-requests cells' server libraries (smoke: jetty)
  * --served-concurrency 1,16     their client threads (smoke: 1)
- * --skip-e2e / --skip-served / --skip-startup   leave a part out
+ * --skip-e2e / --skip-served / --skip-mtls / --skip-startup   leave a part out
  * </pre>
  */
 public final class PerfE2E {
@@ -67,6 +70,7 @@ public final class PerfE2E {
     final int measureMs;
     final List<Integer> concurrencies;
     final List<String> clients;
+    final List<String> mtlsClients;
     final List<String> servedServers;
     final List<Integer> servedConcurrencies;
     final int startupRuns;
@@ -90,6 +94,8 @@ public final class PerfE2E {
         measureMs = args.getInt("measure-ms", smoke ? 1000 : 6000);
         concurrencies = list(args.get("concurrency", smoke ? "1" : "1,16")).stream().map(Integer::parseInt).toList();
         clients = list(args.get("clients", "jdk,okhttp"));
+        // One client's three short mTLS cells in a smoke run: enough to keep the part from rotting.
+        mtlsClients = smoke ? List.of("jdk") : clients;
         // One short served cell pair in a smoke run: enough to keep the part from rotting.
         servedServers = list(args.get("servers", smoke ? "jetty" : "jdk,jetty"));
         servedConcurrencies = list(args.get("served-concurrency", smoke ? "1" : "1,16")).stream()
@@ -123,6 +129,9 @@ public final class PerfE2E {
             }
             if (!args.flag("skip-served")) {
                 harness.runServed(machine);
+            }
+            if (!args.flag("skip-mtls")) {
+                harness.runMtls(machine);
             }
             if (startup) {
                 harness.runStartupAndMemory(machine);
@@ -264,6 +273,130 @@ public final class PerfE2E {
             return cell;
         } finally {
             processes.stop(server);
+        }
+    }
+
+    // ---------------------------------------------------------------- service to service over mTLS
+
+    private void runMtls(Machine machine) throws Exception {
+        if (servedCp.isEmpty()) {
+            throw new IllegalArgumentException("missing option --served-cp (the mTLS cells' backend class path)");
+        }
+        Pki pki = Pki.make(this);
+        int cellsPerRound = MtlsSetup.values().length * mtlsClients.size() * concurrencies.size();
+        System.out.printf(Locale.ROOT, "perf-e2e: service to service over mTLS, %d round(s) x %d cells (about %d s)%n",
+                rounds, cellsPerRound, rounds * cellsPerRound * (warmupMs + measureMs + 1500) / 1000);
+        List<Cell<MtlsKey>> cells = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (String client : mtlsClients) {
+                for (int concurrency : concurrencies) {
+                    for (MtlsSetup setup : MtlsSetup.values()) {
+                        MtlsKey key = new MtlsKey(setup, client, concurrency);
+                        Cell<MtlsKey> cell = runMtlsCell(key, round, pki);
+                        cells.add(cell);
+                        System.out.printf(Locale.ROOT,
+                                "  round %d/%d  %-6s %2d thread(s)  %-24s p50 %7.1f µs  p99 %8.1f µs  %9.0f req/s%n",
+                                round, rounds, client, concurrency, setup.label(), cell.p50(), cell.p99(), cell.rps());
+                    }
+                }
+            }
+        }
+        Reports.writeMtls(this, machine, Servers.haproxyVersion(processes), cells, Results.summarize(cells),
+                out.resolve("mtls.md"));
+        System.out.println("perf-e2e: wrote " + out.resolve("mtls.md"));
+    }
+
+    /** A trust domain and two workloads made with the agent jar's own {@code ca}, and HAProxy's PEM of each. */
+    record Pki(Path bundle, Path orders, Path frontend, Path ordersPem, Path frontendPem) {
+
+        static Pki make(PerfE2E h) throws Exception {
+            Path ca = h.work.resolve("mtls-ca");
+            h.cli("ca", "init", ca.toString(), "--trust-domain", "perf.local");
+            h.cli("ca", "issue", ca.toString(), "orders", "--days", "2");
+            h.cli("ca", "issue", ca.toString(), "frontend", "--days", "2");
+            Path orders = ca.resolve("default").resolve("orders");
+            Path frontend = ca.resolve("default").resolve("frontend");
+            return new Pki(orders.resolve("bundle.pem"), orders, frontend, haproxyPem(orders), haproxyPem(frontend));
+        }
+
+        /** HAProxy's {@code crt}: the chain, then the key. */
+        private static Path haproxyPem(Path identity) throws IOException {
+            Path pem = identity.resolve("haproxy.pem");
+            Files.writeString(pem, Files.readString(identity.resolve("cert.pem")) + Files.readString(identity.resolve("key.pem")),
+                    StandardCharsets.UTF_8);
+            return pem;
+        }
+
+        String identityYaml(Path identity) {
+            return "identity: { trustDomain: perf.local, certificate: \"" + identity.resolve("cert.pem") + "\", key: \""
+                    + identity.resolve("key.pem") + "\", trustBundle: \"" + identity.resolve("bundle.pem") + "\" }\n";
+        }
+    }
+
+    private void cli(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(javaBin.toString(), "-jar", agentJar.toString()));
+        cmd.addAll(List.of(args));
+        Processes.Run run = processes.run(cmd, 60);
+        if (run.exitCode() != 0) {
+            throw new IllegalStateException("jmesh-agent.jar " + String.join(" ", args) + ": " + run.stderr());
+        }
+    }
+
+    /** A fresh Jetty JVM (with the agent in front of its port for d), the hops of e, and the load client. */
+    private Cell<MtlsKey> runMtlsCell(MtlsKey key, int round, Pki pki) throws Exception {
+        int port = Servers.freePort();
+        List<String> cmd = new ArrayList<>(List.of(javaBin.toString()));
+        cmd.addAll(SERVED_JVM_OPTIONS);
+        if (key.setup() == MtlsSetup.AGENTS) {
+            Path policy = work.resolve("mesh-mtls-server.yaml");
+            Files.writeString(policy, "workload: orders\n" + pki.identityYaml(pki.orders())
+                    + "inbound: { port: " + port + ", mtls: strict }\n", StandardCharsets.UTF_8);
+            cmd.add("-javaagent:" + agentJar + "=config=" + policy);
+        }
+        cmd.addAll(List.of("-cp", servedCp, ServedApp.class.getName(), "jetty", String.valueOf(port)));
+        List<Process> started = new ArrayList<>();
+        try {
+            Process server = processes.startServer("mtls-jetty", cmd);
+            started.add(server);
+            Servers.awaitListening("mtls-jetty", server, port, work.resolve("mtls-jetty.out"));
+            List<String> agent = List.of();
+            String url = "http://" + Servers.HOST + ":" + port + "/";
+            if (key.setup() == MtlsSetup.AGENTS) {
+                Path policy = work.resolve("mesh-mtls-client.yaml");
+                Files.writeString(policy, "workload: frontend\n" + pki.identityYaml(pki.frontend()) + """
+                        services:
+                          backend:
+                            endpoints: [ %s:%d ]
+                            tls: { mode: mutual, serverIdentity: "spiffe://perf.local/ns/default/sa/orders" }
+                        """.formatted(Servers.HOST, port), StandardCharsets.UTF_8);
+                agent = List.of("-javaagent:" + agentJar + "=config=" + policy);
+                url = "http://backend/";
+            } else if (key.setup() == MtlsSetup.SIDECARS) {
+                int inbound = Servers.freePort();
+                int outbound = Servers.freePort();
+                started.add(Servers.startTlsHop(processes, "hop-in", """
+                        frontend in
+                            bind %1$s:%2$d ssl crt %3$s ca-file %4$s verify required
+                            default_backend app
+                        backend app
+                            http-reuse always
+                            server jetty %1$s:%5$d
+                        """.formatted(Servers.HOST, inbound, pki.ordersPem(), pki.bundle(), port), inbound));
+                started.add(Servers.startTlsHop(processes, "hop-out", """
+                        frontend out
+                            bind %1$s:%2$d
+                            default_backend mesh
+                        backend mesh
+                            http-reuse always
+                            server peer %1$s:%3$d ssl verify required ca-file %4$s crt %5$s
+                        """.formatted(Servers.HOST, outbound, inbound, pki.bundle(), pki.frontendPem()), outbound));
+                url = "http://" + Servers.HOST + ":" + outbound + "/";
+            }
+            return load(key, round, agent, url, key.client(), key.concurrency(), key.setup().id, -1);
+        } finally {
+            for (Process process : started) {
+                processes.stop(process);
+            }
         }
     }
 

@@ -38,6 +38,32 @@ final class Results {
     record CellKey(Setup setup, String client, int concurrency) {
     }
 
+    /** Service to service over mutual TLS, against a Jetty backend in a JVM of its own. */
+    enum MtlsSetup {
+        PLAINTEXT("d0", "plaintext", "client → Jetty, no agent, no TLS: the reference"),
+        AGENTS("d", "agent to agent, mTLS", "client with the jmesh agent (`tls: {mode: mutual}`) → the agent's inbound"
+                + " port in the server JVM (`mtls: strict`) → Jetty, over loopback"),
+        SIDECARS("e", "two TLS sidecar hops", "client → HAProxy (plaintext in, mutual TLS out) → HAProxy (mutual TLS in,"
+                + " plaintext out) → Jetty: what a pair of sidecars costs");
+
+        final String id;
+        final String shortName;
+        final String description;
+
+        MtlsSetup(String id, String shortName, String description) {
+            this.id = id;
+            this.shortName = shortName;
+            this.description = description;
+        }
+
+        String label() {
+            return id + " " + shortName;
+        }
+    }
+
+    record MtlsKey(MtlsSetup setup, String client, int concurrency) {
+    }
+
     /**
      * A served-requests cell: the application's own {@code server} ({@code jdk}, {@code jetty})
      * in a JVM of its own, with the agent or without, loaded by the JDK client with no agent.

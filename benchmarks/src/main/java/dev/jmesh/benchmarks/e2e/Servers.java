@@ -106,20 +106,23 @@ final class Servers implements AutoCloseable {
         processes.trackDescendants(nginx);
     }
 
+    /** Every HAProxy of the harness: HTTP mode, keep-alive on both sides, one thread. */
+    private static final String HOP_SETTINGS = """
+            global
+                nbthread 1
+                maxconn 4096
+            defaults
+                mode http
+                option http-keep-alive
+                timeout connect 5s
+                timeout client 300s
+                timeout server 300s
+                timeout http-keep-alive 300s
+            """;
+
     private void startHaproxy(String bin) throws IOException, InterruptedException {
         Path conf = processes.work().resolve("haproxy.cfg");
-        Files.writeString(conf, """
-                # The e2e harness's sidecar hop: HTTP mode, keep-alive on both sides, one backend.
-                global
-                    nbthread 1
-                    maxconn 4096
-                defaults
-                    mode http
-                    option http-keep-alive
-                    timeout connect 5s
-                    timeout client 300s
-                    timeout server 300s
-                    timeout http-keep-alive 300s
+        Files.writeString(conf, "# The e2e harness's sidecar hop: one backend.\n" + HOP_SETTINGS + """
                 frontend sidecar
                     bind %1$s:%2$d
                     default_backend app
@@ -129,6 +132,19 @@ final class Servers implements AutoCloseable {
                 """.formatted(HOST, haproxyPort, nginxPort), StandardCharsets.UTF_8);
         haproxy = processes.startServer("haproxy", List.of(bin, "-db", "-f", conf.toString()));
         awaitListening("haproxy", haproxy, haproxyPort, processes.work().resolve("haproxy.out"));
+    }
+
+    /**
+     * One HAProxy of the mTLS cells' sidecar pair: {@code proxies} (its frontend and backend)
+     * under the sidecar hop's own global and default settings; returns once it listens on {@code port}.
+     */
+    static Process startTlsHop(Processes processes, String name, String proxies, int port)
+            throws IOException, InterruptedException {
+        Path conf = processes.work().resolve(name + ".cfg");
+        Files.writeString(conf, HOP_SETTINGS + proxies, StandardCharsets.UTF_8);
+        Process hop = processes.startServer(name, List.of(binary("haproxy"), "-db", "-f", conf.toString()));
+        awaitListening(name, hop, port, processes.work().resolve(name + ".out"));
+        return hop;
     }
 
     @Override
@@ -161,7 +177,7 @@ final class Servers implements AutoCloseable {
         }
     }
 
-    private static String binary(String name) {
+    static String binary(String name) {
         List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
         dirs.addAll(List.of("/usr/sbin", "/usr/local/sbin", "/sbin"));
         for (String dir : dirs) {
@@ -171,6 +187,11 @@ final class Servers implements AutoCloseable {
             }
         }
         throw new IllegalStateException(name + " not found (scripts/install-perf-deps.sh installs it)");
+    }
+
+    /** HAProxy's version, as the mTLS cells' sidecar pair runs it. */
+    static String haproxyVersion(Processes processes) throws IOException, InterruptedException {
+        return version(processes, List.of(binary("haproxy"), "-v"), "HAProxy version ");
     }
 
     private static String version(Processes processes, List<String> command, String prefix)

@@ -1,11 +1,11 @@
 package dev.jmesh.control.ca;
 
 import dev.jmesh.pki.CertificateAuthority;
+import dev.jmesh.pki.CertificateBuilder;
 import dev.jmesh.pki.CertificateRequest;
 import dev.jmesh.pki.IdentityException;
 import dev.jmesh.pki.Pem;
 import dev.jmesh.policy.SpiffeId;
-import dev.jmesh.pki.CertificateBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

@@ -1,7 +1,7 @@
 package dev.jmesh.control.server;
 
-import dev.jmesh.control.protocol.HostPort;
 import dev.jmesh.control.ca.MeshCa;
+import dev.jmesh.control.protocol.HostPort;
 import dev.jmesh.control.registry.InMemoryRegistry;
 import dev.jmesh.control.registry.Registry;
 import dev.jmesh.control.registry.ZooKeeperRegistry;

@@ -30,8 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLEngine;
 import java.util.function.Function;
+import javax.net.ssl.SSLEngine;
 
 /**
  * The server end of every agent link: one non-blocking selector thread for all of them. A new
