@@ -351,6 +351,7 @@ final class AppJvm implements AutoCloseable {
             if (namespace != null) {
                 command.addAll(List.of("/usr/sbin/ip", "netns", "exec", namespace)); // it execs the JVM: same pid
             }
+
             command.add(jdk.java().toString());
             command.addAll(jvmOptions);
             command.addAll(tail);

@@ -50,7 +50,9 @@ public final class InboundPort implements AutoCloseable {
         listener.setReuseAddress(true);
         listener.bind(publicAddress, 128);
         InboundPort port = new InboundPort(listener, appAddress, policy, events, callers, answers);
-        port.start("jmesh-inbound-" + listener.getLocalPort(), port::acceptLoop);
+        Thread acceptor = new Thread(port::acceptLoop, "jmesh-inbound-" + listener.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
         return port;
     }
 
@@ -91,11 +93,9 @@ public final class InboundPort implements AutoCloseable {
         }
     }
 
+    /** A connection's copy, on a thread of its own (virtual where the JDK has them). */
     Thread start(String name, Runnable task) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
+        return ConnectionThreads.start(name, task);
     }
 
     /** @param joinedFrom the local port of the agent's connection to the application */

@@ -129,6 +129,7 @@ public final class InboundPorts {
             open = InboundPort.open(requested, app, policy, events, callers, answers);
             AgentLog.line("inbound port " + port + " (" + (policy.acceptsPlaintext() ? "mtls: permissive" : "mtls: strict")
                     + ") in front of the application's " + app
+                    + (ConnectionThreads.virtual() ? ", connections on virtual threads" : ", two threads per connection")
                     + (policy.authorizer().isEmpty() ? "" : "; authorization: " + policy.authorizer())
                     + (policy.tokens().isEmpty() ? "" : "; tokens: " + policy.tokens())
                     + (policy.tls() == null ? "; mTLS callers refused: " + policy.unavailableReason() : ""));
