@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two real JVMs with the agent: a server whose port speaks mutual TLS only (the application
@@ -67,12 +68,18 @@ class MutualTlsTest {
 
     static AppJvm startServer(String kind, int port, String mtls, String allow, int adminPort, Path identity,
                               String... options) throws Exception {
+        return startServer(AppJvm.classPath(), kind, port, mtls, allow, adminPort, identity, options);
+    }
+
+    /** @param classPath the server application's: with Conscrypt on it, the agent's TLS is Conscrypt's */
+    static AppJvm startServer(String classPath, String kind, int port, String mtls, String allow, int adminPort,
+                              Path identity, String... options) throws Exception {
         Path policy = Policy.write(dir, "workload: orders\n" + TrustDomain.identityYaml(identity)
                 + "inbound: { port: " + port + ", " + allow + "mtls: " + mtls + " }\n"
                 + (adminPort == 0 ? "" : "admin: { port: " + adminPort + " }\n"));
         List<String> args = new java.util.ArrayList<>(List.of(kind, Integer.toString(port), "orders"));
         args.addAll(List.of(options));
-        AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath())
+        AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(classPath)
                 .run(ServerApp.class.getName(), args);
         app.awaitLine("LISTENING"::equals);
         return app;
@@ -118,13 +125,21 @@ class MutualTlsTest {
     }
 
     @Test
-    void aPlaintextProbeIsRefusedInStrictAndServedInPermissiveWithoutAClaimedIdentity() throws Exception {
+    void aPlaintextProbeIsRefusedInStrict() throws Exception {
         assertEquals("", plaintextGet(port, "x-forwarded-client-cert: URI=" + SHOP), "strict: closed, no answer");
         String metrics = Http.get("http://127.0.0.1:" + adminPort + "/metrics").body();
         assertTrue(MetricsTest.value(metrics, "jmesh_inbound_refused_total") >= 1, metrics);
+    }
 
+    /** Permissive reads a caller's first byte to tell TLS from plaintext; both providers then terminate TLS. */
+    @ParameterizedTest
+    @ValueSource(strings = {"JDK", "Conscrypt"})
+    void permissiveServesPlaintextWithoutAClaimedIdentityAndMutualTls(String provider) throws Exception {
         int permissivePort = FreePort.pick();
-        try (AppJvm permissive = startServer("http", permissivePort, "permissive", "", 0, orders)) {
+        String classPath = provider.equals("JDK") ? AppJvm.classPath() : AppJvm.classPath("conscrypt");
+        try (AppJvm permissive = startServer(classPath, "http", permissivePort, "permissive", "", 0, orders)) {
+            permissive.awaitErrorLine(l -> l.contains("inbound port " + permissivePort)
+                    && l.contains("TLS by " + (provider.equals("JDK") ? "SunJSSE" : "Conscrypt")));
             assertEquals("HTTP/1.1 200 OK|name=orders xfcc=null",
                     plaintextGet(permissivePort, "x-forwarded-client-cert: URI=" + SHOP),
                     "served, and the caller's own claim to be shop is removed");

@@ -68,21 +68,12 @@ final class InboundConnection implements Runnable {
             accepted.close();
             return;
         }
-        // The second form replays the bytes already read; Conscrypt's factory lacks it, so
-        // permissive mode needs the JDK's TLS.
         SSLContext context = policy.tls().get();
-        SSLSocket tls;
-        try {
-            tls = (SSLSocket) (consumed == null
-                    ? context.getSocketFactory().createSocket(accepted, accepted.getInetAddress().getHostAddress(),
-                            accepted.getPort(), true)
-                    : context.getSocketFactory().createSocket(accepted, new ByteArrayInputStream(consumed), true));
-        } catch (UnsupportedOperationException e) {
-            port.refused("mTLS connection from " + accepted.getRemoteSocketAddress() + ": mtls permissive needs the"
-                    + " JDK's TLS provider, not " + context.getProvider().getName());
-            accepted.close();
-            return;
-        }
+        // Bytes already read (permissive mode's look at the first one) are read again through the
+        // accepted socket itself, so any provider layers its TLS the standard way.
+        Socket under = consumed == null ? accepted : new ReplayingSocket(accepted, new ByteArrayInputStream(consumed));
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(under,
+                accepted.getInetAddress().getHostAddress(), accepted.getPort(), true);
         tls.setUseClientMode(false);
         tls.setSSLParameters(policy.serverParameters(tls.getSSLParameters()));
         try {

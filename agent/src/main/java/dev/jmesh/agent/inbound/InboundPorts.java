@@ -130,6 +130,7 @@ public final class InboundPorts {
             AgentLog.line("inbound port " + port + " (" + (policy.acceptsPlaintext() ? "mtls: permissive" : "mtls: strict")
                     + ") in front of the application's " + app
                     + (ConnectionThreads.virtual() ? ", connections on virtual threads" : ", two threads per connection")
+                    + (policy.tls() == null ? "" : ", TLS by " + policy.tls().get().getProvider().getName())
                     + (policy.authorizer().isEmpty() ? "" : "; authorization: " + policy.authorizer())
                     + (policy.tokens().isEmpty() ? "" : "; tokens: " + policy.tokens())
                     + (policy.tls() == null ? "; mTLS callers refused: " + policy.unavailableReason() : ""));
