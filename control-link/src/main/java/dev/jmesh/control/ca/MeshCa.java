@@ -6,6 +6,7 @@ import dev.jmesh.pki.CertificateRequest;
 import dev.jmesh.pki.IdentityException;
 import dev.jmesh.pki.Pem;
 import dev.jmesh.policy.SpiffeId;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -189,7 +190,7 @@ public final class MeshCa {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
             serverContext = context;
-        } catch (GeneralSecurityException | java.io.IOException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot make the link's TLS context: " + e.getMessage(), e);
         }
         serverRenewAtMillis = System.currentTimeMillis() + lifetime.toMillis() / 2;
@@ -214,7 +215,7 @@ public final class MeshCa {
             Path file = directory.resolve(name);
             try {
                 seen.append(Files.getLastModifiedTime(file)).append('/').append(Files.size(file)).append(';');
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 seen.append("none;");
             }
         }

@@ -21,8 +21,10 @@ import javax.net.ssl.SSLSocket;
  * replica at a time. It sends HELLO with the snapshot version it has, applies each pushed
  * SNAPSHOT through the {@link Listener} and answers ACK or NACK, keeps the link alive with
  * PING/PONG, and on any failure reconnects to the next server with jittered exponential backoff.
- * Only {@code java.base}, and a plain {@link Socket} to the literal server addresses, from a
+ * Only {@code java.base}, and a plain {@link Socket} to the literal server addresses (with TLS
+ * layered over it when the options give a factory; plaintext to loopback servers only), from a
  * thread named {@code jmesh-…}, whose connections the agent's socket instrumentation never routes.
+ * It also carries the agent's certificate requests and the answers ({@link Listener#certificateRequest}).
  */
 public final class ControlLinkClient implements AutoCloseable {
 
