@@ -17,8 +17,9 @@ import java.net.URI;
  * through unchanged: the mesh never breaks the application.
  *
  * <p>Only {@code http} is routed per request: an {@code https} URL carries the application's
- * own TLS, whose certificate names the logical host, so it is not redirected. Services of
- * protocol {@code tcp} are routed per connection.
+ * own TLS, whose certificate names the logical host, so its request is not redirected. Its
+ * connection is, when the service's endpoints speak TLS: like those of {@code tcp} services,
+ * it is routed per connection, below the application's TLS.
  */
 public final class Mesh {
 
@@ -100,14 +101,17 @@ public final class Mesh {
         }
     }
 
-    /** The addresses a tcp service's name stands for, or {@code null} to ask the resolver. */
+    /**
+     * The addresses the name of a service routed per connection stands for (a tcp service's,
+     * an http service's whose endpoints speak TLS), or {@code null} to ask the resolver.
+     */
     public static InetAddress[] resolve(String host) {
         Router current = router;
         if (current == null || host == null) {
             return null;
         }
         try {
-            return current.resolveTcp(host);
+            return current.resolveName(host);
         } catch (Throwable t) {
             return null;
         }

@@ -32,16 +32,18 @@ public interface Router {
     HttpCall beginHttpCall(String host, String method, String rawPath, String rawQuery);
 
     /**
-     * What a host name of a {@code tcp} service resolves to, so that no resolver is ever asked:
-     * the service's own address, named after it, which only the mesh's connects reach.
+     * What a host name of a service routed per connection resolves to, for every resolver, so
+     * that none is ever asked: the service's own address, named after it, which only the mesh's
+     * connects reach. Those services are {@code tcp} services, and http services whose endpoints
+     * speak TLS ({@code tls: simple}), which an application's own {@code https://} reaches.
      *
-     * @return a fresh array, or {@code null} when {@code host} is not a tcp service
+     * @return a fresh array, or {@code null} when {@code host} is not such a service
      */
-    InetAddress[] resolveTcp(String host);
+    InetAddress[] resolveName(String host);
 
     /**
      * What a host name of any service resolves to for a client the mesh routes per connection
-     * only (Netty's): the service's own address, as for {@link #resolveTcp}, for http services
+     * only (Netty's): the service's own address, as for {@link #resolveName}, for http services
      * too.
      *
      * @return a fresh array, or {@code null} when {@code host} is not a service

@@ -32,6 +32,7 @@ class TlsOriginationTest {
     static Path ca;
     static Path otherCa;
     static Path serverKeyStore;
+    static Path appTrustStore;
 
     /** Runs the JDK's keytool; fails the test with its output if it fails. */
     static void keytool(String... args) throws Exception {
@@ -60,6 +61,10 @@ class TlsOriginationTest {
                 "-noprompt");
         keytool("-importcert", "-alias", "server", "-keystore", "server.p12", "-storepass", PASSWORD, "-file",
                 "server.pem");
+        // What the application trusts on its own, as -Djavax.net.ssl.trustStore.
+        keytool("-importcert", "-alias", "ca", "-keystore", "app-trust.p12", "-storepass", PASSWORD, "-file", "ca.pem",
+                "-noprompt");
+        appTrustStore = keys.resolve("app-trust.p12");
         ca = keys.resolve("ca.pem");
         otherCa = keys.resolve("other-ca.pem");
         serverKeyStore = keys.resolve("server.p12");
@@ -91,6 +96,67 @@ class TlsOriginationTest {
             assertEquals(Map.of(200, 3), result.statusesFor(URL), result::toString);
             assertTrue(result.stdout().stream().anyMatch(l -> l.contains("backend=payments")), result::toString);
             assertEquals(3, payments.hits());
+        }
+    }
+
+    /**
+     * An application's own {@code https://} to the name: its connection goes to an endpoint (the
+     * URL's port 443 is no endpoint's), balanced per connection, carrying the application's TLS
+     * as it made it. Its trust decides: without the CA in its own trust store its handshake
+     * fails, though the policy's CA file would have trusted the server.
+     */
+    @ParameterizedTest
+    @EnumSource(Https.class)
+    void anApplicationsOwnHttpsIsRoutedPerConnectionWithItsTlsIntact(Https caller) throws Exception {
+        String url = "https://api.payments.test/charge";
+        try (Backend p1 = Backend.startTls("p1", serverKeyStore, PASSWORD);
+                Backend p2 = Backend.startTls("p2", serverKeyStore, PASSWORD)) {
+            Path policy = Policy.write(dir, """
+                    services:
+                      api.payments.test:
+                        endpoints: [ %s, %s ]
+                        balancer: round-robin
+                        tls: { mode: simple, caCertificates: %s }
+                    """.formatted(p1.address(), p2.address(), ca));
+            List<String> args = new ArrayList<>(List.of(caller.mode));
+            if (caller.closesConnections) {
+                args.addAll(List.of("--header", "Connection:close")); // a connection per call: per-connection balancing shows
+            }
+            args.add("4*" + url);
+            AppJvm.Builder trusting = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath("okhttp4"))
+                    .jvmOption("-Djavax.net.ssl.trustStore=" + appTrustStore)
+                    .jvmOption("-Djavax.net.ssl.trustStorePassword=" + PASSWORD);
+            try (AppJvm app = trusting.run(CALLER, args)) {
+                AppJvm.Result result = app.await();
+                assertEquals(Map.of(200, 4), result.statusesFor(url), result::toString);
+                assertEquals(4, p1.hits() + p2.hits());
+                if (caller.closesConnections) {
+                    assertEquals(Map.of("p1", 2, "p2", 2), result.backendsFor(url), result::toString);
+                }
+            }
+            try (AppJvm app = AppJvm.on(Jdk.JDK17).withAgent(policy).classPath(AppJvm.classPath("okhttp4"))
+                    .run(CALLER, List.of(caller.mode, "2*" + url))) {
+                AppJvm.Result result = app.await();
+                assertEquals(2, result.errors().size(), result::toString);
+                assertTrue(result.errors().stream().allMatch(e -> e.contains("PKIX path building failed")
+                        || e.contains("unable to find valid certification path")), result::toString);
+                assertEquals(4, p1.hits() + p2.hits(), "no request reached a backend");
+            }
+        }
+    }
+
+    /** Callers of https:// URLs, each over the JDK's own TLS or OkHttp's. */
+    enum Https {
+        JDK("jdk-sync", false),
+        OKHTTP("okhttp-sync", true),
+        URL_CONNECTION("urlconnection", false);
+
+        final String mode;
+        final boolean closesConnections;
+
+        Https(String mode, boolean closesConnections) {
+            this.mode = mode;
+            this.closesConnections = closesConnections;
         }
     }
 

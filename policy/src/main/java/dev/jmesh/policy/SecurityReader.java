@@ -180,6 +180,8 @@ final class SecurityReader {
         Integer[] port = new Integer[1];
         InboundConfig.Mtls[] mtls = {InboundConfig.Mtls.DISABLE};
         Node[] mtlsKey = new Node[1];
+        Protocol[] protocol = new Protocol[1];
+        Node[] protocolValue = new Node[1];
         List<ScalarNode> portKeys = new ArrayList<>(); // keys that need the agent's own port
         List<String> allow = new ArrayList<>();
         List<AuthorizationPolicy> authorization = new ArrayList<>();
@@ -190,6 +192,11 @@ final class SecurityReader {
                 .optional("mtls", e -> {
                     mtlsKey[0] = e.key();
                     mtls[0] = mtls(e.value());
+                })
+                .optional("protocol", e -> {
+                    portKeys.add(e.key());
+                    protocolValue[0] = e.value();
+                    protocol[0] = protocol(e.value());
                 })
                 .optional("allow", e -> {
                     portKeys.add(e.key());
@@ -215,8 +222,25 @@ final class SecurityReader {
                 problems.error(key, key.getValue() + " is only used with mtls permissive or strict");
             }
         }
+        boolean layer7Rules = !authorization.isEmpty() || !jwt.isEmpty();
+        if (protocol[0] == Protocol.TCP && layer7Rules) {
+            problems.error(protocolValue[0], "protocol tcp cannot carry authorization or jwt rules, which apply per HTTP request");
+        }
+        Protocol served = protocol[0] != null ? protocol[0] : layer7Rules ? Protocol.HTTP : Protocol.TCP;
         return problems.errorCount() == errorsBefore
-                ? new InboundConfig(port[0], mtls[0], allow, authorization, jwt) : null;
+                ? new InboundConfig(port[0], mtls[0], served, allow, authorization, jwt) : null;
+    }
+
+    private Protocol protocol(Node node) {
+        String text = nodes.string(node);
+        if (text == null) {
+            return null;
+        }
+        Protocol protocol = Protocol.fromConfigName(text).orElse(null);
+        if (protocol == null) {
+            problems.error(node, "unknown protocol '" + text + "' (expected tcp or http)");
+        }
+        return protocol;
     }
 
     private InboundConfig.Mtls mtls(Node node) {
@@ -254,6 +278,9 @@ final class SecurityReader {
     static String renderInbound(InboundConfig inbound) {
         StringBuilder out = new StringBuilder("{ port: ").append(inbound.port()).append(", mtls: ")
                 .append(inbound.mtls().configName());
+        if (inbound.protocol() == Protocol.HTTP) {
+            out.append(", protocol: http");
+        }
         if (!inbound.allow().isEmpty()) {
             out.append(", allow: [ ").append(inbound.allow().stream().map(id -> '"' + id + '"')
                     .collect(Collectors.joining(", "))).append(" ]");

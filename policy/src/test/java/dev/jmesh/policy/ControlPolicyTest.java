@@ -52,7 +52,7 @@ class ControlPolicyTest {
                 "expected a string, got a sequence");
         singleError(lines("workload: web", "inbound: { port: 0 }"), 2, 18, "port 0 out of range (expected 1..65535)");
         singleError(lines("workload: web", "inbound: { port: 80, secure: yes }"), 2, 22,
-                "unknown key 'secure' (expected one of: port, mtls, allow, authorization, jwt)");
+                "unknown key 'secure' (expected one of: port, mtls, protocol, allow, authorization, jwt)");
     }
 
     @Test

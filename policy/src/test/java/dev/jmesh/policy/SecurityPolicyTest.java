@@ -46,7 +46,7 @@ class SecurityPolicyTest {
                 "    tls: { mode: disable }"));
         assertEquals(new IdentityConfig("example.org", "default", Path.of("/run/jmesh/cert.pem"),
                 Path.of("/run/jmesh/key.pem"), Path.of("/run/jmesh/bundle.pem")), config.identity());
-        assertEquals(new InboundConfig(8080, InboundConfig.Mtls.STRICT,
+        assertEquals(new InboundConfig(8080, InboundConfig.Mtls.STRICT, Protocol.TCP,
                 List.of("spiffe://example.org/ns/default/sa/frontend"), List.of(), List.of()), config.inbound());
         assertEquals(TlsPolicy.mutual("spiffe://example.org/ns/default/sa/orders"), config.services().get("orders").tls());
         assertNull(config.services().get("plain").tls());
@@ -111,12 +111,28 @@ class SecurityPolicyTest {
                 "    tls: { mode: disable, caCertificates: /ca.pem }"), 5, 27, "caCertificates is only used with tls mode simple");
     }
 
+    /** An HTTP port joins a connection at its first byte; token rules imply it; it round-trips. */
+    @Test
+    void anInboundPortSaysWhatItServes() {
+        assertEquals(Protocol.TCP, valid(withIdentity("inbound: { port: 8080, mtls: strict }")).inbound().protocol());
+        MeshConfig http = valid(withIdentity("inbound: { port: 8080, mtls: strict, protocol: http }"));
+        assertEquals(Protocol.HTTP, http.inbound().protocol());
+        assertEquals(http, valid(PolicyYaml.render(http)));
+        assertEquals(Protocol.HTTP, valid(withIdentity("inbound: { port: 8080, mtls: permissive,",
+                "  jwt: [ { issuer: a, jwksFile: /k.json } ] }")).inbound().protocol());
+    }
+
     @Test
     void inboundAndIdentityMistakes() {
         singleError(withIdentity("inbound: { port: 8080, mtls: on }"), 7, 30,
                 "unknown mtls mode 'on' (expected disable, permissive or strict)");
         singleError(withIdentity("inbound: { port: 8080, allow: [ \"spiffe://example.org/a\" ] }"), 7, 24,
                 "allow is only used with mtls permissive or strict");
+        singleError(withIdentity("inbound: { port: 8080, mtls: strict, protocol: udp }"), 7, 48,
+                "unknown protocol 'udp' (expected tcp or http)");
+        singleError(withIdentity("inbound: { port: 8080, mtls: strict, protocol: tcp,",
+                        "  jwt: [ { issuer: a, jwksFile: /k.json } ] }"), 7, 48,
+                "protocol tcp cannot carry authorization or jwt rules, which apply per HTTP request");
         singleError(withIdentity("inbound: { port: 8080, mtls: strict, allow: [ \"spiffe://x/a\", \"spiffe://x/a\" ] }"),
                 7, 63, "duplicate identity 'spiffe://x/a'");
         singleError(lines("workload: shop", "identity: { trustDomain: Example.ORG, certificate: c, key: k, trustBundle: b }"),

@@ -21,12 +21,20 @@ import javax.net.ssl.SSLSocket;
  * plaintext and plaintext is not allowed, then joined to the application's own, loopback-only
  * port. In {@code permissive} mode the first byte tells the two apart (a TLS handshake record
  * starts with 0x16).
+ *
+ * <p>A port serving {@code http} joins a connection at its first byte of a request, as Envoy
+ * opens upstream connections for requests: an idle connection (a client pool's spare, a TCP
+ * probe's) costs the application no connection, and the port one descriptor and a parked
+ * thread. A {@code tcp} port joins at once, since a server-first protocol greets first.
  */
 final class InboundConnection implements Runnable {
 
+    private static final byte[] NOTHING = {};
     /** First byte of a TLS record carrying a handshake message (the ClientHello). */
     private static final int TLS_HANDSHAKE = 0x16;
-    /** Bound on a caller's first byte and handshake: a silent connection does not hold a thread. */
+    /** How long an HTTP connection may stay silent before its first request: Envoy's HTTP idle timeout. */
+    private static final int IDLE_TIMEOUT_MILLIS = 3_600_000;
+    /** Bound on a caller's first byte on a tcp port, and on its handshake: a silent caller does not hold a connection. */
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     /** How long the application may take to end its side once the port answered a request itself. */
     private static final long ANSWER_WAIT_MILLIS = 1_000;
@@ -42,36 +50,34 @@ final class InboundConnection implements Runnable {
     @Override
     public void run() {
         try {
-            accepted.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
-            if (!port.policy().acceptsPlaintext()) {
-                terminateTls(null); // strict: nothing is read before the handshake, which refuses plaintext
-                return;
-            }
+            InboundPolicy policy = port.policy();
+            accepted.setSoTimeout(policy.joinsAtFirstByte() ? IDLE_TIMEOUT_MILLIS : HANDSHAKE_TIMEOUT_MILLIS);
             int first = accepted.getInputStream().read();
             if (first < 0) {
                 accepted.close();
-            } else if (first == TLS_HANDSHAKE) {
-                terminateTls(new byte[] {(byte) first});
+            } else if (first == TLS_HANDSHAKE || !policy.acceptsPlaintext()) {
+                // strict: a plaintext caller's bytes fail the handshake, which tells it so
+                accepted.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+                terminateTls(policy, (byte) first);
             } else {
-                join(accepted, new ByteArrayInputStream(new byte[] {(byte) first}), null, InboundEvents.PLAINTEXT);
+                join(accepted, new byte[] {(byte) first}, null, InboundEvents.PLAINTEXT);
             }
         } catch (IOException | RuntimeException e) {
             close(accepted); // silent, slow or broken caller
         }
     }
 
-    /** @param consumed bytes already read from the caller (permissive mode's look at the first byte), or null */
-    private void terminateTls(byte[] consumed) throws IOException {
-        InboundPolicy policy = port.policy();
+    /** @param first the caller's first byte, already read, which its handshake starts with */
+    private void terminateTls(InboundPolicy policy, byte first) throws IOException {
         if (policy.tls() == null) {
             port.refused("connection from " + accepted.getRemoteSocketAddress() + ": " + policy.unavailableReason());
             accepted.close();
             return;
         }
         SSLContext context = policy.tls().get();
-        // Bytes already read (permissive mode's look at the first one) are read again through the
-        // accepted socket itself, so any provider layers its TLS the standard way.
-        Socket under = consumed == null ? accepted : new ReplayingSocket(accepted, new ByteArrayInputStream(consumed));
+        // The byte already read is read again through the accepted socket itself, so any
+        // provider layers its TLS the standard way.
+        Socket under = new ReplayingSocket(accepted, new ByteArrayInputStream(new byte[] {first}));
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(under,
                 accepted.getInetAddress().getHostAddress(), accepted.getPort(), true);
         tls.setUseClientMode(false);
@@ -87,8 +93,17 @@ final class InboundConnection implements Runnable {
         }
         X509Certificate peer = (X509Certificate) tls.getSession().getPeerCertificates()[0];
         String peerIdentity = policy.identityOf(peer);
-        join(tls, InputStream.nullInputStream(),
-                InboundRequests.clientCert(policy.localIdentity(), hash(peer), peerIdentity), peerIdentity);
+        byte[] consumed = NOTHING;
+        if (policy.joinsAtFirstByte()) {
+            tls.setSoTimeout(IDLE_TIMEOUT_MILLIS);
+            int firstOfRequest = tls.getInputStream().read();
+            if (firstOfRequest < 0) {
+                close(tls);
+                return;
+            }
+            consumed = new byte[] {(byte) firstOfRequest};
+        }
+        join(tls, consumed, InboundRequests.clientCert(policy.localIdentity(), hash(peer), peerIdentity), peerIdentity);
     }
 
     /**
@@ -96,9 +111,9 @@ final class InboundConnection implements Runnable {
      * port answers itself is answered once the application has sent all it had for the requests
      * before it (its side ends when it sees the port's end), and the connection is closed.
      *
-     * @param prefix bytes already read from the caller
+     * @param consumed bytes already read from the caller
      */
-    private void join(Socket caller, InputStream prefix, String clientCert, String principal) throws IOException {
+    private void join(Socket caller, byte[] consumed, String clientCert, String principal) throws IOException {
         caller.setSoTimeout(0);
         Socket app = new Socket();
         try {
@@ -128,7 +143,8 @@ final class InboundConnection implements Runnable {
                 principal.equals(InboundEvents.PLAINTEXT) ? null : principal);
         try {
             InputStream fromCaller = new BufferedInputStream(ByteCount.counting(
-                    new SequenceInputStream(prefix, caller.getInputStream()), bytes::received), 16 * 1024);
+                    new SequenceInputStream(new ByteArrayInputStream(consumed), caller.getInputStream()),
+                    bytes::received), 16 * 1024);
             InboundRequests.Answered answered = new InboundRequests(fromCaller, app.getOutputStream(), gate).copy();
             if (answered != null) {
                 answer.set(answered.reply());

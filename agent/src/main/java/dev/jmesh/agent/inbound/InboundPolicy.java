@@ -12,6 +12,8 @@ import javax.net.ssl.SSLParameters;
  * How an inbound port treats callers.
  *
  * @param acceptsPlaintext  whether plaintext callers are joined too ({@code permissive})
+ * @param joinsAtFirstByte  whether a connection is joined to the application at its first byte
+ *                          of a request ({@code protocol: http}) rather than once it is accepted
  * @param tls               the server context that authenticates callers (client certificate
  *                          required, checked against the trust bundle and {@code allow}), asked
  *                          for each connection (it is renewed when the certificate rotates), or
@@ -22,7 +24,7 @@ import javax.net.ssl.SSLParameters;
  * @param authorizer        the port's authorization policies
  * @param tokens            the port's token rules
  */
-public record InboundPolicy(boolean acceptsPlaintext, Supplier<SSLContext> tls, String unavailableReason,
+public record InboundPolicy(boolean acceptsPlaintext, boolean joinsAtFirstByte, Supplier<SSLContext> tls, String unavailableReason,
                             String localIdentity, Authorizer authorizer, TokenValidator tokens) {
 
     /**

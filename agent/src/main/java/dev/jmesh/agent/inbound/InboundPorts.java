@@ -7,6 +7,7 @@ import dev.jmesh.agent.jwt.TokenValidator;
 import dev.jmesh.agent.mesh.MeshSecurity;
 import dev.jmesh.agent.time.MeshClock;
 import dev.jmesh.policy.InboundConfig;
+import dev.jmesh.policy.Protocol;
 import dev.jmesh.policy.MeshConfig;
 import dev.jmesh.policy.SpiffeId;
 import java.io.IOException;
@@ -73,7 +74,8 @@ public final class InboundPorts {
             }
         }
         String local = security.identity() == null ? "unknown" : security.identity().toString();
-        return new InboundPolicy(inbound.mtls() == InboundConfig.Mtls.PERMISSIVE, tls, unavailable, local,
+        return new InboundPolicy(inbound.mtls() == InboundConfig.Mtls.PERMISSIVE, inbound.protocol() == Protocol.HTTP,
+                tls, unavailable, local,
                 Authorizer.of(inbound.authorization()), TokenValidator.of(inbound.jwt(), MeshClock.SYSTEM,
                         () -> System.currentTimeMillis() / 1000));
     }

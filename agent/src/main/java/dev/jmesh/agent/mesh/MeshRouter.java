@@ -105,12 +105,12 @@ public final class MeshRouter implements Router {
     }
 
     @Override
-    public InetAddress[] resolveTcp(String host) {
+    public InetAddress[] resolveName(String host) {
         if (agentThread()) {
             return null;
         }
-        Service service = service(table, host, Protocol.TCP);
-        return service == null ? null : new InetAddress[] {service.address()};
+        Service service = host == null ? null : table.service(host);
+        return service == null || !service.routedPerConnection() ? null : new InetAddress[] {service.address()};
     }
 
     @Override
@@ -146,10 +146,10 @@ public final class MeshRouter implements Router {
             return null;
         }
         RouteTable current = table;
-        Service service = tcpService(current, target);
+        Service service = perConnectionService(current, target);
         if (service != null) {
-            return service.tls() != null && !canSecure ? new UnsecurableConnect(service.name())
-                    : new MeshTcpConnect(service, connections, timeoutMillis, service.clock().nanoTime());
+            MeshTcpConnect connect = new MeshTcpConnect(service, connections, timeoutMillis, service.clock().nanoTime());
+            return connect.tls() != null && !canSecure ? new UnsecurableConnect(service.name()) : connect;
         }
         if (!canSecure || !current.hasSecuredEndpoints()) {
             return null;
@@ -206,9 +206,18 @@ public final class MeshRouter implements Router {
         return name.startsWith("jmesh-") && !name.startsWith("jmesh-health");
     }
 
-    /** The tcp service {@code target} names: by its host name, or by the address that name resolved to. */
-    private static Service tcpService(RouteTable table, InetSocketAddress target) {
-        return service(table, target, Protocol.TCP);
+    /**
+     * The service routed per connection ({@link Service#routedPerConnection}) that {@code target}
+     * names: by its host name, or by the address that name resolved to.
+     */
+    private static Service perConnectionService(RouteTable table, InetSocketAddress target) {
+        String host = target.getHostString();
+        Service service = host == null ? null : table.service(host);
+        if (service == null) {
+            String named = ServiceAddresses.serviceAt(target.getAddress());
+            service = named == null ? null : table.service(named);
+        }
+        return service != null && service.routedPerConnection() ? service : null;
     }
 
     private static Service service(RouteTable table, InetSocketAddress target, Protocol protocol) {

@@ -4,6 +4,7 @@ import dev.jmesh.agent.routing.Endpoint;
 import dev.jmesh.bootstrap.ByteCount;
 import dev.jmesh.bootstrap.TcpConnect;
 import dev.jmesh.bootstrap.TlsOrigination;
+import dev.jmesh.policy.Protocol;
 import dev.jmesh.policy.RetryPolicy;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -13,7 +14,8 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 /**
- * The mesh's side of opening one connection to a tcp service: each attempt goes to an
+ * The mesh's side of opening one connection to a service routed per connection (a tcp
+ * service, or an application's own {@code https://} to an http one): each attempt goes to an
  * endpoint in rotation not tried yet, within the tighter of the caller's connect timeout and
  * the service's {@code timeout}, each attempt bounded by {@code retries.perTryTimeout}, at
  * most {@code retries.attempts} attempts. No backoff: a refused connect says nothing about
@@ -64,7 +66,9 @@ final class MeshTcpConnect implements TcpConnect {
         this.service = service;
         this.connections = connections;
         this.fixed = fixed;
-        this.tls = service.tls();
+        // A balanced connection to an http service carries the application's own TLS (https://):
+        // the mesh adds none. One to a chosen endpoint carries the request the mesh secures.
+        this.tls = fixed == null && service.protocol() == Protocol.HTTP ? null : service.tls();
         RetryPolicy retries = service.config().retries();
         this.maxAttempts = fixed != null ? 1 : retries.attempts();
         this.perTryMillis = retries.perTryTimeout() == null ? 0 : retries.perTryTimeout().toMillis();

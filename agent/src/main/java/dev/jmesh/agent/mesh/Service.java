@@ -155,6 +155,17 @@ public final class Service implements AutoCloseable {
         return address;
     }
 
+    /**
+     * Whether a connection to the service's name is balanced per connection, for every
+     * resolver and socket: a tcp service's; and an http service's whose endpoints speak TLS
+     * ({@code tls: simple}), which an application's own {@code https://} reaches that way, its
+     * TLS intact. The mesh's {@code http://} clients route per request before any name lookup.
+     */
+    boolean routedPerConnection() {
+        return config.protocol() == Protocol.TCP
+                || config.tls() != null && config.tls().mode() == TlsPolicy.Mode.SIMPLE;
+    }
+
     public List<Endpoint> endpoints() {
         return endpoints;
     }

@@ -3,6 +3,7 @@ package dev.jmesh.agent.mesh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -73,25 +75,48 @@ class MeshTcpConnectTest {
     @Test
     void aTcpNameResolvesToItsOwnUnreachableAddressAndOnlyTcpNamesDo() throws Exception {
         MeshRouter router = router("");
-        InetAddress[] addresses = router.resolveTcp("db");
+        InetAddress[] addresses = router.resolveName("db");
         assertEquals(1, addresses.length);
         assertEquals("db", addresses[0].getHostName());
         assertTrue(addresses[0].isMulticastAddress(), "TCP cannot reach it: " + addresses[0]);
         addresses[0] = null;
-        assertEquals("db", router.resolveTcp("DB.")[0].getHostName(), "callers get their own array");
-        assertEquals(router.resolveTcp("db")[0], leastRequestPair().resolveTcp("db")[0],
+        assertEquals("db", router.resolveName("DB.")[0].getHostName(), "callers get their own array");
+        assertEquals(router.resolveName("db")[0], leastRequestPair().resolveName("db")[0],
                 "the same address in every table: libraries cache lookups");
 
-        assertNull(router.resolveTcp("web"), "http services are routed per request, not by name lookups");
+        assertNull(router.resolveName("web"), "http services are routed per request, not by name lookups");
         assertNull(router.beginTcpConnect(name("web"), 0, true));
         assertNull(router.beginHttpCall("db", "GET", "/", null), "tcp services are routed per connection");
-        assertNull(router.resolveTcp("example.com"));
+        assertNull(router.resolveName("example.com"));
+    }
+
+    /** An application's own https:// to a service whose endpoints speak TLS: balanced per connection, its TLS left alone. */
+    @Test
+    void anHttpServiceWhoseEndpointsSpeakTlsIsRoutedPerConnectionWithoutTheMeshsTls() throws Exception {
+        MeshRouter router = routerFor("""
+                services:
+                  api.payments.test:
+                    endpoints: [ 10.0.3.1:443, 10.0.3.2:443 ]
+                    balancer: round-robin
+                    tls: { mode: simple }
+                """);
+        InetAddress resolved = router.resolveName("api.payments.test")[0];
+        assertTrue(resolved.isMulticastAddress(), resolved.toString());
+        Set<InetSocketAddress> seen = new HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            TcpConnect connect = router.beginTcpConnect(new InetSocketAddress(resolved, 443), 0, false);
+            assertNull(connect.tls(), "the application's TLS is the connection's: the mesh adds none");
+            seen.add(connect.nextEndpoint());
+        }
+        assertEquals(Set.of(new InetSocketAddress("10.0.3.1", 443), new InetSocketAddress("10.0.3.2", 443)), seen);
+        // The mesh's own TLS to a chosen endpoint (a plaintext http:// call routed per request) stays.
+        assertNotNull(router.beginTcpConnect(new InetSocketAddress("10.0.3.1", 443), 0, true).tls());
     }
 
     @Test
     void aConnectTheMeshDoesNotDriveGoesToAnEndpointWithItsPort() throws Exception {
         MeshRouter router = router("");
-        InetAddress resolved = router.resolveTcp("db")[0];
+        InetAddress resolved = router.resolveName("db")[0];
         Set<InetSocketAddress> endpoints = Set.of(A, B, C);
         // By name (an unresolved address), by the name's address, and by that address alone.
         for (InetSocketAddress target : List.of(InetSocketAddress.createUnresolved("db", 6379),
@@ -233,7 +258,7 @@ class MeshTcpConnectTest {
         MeshRouter router = router("");
         Object[] seen = new Object[2];
         Thread link = new Thread(() -> {
-            seen[0] = router.resolveTcp("db");
+            seen[0] = router.resolveName("db");
             seen[1] = router.beginTcpConnect(name("db"), 0, true);
         }, "jmesh-control-link");
         link.start();
