@@ -44,20 +44,29 @@ final class SecurityReader {
         String[] trustDomain = new String[1];
         String[] namespace = {IdentityConfig.DEFAULT_NAMESPACE};
         Path[] files = new Path[3];
+        Path[] issuedFiles = new Path[1];
+        Node[] issuedFilesKey = new Node[1];
         new KeyTable("identity")
                 .required("trustDomain", e -> trustDomain[0] = trustDomain(e.value()))
                 .optional("namespace", e -> namespace[0] = namespace(e.value()))
                 .optional("certificate", e -> files[0] = nodes.path(e.value()))
                 .optional("key", e -> files[1] = nodes.path(e.value()))
                 .optional("trustBundle", e -> files[2] = nodes.path(e.value()))
+                .optional("issuedFiles", e -> {
+                    issuedFilesKey[0] = e.key();
+                    issuedFiles[0] = nodes.path(e.value());
+                })
                 .walk(mapping, entry.key(), problems);
         int given = (files[0] == null ? 0 : 1) + (files[1] == null ? 0 : 1) + (files[2] == null ? 0 : 1);
         if (given == 1 || given == 2) {
             problems.error(entry.key(), "identity: certificate, key and trustBundle go together; leave all three out"
                     + " for a certificate issued by the control plane");
+        } else if (given == 3 && issuedFilesKey[0] != null) {
+            problems.error(issuedFilesKey[0], "issuedFiles is only used with a certificate issued by the control plane"
+                    + " (no certificate, key and trustBundle)");
         }
         return problems.errorCount() == errorsBefore
-                ? new IdentityConfig(trustDomain[0], namespace[0], files[0], files[1], files[2]) : null;
+                ? new IdentityConfig(trustDomain[0], namespace[0], files[0], files[1], files[2], issuedFiles[0]) : null;
     }
 
     private String trustDomain(Node node) {
@@ -297,7 +306,8 @@ final class SecurityReader {
     static String renderIdentity(IdentityConfig identity) {
         return "{ trustDomain: \"" + identity.trustDomain() + "\", namespace: \"" + identity.namespace() + "\""
                 + (identity.issuedByControlPlane() ? "" : ", certificate: \"" + identity.certificate() + "\", key: \""
-                        + identity.key() + "\", trustBundle: \"" + identity.trustBundle() + "\"") + " }";
+                        + identity.key() + "\", trustBundle: \"" + identity.trustBundle() + "\"")
+                + (identity.issuedFiles() == null ? "" : ", issuedFiles: \"" + identity.issuedFiles() + "\"") + " }";
     }
 
     static String renderTls(TlsPolicy tls) {

@@ -44,7 +44,7 @@ class SecurityPolicyTest {
                 "  plain:",
                 "    endpoints: [ 10.0.1.6:8080 ]",
                 "    tls: { mode: disable }"));
-        assertEquals(new IdentityConfig("example.org", "default", Path.of("/run/jmesh/cert.pem"),
+        assertEquals(IdentityConfig.files("example.org", "default", Path.of("/run/jmesh/cert.pem"),
                 Path.of("/run/jmesh/key.pem"), Path.of("/run/jmesh/bundle.pem")), config.identity());
         assertEquals(new InboundConfig(8080, InboundConfig.Mtls.STRICT, Protocol.TCP,
                 List.of("spiffe://example.org/ns/default/sa/frontend"), List.of(), List.of()), config.inbound());
@@ -153,5 +153,13 @@ class SecurityPolicyTest {
                 "control: { servers: [ \"10.0.0.2:15010\" ], tokenFile: /run/jmesh/token }"));
         assertEquals(IdentityConfig.issued("example.org", "shop"), config.identity());
         assertEquals(config, valid(PolicyYaml.render(config)), "the effective policy round-trips");
+
+        MeshConfig kept = valid(lines("workload: shop",
+                "identity: { trustDomain: example.org, issuedFiles: /var/run/jmesh/identity }",
+                "control: { servers: [ \"10.0.0.2:15010\" ], tokenFile: /run/jmesh/token }"));
+        assertEquals(Path.of("/var/run/jmesh/identity"), kept.identity().issuedFiles());
+        assertEquals(kept, valid(PolicyYaml.render(kept)), "the effective policy round-trips");
+        singleError(withIdentity("  issuedFiles: /var/run/jmesh/identity"), 7, 3,
+                "issuedFiles is only used with a certificate issued by the control plane (no certificate, key and trustBundle)");
     }
 }

@@ -14,8 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
- * Keeps an identity the control plane issues: makes a key (it never leaves the process), asks
- * for a certificate over the link, and asks again with a new key at half of the certificate's
+ * Keeps an identity the control plane issues: makes a key (it never leaves the process, unless
+ * the policy keeps the identity in owner-only files: {@link KeptIdentity}), asks for a
+ * certificate over the link, and asks again with a new key at half of the certificate's
  * remaining life, ±5 % so that agents started together do not renew together. The certificate
  * in use stays until the new one is in; a refused or lost request is asked again 30 s later
  * (or on the next link).
@@ -27,15 +28,26 @@ public final class CertificateRenewal {
     private final WorkloadIdentity identity;
     private final SpiffeId id;
     private final LongSupplier wallMillis;
+    private final KeptIdentity kept;
     private KeyPair pending;
     private long renewAtMillis;
     private String lastRefusal;
 
-    /** @param wallMillis the wall clock certificates' validity is read on */
-    public CertificateRenewal(WorkloadIdentity identity, SpiffeId id, LongSupplier wallMillis) {
+    /**
+     * Starts from the kept identity when there is a usable one: presented at once, renewed when due.
+     *
+     * @param wallMillis the wall clock certificates' validity is read on
+     * @param kept       where issued identities are kept, or null for memory only
+     */
+    public CertificateRenewal(WorkloadIdentity identity, SpiffeId id, LongSupplier wallMillis, KeptIdentity kept) {
         this.identity = identity;
         this.id = id;
         this.wallMillis = wallMillis;
+        this.kept = kept;
+        IdentityMaterial resumed = kept == null ? null : kept.load(id);
+        if (resumed != null && identity.offer(resumed)) {
+            renewAfter(resumed.certificate(), wallMillis.getAsLong());
+        }
     }
 
     public WorkloadIdentity identity() {
@@ -92,7 +104,9 @@ public final class CertificateRenewal {
         }
         List<X509Certificate> bundle = certificates.subList(chain, certificates.size());
         if (chain == 0) {
-            identity.offerBundle(bundle);
+            if (identity.offerBundle(bundle)) {
+                keep();
+            }
             return;
         }
         if (pending == null || !certificates.get(0).getPublicKey().equals(pending.getPublic())) {
@@ -112,8 +126,19 @@ public final class CertificateRenewal {
             return;
         }
         lastRefusal = null;
-        long notAfter = certificates.get(0).getNotAfter().getTime();
+        keep();
+        renewAfter(certificates.get(0), now);
+    }
+
+    private void keep() {
+        if (kept != null) {
+            kept.save(identity.current());
+        }
+    }
+
+    /** Renewal is due at half of {@code leaf}'s remaining life, ±5 %. */
+    private void renewAfter(X509Certificate leaf, long now) {
         double share = 0.5 + ThreadLocalRandom.current().nextDouble(-0.05, 0.05);
-        renewAtMillis = now + (long) (Math.max(0, notAfter - now) * share);
+        renewAtMillis = now + (long) (Math.max(0, leaf.getNotAfter().getTime() - now) * share);
     }
 }

@@ -2,6 +2,7 @@ package dev.jmesh.agent.mesh;
 
 import dev.jmesh.agent.AgentLog;
 import dev.jmesh.agent.identity.CertificateRenewal;
+import dev.jmesh.agent.identity.KeptIdentity;
 import dev.jmesh.agent.identity.WorkloadIdentity;
 import dev.jmesh.agent.identity.tls.MeshTls;
 import dev.jmesh.agent.identity.tls.TlsProvider;
@@ -41,7 +42,8 @@ public record MeshSecurity(MeshTls tls, SpiffeId identity, String unavailable, C
             WorkloadIdentity pending = WorkloadIdentity.pending();
             TlsProvider provider = TlsProvider.choose(ClassLoader.getSystemClassLoader(), null, instrumentation);
             return new MeshSecurity(new MeshTls(pending, provider), expected, null,
-                    new CertificateRenewal(pending, expected, System::currentTimeMillis));
+                    new CertificateRenewal(pending, expected, System::currentTimeMillis,
+                            identity.issuedFiles() == null ? null : new KeptIdentity(identity.issuedFiles())));
         }
         try {
             WorkloadIdentity workload = WorkloadIdentity.watch(

@@ -10,12 +10,16 @@ import dev.jmesh.pki.CertificateAuthority;
 import dev.jmesh.pki.CertificateRequest;
 import dev.jmesh.pki.Pem;
 import dev.jmesh.policy.SpiffeId;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The agent's side of issued certificates, on a wall clock the test moves; the CA signs as the control plane does. */
 class CertificateRenewalTest {
@@ -27,7 +31,10 @@ class CertificateRenewalTest {
     private final CertificateAuthority ca = TestPki.ca();
     private final AtomicLong now = new AtomicLong(System.currentTimeMillis());
     private final WorkloadIdentity identity = WorkloadIdentity.pending();
-    private final CertificateRenewal renewal = new CertificateRenewal(identity, FRONTEND, now::get);
+    private final CertificateRenewal renewal = new CertificateRenewal(identity, FRONTEND, now::get, null);
+
+    @TempDir
+    Path kept;
 
     /** What the control plane answers a request with: the leaf, the CA, then the bundle. */
     private String sign(String csr, CertificateAuthority bundleRoot) throws Exception {
@@ -87,5 +94,30 @@ class CertificateRenewalTest {
         renewal.answer(true, 0, Pem.encodeCertificates(List.of(next.certificate())));
         assertEquals(2, identity.current().trustBundle().size(),
                 "a bundle the certificate in use does not chain to is refused");
+    }
+
+    /** {@code identity.issuedFiles}: an agent restarted with the files presents the kept certificate at once. */
+    @Test
+    void aKeptIdentityIsOwnerOnlyOnDiskAndARestartedAgentStartsFromIt() throws Exception {
+        Path directory = kept.resolve("identity");
+        CertificateRenewal first = new CertificateRenewal(identity, FRONTEND, now::get, new KeptIdentity(directory));
+        first.answer(true, 2, sign(first.request(), ca));
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(directory.resolve("key.pem")));
+        assertEquals(PosixFilePermissions.fromString("rwx------"), Files.getPosixFilePermissions(directory));
+
+        WorkloadIdentity restarted = WorkloadIdentity.pending();
+        CertificateRenewal again = new CertificateRenewal(restarted, FRONTEND, now::get, new KeptIdentity(directory));
+        assertEquals(identity.current().certificate(), restarted.current().certificate(), "presented before any link");
+        assertNull(again.request(), "not due: renewed at half its life, as before the restart");
+        assertEquals(first.renewAtMillis(), again.renewAtMillis(), LIFETIME.toMillis() / 10, "within the jitter");
+
+        // Someone else's identity, or a key others can read, is not used: a new key is asked for.
+        WorkloadIdentity billing = WorkloadIdentity.pending();
+        assertNotNull(new CertificateRenewal(billing, TestPki.id("billing"), now::get, new KeptIdentity(directory)).request());
+        assertNull(billing.current());
+        Files.setPosixFilePermissions(directory.resolve("key.pem"), PosixFilePermissions.fromString("rw-r--r--"));
+        WorkloadIdentity exposed = WorkloadIdentity.pending();
+        new CertificateRenewal(exposed, FRONTEND, now::get, new KeptIdentity(directory));
+        assertNull(exposed.current());
     }
 }
