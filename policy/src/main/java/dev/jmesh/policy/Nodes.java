@@ -69,6 +69,19 @@ final class Nodes {
         return null;
     }
 
+    /** {@code http} or {@code tcp}: what a service, or the application's own port, serves. */
+    Protocol protocol(Node node) {
+        String name = string(node);
+        if (name == null) {
+            return null;
+        }
+        Protocol protocol = Protocol.fromConfigName(name).orElse(null);
+        if (protocol == null) {
+            problems.error(node, "unknown protocol '" + name + "' (expected http or tcp)");
+        }
+        return protocol;
+    }
+
     /** A file or directory path; the file itself is not looked at. */
     Path path(Node node) {
         String text = string(node);

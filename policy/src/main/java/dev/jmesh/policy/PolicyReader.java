@@ -204,7 +204,7 @@ final class PolicyReader {
                     draft.endpointsRead = true;
                     draft.endpoints = endpoints(e.value());
                 })
-                .optional("protocol", e -> draft.protocol = protocol(e.value()))
+                .optional("protocol", e -> draft.protocol = nodes.protocol(e.value()))
                 .optional("tls", e -> service.tls(security.tls(e, needIdentity)))
                 .optional("balancer", e -> {
                     draft.balancerNode = e.value();
@@ -273,18 +273,6 @@ final class PolicyReader {
         ServiceDraft(String name) {
             this.service = ServiceConfig.builder(name, List.of());
         }
-    }
-
-    private Protocol protocol(Node node) {
-        String name = nodes.string(node);
-        if (name == null) {
-            return null;
-        }
-        Protocol protocol = Protocol.fromConfigName(name).orElse(null);
-        if (protocol == null) {
-            problems.error(node, "unknown protocol '" + name + "' (expected http or tcp)");
-        }
-        return protocol;
     }
 
     // A connection has no status code, no request to hash or retry, and no HTTP path to probe:

@@ -205,7 +205,7 @@ final class SecurityReader {
                 .optional("protocol", e -> {
                     portKeys.add(e.key());
                     protocolValue[0] = e.value();
-                    protocol[0] = protocol(e.value());
+                    protocol[0] = nodes.protocol(e.value());
                 })
                 .optional("allow", e -> {
                     portKeys.add(e.key());
@@ -238,18 +238,6 @@ final class SecurityReader {
         Protocol served = protocol[0] != null ? protocol[0] : layer7Rules ? Protocol.HTTP : Protocol.TCP;
         return problems.errorCount() == errorsBefore
                 ? new InboundConfig(port[0], mtls[0], served, allow, authorization, jwt) : null;
-    }
-
-    private Protocol protocol(Node node) {
-        String text = nodes.string(node);
-        if (text == null) {
-            return null;
-        }
-        Protocol protocol = Protocol.fromConfigName(text).orElse(null);
-        if (protocol == null) {
-            problems.error(node, "unknown protocol '" + text + "' (expected tcp or http)");
-        }
-        return protocol;
     }
 
     private InboundConfig.Mtls mtls(Node node) {

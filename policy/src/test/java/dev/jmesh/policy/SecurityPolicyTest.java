@@ -129,7 +129,7 @@ class SecurityPolicyTest {
         singleError(withIdentity("inbound: { port: 8080, allow: [ \"spiffe://example.org/a\" ] }"), 7, 24,
                 "allow is only used with mtls permissive or strict");
         singleError(withIdentity("inbound: { port: 8080, mtls: strict, protocol: udp }"), 7, 48,
-                "unknown protocol 'udp' (expected tcp or http)");
+                "unknown protocol 'udp' (expected http or tcp)");
         singleError(withIdentity("inbound: { port: 8080, mtls: strict, protocol: tcp,",
                         "  jwt: [ { issuer: a, jwksFile: /k.json } ] }"), 7, 48,
                 "protocol tcp cannot carry authorization or jwt rules, which apply per HTTP request");

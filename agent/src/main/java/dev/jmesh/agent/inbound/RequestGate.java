@@ -6,8 +6,6 @@ import dev.jmesh.agent.authz.RequestPaths;
 import dev.jmesh.agent.jwt.TokenValidator;
 import dev.jmesh.agent.jwt.VerifiedToken;
 import dev.jmesh.policy.SpiffeId;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -21,6 +19,10 @@ final class RequestGate {
 
     static final String CLIENT_CERT = "x-forwarded-client-cert";
     private static final Set<String> CALLER_HEADERS = Set.of(CLIENT_CERT);
+    // With rules in force, also a verified token the application is not to see, and an h2c offer.
+    private static final Set<String> AND_TOKEN = Set.of(CLIENT_CERT, "authorization");
+    private static final Set<String> AND_H2C = Set.of(CLIENT_CERT, "upgrade", "http2-settings");
+    private static final Set<String> AND_TOKEN_AND_H2C = Set.of(CLIENT_CERT, "authorization", "upgrade", "http2-settings");
 
     private final String clientCert;
     private final Authorizer authorizer;
@@ -84,16 +86,11 @@ final class RequestGate {
         if (refusal != null) {
             return Admission.answer(LocalReply.forbidden(refusal));
         }
-        Set<String> removed = new HashSet<>(CALLER_HEADERS);
-        if (token != null && !token.forwardToApplication()) {
-            removed.add("authorization");
-        }
+        boolean dropToken = token != null && !token.forwardToApplication();
         // An h2c upgrade would carry the rest of the connection past the rules: it is not offered.
         String upgrade = head.header("upgrade");
         boolean h2c = upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("h2c");
-        if (h2c) {
-            removed.addAll(List.of("upgrade", "http2-settings"));
-        }
+        Set<String> removed = dropToken ? (h2c ? AND_TOKEN_AND_H2C : AND_TOKEN) : (h2c ? AND_H2C : CALLER_HEADERS);
         return new Admission(head.rewritten(path.target(), removed, clientCert), head.opaqueAfter && !h2c, null);
     }
 

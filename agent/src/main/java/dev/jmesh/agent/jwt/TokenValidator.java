@@ -103,14 +103,15 @@ public final class TokenValidator {
         if (problem == null) {
             problem = checkTimes(claims);
         }
-        if (problem == null && !issuer.rule().audiences().isEmpty()) {
-            VerifiedToken unchecked = new VerifiedToken(claims, false);
-            if (unchecked.audiences().stream().noneMatch(issuer.rule().audiences()::contains)) {
-                problem = "Audiences in Jwt are not allowed";
-            }
+        if (problem != null) {
+            return new Invalid(problem);
         }
-        return problem == null ? new Valid(new VerifiedToken(claims, issuer.rule().forwardOriginalToken()))
-                : new Invalid(problem);
+        VerifiedToken verified = new VerifiedToken(claims, issuer.rule().forwardOriginalToken());
+        if (!issuer.rule().audiences().isEmpty()
+                && verified.audiences().stream().noneMatch(issuer.rule().audiences()::contains)) {
+            return new Invalid("Audiences in Jwt are not allowed");
+        }
+        return new Valid(verified);
     }
 
     private static String decode(String part) {
