@@ -7,7 +7,9 @@ import dev.jmesh.it.app.CallerApp;
 import dev.jmesh.it.app.ServerApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,5 +92,69 @@ class IssuedIdentityTest {
             first.close();
             second.close();
         }
+    }
+
+    /**
+     * {@code identity.issuedFiles}: the caller's issued identity is kept owner-only on disk, and
+     * the caller restarted with every replica down presents the same certificate at once.
+     */
+    @Test
+    void aKeptIdentityCarriesARestartedAgentWithEveryReplicaDown() throws Exception {
+        Path ca = dir.resolve("kept-ca");
+        try (AppJvm cli = AppJvm.on(Jdk.JDK17).runAgentCli("ca", "init", ca.toString(), "--trust-domain", TrustDomain.NAME)) {
+            assertEquals(0, cli.await().exitCode());
+        }
+        Path tokens = Files.createDirectories(dir.resolve("kept-tokens").resolve("default"));
+        Path ordersToken = Files.writeString(tokens.resolve("orders"), "orders-token\n");
+        Path frontendToken = Files.writeString(tokens.resolve("frontend"), "frontend-token\n");
+        int replicaPort = FreePort.pick();
+        AppJvm replica = ControlPlanes.replica(Files.createDirectories(dir.resolve("kept-config")), replicaPort,
+                "--ca", ca.toString(), "--identity-tokens", tokens.getParent().toString());
+        String control = "control: { servers: [ \"127.0.0.1:" + replicaPort + "\" ], tokenFile: \"%s\", trustBundle: \""
+                + ca.resolve("ca.pem") + "\" }\n";
+        Path kept = dir.resolve("frontend-identity");
+        int port = FreePort.pick();
+        Path frontendPolicy = Policy.write(dir, "workload: frontend\n"
+                + "identity: { trustDomain: " + TrustDomain.NAME + ", issuedFiles: \"" + kept + "\" }\n"
+                + control.formatted(frontendToken) + """
+                services:
+                  orders:
+                    endpoints: [ 127.0.0.1:%d ]
+                    tls: { mode: mutual, serverIdentity: "%s" }
+                """.formatted(port, TrustDomain.id("orders")));
+        try (AppJvm orders = AppJvm.on(Jdk.JDK17).withAgent(Policy.write(dir, "workload: orders\n"
+                        + "identity: { trustDomain: " + TrustDomain.NAME + " }\n" + control.formatted(ordersToken)
+                        + "inbound: { port: " + port + ", mtls: strict }\n"))
+                .classPath(AppJvm.classPath()).run(ServerApp.class.getName(), List.of("http", Integer.toString(port), "orders"))) {
+            orders.awaitLine("LISTENING"::equals);
+            orders.awaitErrorLine(l -> l.contains("identity: now " + TrustDomain.id("orders")));
+            String issued;
+            try (AppJvm frontend = AppJvm.on(Jdk.JDK17).withAgent(frontendPolicy).classPath(AppJvm.classPath())
+                    .run(CallerApp.class.getName(), List.of("jdk-sync", "--await-stdin", "1*http://orders/r"))) {
+                frontend.awaitErrorLine(l -> l.contains("identity: now " + TrustDomain.id("frontend")));
+                frontend.awaitLine("READY"::equals);
+                frontend.writeLine("go");
+                AppJvm.Result first = frontend.await();
+                assertEquals(Map.of(200, 1), first.statusesFor("http://orders/r"), first.toString());
+                issued = callerHashes(first).get(0);
+            }
+            assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(kept.resolve("key.pem")));
+            replica.close(); // no replica from here on
+
+            try (AppJvm restarted = AppJvm.on(Jdk.JDK17).withAgent(frontendPolicy).classPath(AppJvm.classPath())
+                    .run(CallerApp.class.getName(), List.of("jdk-sync", "3*http://orders/r"))) {
+                AppJvm.Result again = restarted.await();
+                assertEquals(Map.of(200, 3), again.statusesFor("http://orders/r"), again.toString());
+                assertEquals(List.of(issued), callerHashes(again), "the kept certificate, presented at once");
+            }
+        } finally {
+            replica.close();
+        }
+    }
+
+    /** The distinct caller certificates the server saw, from its echo of {@code x-forwarded-client-cert}. */
+    private static List<String> callerHashes(AppJvm.Result result) {
+        return result.stdout().stream().filter(l -> l.startsWith("RESULT http://orders/r 200 "))
+                .map(l -> l.substring(l.indexOf(";Hash=") + 6, l.indexOf(";URI="))).distinct().collect(Collectors.toList());
     }
 }
