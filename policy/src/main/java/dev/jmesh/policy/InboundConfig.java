@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param authorization the port's L7 authorization policies, in the order written; empty = none
  * @param jwt   the token issuers the port validates; empty = tokens are not looked at
  */
-public record InboundConfig(int port, Mtls mtls, Protocol protocol, List<String> allow, List<AuthorizationPolicy> authorization,
-                            List<JwtRule> jwt) {
+public record InboundConfig(int port, Mtls mtls, Protocol protocol, List<String> allow,
+                            List<AuthorizationPolicy> authorization, List<JwtRule> jwt) {
 
     /** Seen from the network: plaintext as the application serves it, both, or mutual TLS only. */
     public enum Mtls {

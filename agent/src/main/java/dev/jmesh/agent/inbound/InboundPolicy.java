@@ -24,8 +24,9 @@ import javax.net.ssl.SSLParameters;
  * @param authorizer        the port's authorization policies
  * @param tokens            the port's token rules
  */
-public record InboundPolicy(boolean acceptsPlaintext, boolean joinsAtFirstByte, Supplier<SSLContext> tls, String unavailableReason,
-                            String localIdentity, Authorizer authorizer, TokenValidator tokens) {
+public record InboundPolicy(boolean acceptsPlaintext, boolean joinsAtFirstByte, Supplier<SSLContext> tls,
+                            String unavailableReason, String localIdentity, Authorizer authorizer,
+                            TokenValidator tokens) {
 
     /**
      * The application behind the port is reached as it is, so only HTTP/1.1 is agreed over
