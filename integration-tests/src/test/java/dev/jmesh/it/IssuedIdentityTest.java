@@ -8,6 +8,7 @@ import dev.jmesh.it.app.ServerApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -25,19 +26,35 @@ class IssuedIdentityTest {
     @TempDir
     static Path dir;
 
+    /** A mesh CA made by {@code ca init} in {@code DIR/ca}, and bootstrap tokens for orders and frontend. */
+    record MeshCa(Path ca, Path tokens, Path ordersToken, Path frontendToken) {
+        static MeshCa create(Path dir) throws Exception {
+            Path ca = dir.resolve("ca");
+            try (AppJvm cli = AppJvm.on(Jdk.JDK17).runAgentCli("ca", "init", ca.toString(), "--trust-domain", TrustDomain.NAME)) {
+                assertEquals(0, cli.await().exitCode());
+            }
+            Path tokens = Files.createDirectories(dir.resolve("tokens").resolve("default"));
+            return new MeshCa(ca, tokens.getParent(), Files.writeString(tokens.resolve("orders"), "orders-token\n"),
+                    Files.writeString(tokens.resolve("frontend"), "frontend-token\n"));
+        }
+
+        /** A replica's arguments that make it this CA, and {@code extra}. */
+        String[] replicaArgs(String... extra) {
+            List<String> args = new ArrayList<>(List.of("--ca", ca.toString(), "--identity-tokens", tokens.toString()));
+            args.addAll(List.of(extra));
+            return args.toArray(String[]::new);
+        }
+    }
+
     @Test
     void agentsWithoutCertificateFilesGetRenewAndKeepServingThroughAReplicaRestart() throws Exception {
-        Path ca = dir.resolve("ca");
-        try (AppJvm cli = AppJvm.on(Jdk.JDK17).runAgentCli("ca", "init", ca.toString(), "--trust-domain", TrustDomain.NAME)) {
-            assertEquals(0, cli.await().exitCode());
-        }
-        Path tokens = Files.createDirectories(dir.resolve("tokens").resolve("default"));
-        Path ordersToken = Files.writeString(tokens.resolve("orders"), "orders-bootstrap-token\n");
-        Path frontendToken = Files.writeString(tokens.resolve("frontend"), "frontend-bootstrap-token\n");
+        MeshCa mesh = MeshCa.create(dir);
+        Path ca = mesh.ca();
+        Path ordersToken = mesh.ordersToken();
+        Path frontendToken = mesh.frontendToken();
         Path config = Files.createDirectories(dir.resolve("config"));
         int[] replicaPorts = {FreePort.pick(), FreePort.pick()};
-        String[] caArgs = {"--ca", ca.toString(), "--identity-tokens", tokens.getParent().toString(),
-            "--certificate-lifetime", "12s"};
+        String[] caArgs = mesh.replicaArgs("--certificate-lifetime", "12s");
         AppJvm first = ControlPlanes.replica(config, replicaPorts[0], caArgs);
         AppJvm second = ControlPlanes.replica(config, replicaPorts[1], caArgs);
         String servers = "control: { servers: [ \"127.0.0.1:" + replicaPorts[0] + "\", \"127.0.0.1:" + replicaPorts[1]
@@ -77,9 +94,7 @@ class IssuedIdentityTest {
                 List<String> served = calls.stdout().stream().filter(l -> l.startsWith("RESULT http://orders/r 200 "))
                         .toList();
                 assertEquals(600, served.size(), calls.toString());
-                List<String> callerCertificates = served.stream()
-                        .map(l -> l.substring(l.indexOf(";Hash=") + 6, l.indexOf(";URI="))).distinct()
-                        .collect(Collectors.toList());
+                List<String> callerCertificates = callerHashes(calls);
                 assertTrue(callerCertificates.size() >= 3, "the caller renewed at least twice (12 s certificates over"
                         + " ~24 s), once through the second replica: " + callerCertificates);
                 assertTrue(served.stream().allMatch(l -> l.contains(";URI=" + TrustDomain.id("frontend") + " ")));
@@ -100,19 +115,16 @@ class IssuedIdentityTest {
      */
     @Test
     void aKeptIdentityCarriesARestartedAgentWithEveryReplicaDown() throws Exception {
-        Path ca = dir.resolve("kept-ca");
-        try (AppJvm cli = AppJvm.on(Jdk.JDK17).runAgentCli("ca", "init", ca.toString(), "--trust-domain", TrustDomain.NAME)) {
-            assertEquals(0, cli.await().exitCode());
-        }
-        Path tokens = Files.createDirectories(dir.resolve("kept-tokens").resolve("default"));
-        Path ordersToken = Files.writeString(tokens.resolve("orders"), "orders-token\n");
-        Path frontendToken = Files.writeString(tokens.resolve("frontend"), "frontend-token\n");
+        Path own = Files.createDirectories(dir.resolve("kept"));
+        MeshCa mesh = MeshCa.create(own);
         int replicaPort = FreePort.pick();
-        AppJvm replica = ControlPlanes.replica(Files.createDirectories(dir.resolve("kept-config")), replicaPort,
-                "--ca", ca.toString(), "--identity-tokens", tokens.getParent().toString());
+        AppJvm replica = ControlPlanes.replica(Files.createDirectories(own.resolve("config")), replicaPort,
+                mesh.replicaArgs());
         String control = "control: { servers: [ \"127.0.0.1:" + replicaPort + "\" ], tokenFile: \"%s\", trustBundle: \""
-                + ca.resolve("ca.pem") + "\" }\n";
-        Path kept = dir.resolve("frontend-identity");
+                + mesh.ca().resolve("ca.pem") + "\" }\n";
+        Path ordersToken = mesh.ordersToken();
+        Path frontendToken = mesh.frontendToken();
+        Path kept = own.resolve("frontend-identity");
         int port = FreePort.pick();
         Path frontendPolicy = Policy.write(dir, "workload: frontend\n"
                 + "identity: { trustDomain: " + TrustDomain.NAME + ", issuedFiles: \"" + kept + "\" }\n"

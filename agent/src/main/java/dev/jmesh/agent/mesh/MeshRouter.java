@@ -211,18 +211,24 @@ public final class MeshRouter implements Router {
      * names: by its host name, or by the address that name resolved to.
      */
     private static Service perConnectionService(RouteTable table, InetSocketAddress target) {
-        String host = target.getHostString();
-        Service service = host == null ? null : table.service(host);
-        if (service == null) {
-            String named = ServiceAddresses.serviceAt(target.getAddress());
-            service = named == null ? null : table.service(named);
-        }
+        Service service = named(table, target);
         return service != null && service.routedPerConnection() ? service : null;
     }
 
     private static Service service(RouteTable table, InetSocketAddress target, Protocol protocol) {
-        Service service = service(table, target.getHostString(), protocol);
-        return service != null ? service : service(table, ServiceAddresses.serviceAt(target.getAddress()), protocol);
+        Service service = named(table, target);
+        return service != null && service.protocol() == protocol ? service : null;
+    }
+
+    /** The service {@code target} names: by its host name, or by the address that name resolved to. */
+    private static Service named(RouteTable table, InetSocketAddress target) {
+        String host = target.getHostString();
+        Service service = host == null ? null : table.service(host);
+        if (service != null) {
+            return service;
+        }
+        String resolvedFrom = ServiceAddresses.serviceAt(target.getAddress());
+        return resolvedFrom == null ? null : table.service(resolvedFrom);
     }
 
     private static Service service(RouteTable table, String host, Protocol protocol) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmesh.agent.metrics.MeshMetrics;
+import dev.jmesh.agent.metrics.PrometheusText;
 import dev.jmesh.agent.time.FakeClock;
 import dev.jmesh.bootstrap.TcpConnect;
 import dev.jmesh.policy.ConfigParser;
@@ -33,6 +34,7 @@ class MeshTcpConnectTest {
     private static final InetSocketAddress C = new InetSocketAddress("10.0.2.3", 5433);
 
     private final List<RouteTable> tables = new ArrayList<>();
+    private final MeshMetrics metrics = new MeshMetrics(null);
 
     @AfterEach
     void close() {
@@ -67,7 +69,7 @@ class MeshTcpConnectTest {
     }
 
     private MeshRouter routerFor(String policy) throws Exception {
-        RouteTable table = RouteTable.of(ConfigParser.parse(policy, "test").orThrow(), new MeshMetrics(null), clock);
+        RouteTable table = RouteTable.of(ConfigParser.parse(policy, "test").orThrow(), metrics, clock);
         tables.add(table);
         return new MeshRouter(table);
     }
@@ -107,8 +109,12 @@ class MeshTcpConnectTest {
             TcpConnect connect = router.beginTcpConnect(new InetSocketAddress(resolved, 443), 0, false);
             assertNull(connect.tls(), "the application's TLS is the connection's: the mesh adds none");
             seen.add(connect.nextEndpoint());
+            connect.connected(new Object());
         }
         assertEquals(Set.of(new InetSocketAddress("10.0.3.1", 443), new InetSocketAddress("10.0.3.2", 443)), seen);
+        String text = PrometheusText.write(metrics, List.of(), "test");
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("istio_tcp_connections_opened_total{")
+                && l.contains("destination_service=\"api.payments.test\"") && l.endsWith(" 2")), text);
         // The mesh's own TLS to a chosen endpoint (a plaintext http:// call routed per request) stays.
         assertNotNull(router.beginTcpConnect(new InetSocketAddress("10.0.3.1", 443), 0, true).tls());
     }
